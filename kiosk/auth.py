@@ -1,0 +1,200 @@
+"""Who is asking: staff users and roles, API tokens, and enrolled tablets.
+
+Roles: ``admin`` (everything, enrols tablets), ``leader`` (dashboard, reports,
+complaints), ``officer`` (receipts at the counter). Tablets are not users: an admin signs
+in on the tablet once and names it; the tablet then holds a long-lived device credential
+in an HttpOnly cookie, so no CSRF token can expire under a page left open all day.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import threading
+import time
+
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
+                   request, session, url_for)
+from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from . import store
+from .db import get_db
+from .i18n import _
+
+ROLES = ("admin", "leader", "officer")
+TOKEN_ROLES = ("officer", "leader", "kiosk")
+DEVICE_COOKIE = "kiosk_device"
+DEVICE_HEADER = "X-Kiosk-Request"
+TEN_YEARS = 10 * 365 * 24 * 3600
+
+bp = Blueprint("auth", __name__)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are 256 random bits, so a plain SHA-256 is a safe way to store them."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+# --- login throttling --------------------------------------------------------------------
+
+class Throttle:
+    """At most ``limit`` failures per key in ``window`` seconds (kept in memory per process)."""
+
+    def __init__(self, limit: int = 5, window: int = 300):
+        self.limit, self.window = limit, window
+        self._fails: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._fails.get(key, []) if now - t < self.window]
+            self._fails[key] = recent
+            return len(recent) >= self.limit
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            self._fails.setdefault(key, []).append(time.monotonic())
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._fails.pop(key, None)
+
+
+def _throttle() -> Throttle:
+    return current_app.extensions.setdefault("login_throttle", Throttle())
+
+
+def check_login(username: str, password: str) -> dict | None:
+    """The active user with this password, or None. Counts failures per address and name."""
+    key = f"{request.remote_addr}|{username.lower()}"
+    if _throttle().blocked(key):
+        abort(429)
+    user = store.get_user(get_db(), username=username)
+    if user and check_password_hash(user["password_hash"], password):
+        _throttle().clear(key)
+        return user
+    _throttle().fail(key)
+    return None
+
+
+# --- staff sessions -------------------------------------------------------------------
+
+class LoginForm(FlaskForm):
+    username = StringField("Tên đăng nhập", validators=[DataRequired(), Length(max=100)])
+    password = PasswordField("Mật khẩu", validators=[DataRequired(), Length(max=200)])
+
+
+@bp.before_app_request
+def load_user():
+    user_id = session.get("user_id")
+    g.user = store.get_user(get_db(), user_id=user_id) if user_id else None
+
+
+def login_required(*roles):
+    """Let in a signed-in user with one of ``roles`` (any role when none is given)."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if g.user is None:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if roles and g.user["role"] not in roles and g.user["role"] != "admin":
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("admin.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Staff sign-in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = check_login(form.username.data.strip(), form.password.data)
+        if user:
+            session.clear()
+            session["user_id"] = user["id"]
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out (POST with CSRF, so a link elsewhere cannot sign anyone out)."""
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+# --- tablet enrolment ---------------------------------------------------------------
+
+class EnrolForm(LoginForm):
+    kiosk_name = StringField("Tên máy tính bảng", validators=[DataRequired(), Length(max=60)])
+    counter = StringField("Quầy", validators=[Length(max=60)])
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+def enrol():
+    """An admin signs in on the tablet once and names it; the tablet keeps a device cookie."""
+    form = EnrolForm()
+    if form.validate_on_submit():
+        user = check_login(form.username.data.strip(), form.password.data)
+        if not user or user["role"] != "admin":
+            flash(_("Chỉ quản trị viên mới đăng ký được máy tính bảng."), "error")
+        else:
+            token = new_token()
+            name = form.kiosk_name.data.strip()
+            store.enrol_kiosk(get_db(), name, hash_token(token), user["username"],
+                              (form.counter.data or "").strip() or None)
+            response = redirect(url_for("tablet.index"))
+            response.set_cookie(DEVICE_COOKIE, token, max_age=TEN_YEARS, httponly=True,
+                                samesite="Strict", secure=request.is_secure)
+            return response
+    return render_template("auth/enrol.html", form=form)
+
+
+def current_kiosk() -> dict | None:
+    """The enrolled tablet this browser is, from its device cookie."""
+    if "kiosk" not in g:
+        token = request.cookies.get(DEVICE_COOKIE)
+        g.kiosk = store.find_kiosk(get_db(), hash_token(token)) if token else None
+    return g.kiosk
+
+
+def api_principal() -> dict | None:
+    """Who calls the API: ``{"kind": "token"|"kiosk"|"user", "role", "name"}`` or None.
+
+    A bearer token (stored hashed), or an enrolled tablet's cookie together with the
+    ``X-Kiosk-Request`` header (a header no other site can make a browser send, which is
+    what protects the cookie from cross-site use), or a signed-in user for GET requests.
+    """
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        row = store.find_token(get_db(), hash_token(header[7:].strip()))
+        return {"kind": "token", "role": row["role"], "name": row["name"]} if row else None
+    if request.headers.get(DEVICE_HEADER) == "1":
+        kiosk = current_kiosk()
+        if kiosk:
+            return {"kind": "kiosk", "role": "kiosk", "name": kiosk["name"],
+                    "kiosk": kiosk}
+        return None
+    if request.method == "GET" and g.get("user"):
+        return {"kind": "user", "role": g.user["role"], "name": g.user["username"]}
+    return None

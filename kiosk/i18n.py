@@ -1,0 +1,81 @@
+"""Vietnamese first, English second.
+
+Texts are written in Vietnamese in the code and templates; ``translations/en.toml`` maps
+each to English. A plain table instead of gettext catalogues: nothing to compile, and an
+official can correct a translation in a text editor. A missing entry shows the Vietnamese.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from flask import g, request, session
+
+LANGUAGES = ("vi", "en")
+_CATALOG_DIR = Path(__file__).parent / "translations"
+
+
+def load_catalog(lang: str) -> dict[str, str]:
+    path = _CATALOG_DIR / f"{lang}.toml"
+    if not path.exists():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def get_locale() -> str:
+    """?lang= (remembered in the session), else the session, else Accept-Language, else vi."""
+    if "locale" in g:
+        return g.locale
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    else:
+        lang = session.get("lang") or request.accept_languages.best_match(LANGUAGES, "vi")
+    g.locale = lang
+    return lang
+
+
+def gettext(text: str, **values) -> str:
+    """``text`` (Vietnamese) in the current language, with ``{name}`` values filled in."""
+    from flask import current_app
+    lang = get_locale() if request else "vi"
+    if lang != "vi":
+        text = current_app.extensions["i18n"].get(lang, {}).get(text, text)
+    return text.format(**values) if values else text
+
+
+_ = gettext
+
+
+def init_app(app) -> None:
+    app.extensions["i18n"] = {lang: load_catalog(lang) for lang in LANGUAGES if lang != "vi"}
+    app.jinja_env.globals.update(_=gettext, get_locale=get_locale)
+    app.jinja_env.filters.update(localtime=localtime, vndate=vndate, percent=percent, number=number)
+
+
+def localtime(value: str | None) -> str:
+    """A stored UTC time as Vietnamese local time, 28/11/2026 14:05."""
+    from .timeutil import local, parse_iso
+    dt = parse_iso(value) if value else None
+    return local(dt).strftime("%d/%m/%Y %H:%M") if dt else "—"
+
+
+def vndate(value) -> str:
+    """2026-11-28 → 28/11/2026."""
+    if not value:
+        return "—"
+    text = str(value)[:10]
+    y, m, d = text.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def percent(share, digits: int = 1) -> str:
+    """0.8534 → 85,3% (Vietnamese decimal comma); None → —."""
+    if share is None:
+        return "—"
+    return f"{share * 100:.{digits}f}%".replace(".", ",")
+
+
+def number(value) -> str:
+    """12345 → 12.345."""
+    return "—" if value is None else f"{value:,}".replace(",", ".")

@@ -1,0 +1,150 @@
+"""The database schema, as sqlite-utils migrations applied on every start.
+
+Each function is one change, applied once and recorded in ``_sqlite_migrations``;
+re-running is a no-op. Never drop or rewrite user data here: a kiosk database is
+the only copy of what citizens said. Add a new function for each change.
+
+Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datasette):
+
+``responses`` one row per citizen submission
+    id              the client-made UUID (primary key; retries never double count)
+    seq             insertion order, 1, 2, 3 ... (the order of the hash chain)
+    questionnaire, questionnaire_version   which questionnaire file answered
+    channel         ``kiosk`` (counter tablet) or ``phone`` (QR form)
+    overall         the main rating, 1 (worst) .. ``scale`` (best)
+    scale           5 or 3: the scale of ``overall``
+    comment         free text, as typed (shown escaped everywhere)
+    complete        1 when the citizen finished, 0 when the screen timed out mid-way
+    created_at      the client's own time as sent (ISO 8601 with offset), or NULL
+    submitted_at    server receipt time, UTC ISO 8601
+    rated_at        the moment the response belongs to, UTC: ``created_at`` when
+                    plausible, else ``submitted_at`` (then flagged ``clock``)
+    local_date      ``rated_at`` as a date in Asia/Ho_Chi_Minh (YYYY-MM-DD)
+    local_month     YYYY-MM of ``local_date``; local_hour 0-23; local_weekday 0=Monday
+    kiosk           enrolled tablet name (NULL for the phone form)
+    counter         counter name the tablet stands at, if known
+    receipt         receipt code the rating is bound to, if any
+    dossier_code, procedure_code, field, officer   copied from the receipt
+    duration_ms     time from first tap to submission, as measured by the client
+    flags           space-separated integrity flags ('' when none); never used to delete
+    demo            1 for synthetic rows made by ``demo-data``
+    body_hash       SHA-256 of the canonical submitted body (duplicate vs conflict)
+    prev_hash, hash the tamper-evident chain: hash = SHA-256(prev_hash + body_hash + key fields)
+
+``answers`` one row per answered question (a multi-choice answer gives one row per choice)
+    response_id, question_id, value (text; ratings as '1'..'5', yes/no as 'yes'/'no')
+    local_date, flagged   copies of the response's local date and (flags != '') so that
+                          report queries run on one covering index without a join
+"""
+from sqlite_utils import Migrations
+
+migrations = Migrations("kiosk")
+
+
+@migrations()
+def m001_core(db):
+    """Responses, answers, users, tokens and enrolled tablets."""
+    db["responses"].create(
+        {
+            "id": str, "seq": int, "questionnaire": str, "questionnaire_version": int,
+            "channel": str, "overall": int, "scale": int, "comment": str, "complete": int,
+            "created_at": str, "submitted_at": str, "rated_at": str, "local_date": str,
+            "local_month": str, "local_hour": int, "local_weekday": int,
+            "kiosk": str, "counter": str, "receipt": str, "dossier_code": str,
+            "procedure_code": str, "field": str, "officer": str, "duration_ms": int,
+            "flags": str, "demo": int, "body_hash": str, "prev_hash": str, "hash": str,
+        },
+        pk="id",
+        not_null={"seq", "channel", "submitted_at", "rated_at", "local_date", "flags", "demo"},
+        defaults={"flags": "", "demo": 0, "complete": 1},
+    )
+    db["responses"].create_index(["seq"], unique=True)
+    db["responses"].create_index(["local_date"])
+    db["responses"].create_index(["receipt"])
+    db["responses"].create_index(["kiosk", "rated_at"])
+    db["answers"].create(
+        {"response_id": str, "question_id": str, "value": str, "local_date": str, "flagged": int},
+        foreign_keys=[("response_id", "responses", "id")],
+    )
+    db["answers"].create_index(["response_id"])
+    db["answers"].create_index(["question_id", "local_date", "value", "flagged"])
+    db["users"].create(
+        {"id": int, "username": str, "password_hash": str, "role": str,
+         "created_at": str, "active": int},
+        pk="id", not_null={"username", "password_hash", "role"}, defaults={"active": 1},
+    )
+    db["users"].create_index(["username"], unique=True)
+    db["api_tokens"].create(
+        {"id": int, "name": str, "role": str, "token_hash": str, "created_at": str,
+         "last_used_at": str, "revoked": int},
+        pk="id", not_null={"name", "role", "token_hash"}, defaults={"revoked": 0},
+    )
+    db["api_tokens"].create_index(["token_hash"], unique=True)
+    db["kiosks"].create(
+        {"id": int, "name": str, "token_hash": str, "counter": str, "enrolled_at": str,
+         "enrolled_by": str, "last_seen_at": str, "revoked": int},
+        pk="id", not_null={"name", "token_hash"}, defaults={"revoked": 0},
+    )
+    db["kiosks"].create_index(["token_hash"], unique=True)
+    db["kiosks"].create_index(["name"], unique=True)
+    db["conflicts"].create(
+        {"id": int, "response_id": str, "received_at": str, "body": str, "source": str},
+        pk="id",
+    )
+    db["audit_log"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "detail": str}, pk="id",
+    )
+
+
+@migrations()
+def m002_receipts_catalogue(db):
+    """Procedures, officers, counters and one-time receipt codes."""
+    db["procedures"].create(
+        {"code": str, "name": str, "field": str, "valid_from": str, "valid_to": str},
+        pk="code",
+    )
+    db["officers"].create(
+        {"id": int, "name": str, "username": str, "active": int},
+        pk="id", defaults={"active": 1},
+    )
+    db["officers"].create_index(["name"], unique=True)
+    db["counters"].create({"id": int, "name": str, "active": int}, pk="id", defaults={"active": 1})
+    db["counters"].create_index(["name"], unique=True)
+    db["receipts"].create(
+        {"code": str, "dossier_code": str, "procedure_code": str, "officer": str,
+         "counter": str, "received_date": str, "appointment_date": str, "issued_at": str,
+         "issued_by": str, "returned_at": str, "expires_at": str, "used_at": str,
+         "response_id": str},
+        pk="code",
+    )
+    db["receipts"].create_index(["returned_at"])
+    db["receipts"].create_index(["dossier_code"])
+
+
+@migrations()
+def m003_complaints(db):
+    """Complaints (phản ánh, kiến nghị), their history, and phone numbers kept apart."""
+    db["complaints"].create(
+        {"id": int, "response_id": str, "receipt": str, "topic": str, "text": str,
+         "status": str, "assignee": str, "received_at": str, "received_date": str,
+         "due_date": str, "reply": str, "answered_at": str, "answered_date": str,
+         "not_accepted_reason": str, "closed_at": str, "flags": str, "demo": int},
+        pk="id", defaults={"status": "new", "flags": "", "demo": 0},
+    )
+    db["complaints"].create_index(["response_id"], unique=True)
+    db["complaints"].create_index(["status"])
+    db["complaints"].create_index(["received_date"])
+    db["complaint_contacts"].create(
+        {"complaint_id": int, "phone": str, "consent_at": str, "erased_at": str},
+        pk="complaint_id", foreign_keys=[("complaint_id", "complaints", "id")],
+    )
+    db["complaint_events"].create(
+        {"id": int, "complaint_id": int, "at": str, "actor": str, "action": str, "detail": str},
+        pk="id", foreign_keys=[("complaint_id", "complaints", "id")],
+    )
+    db["complaint_events"].create_index(["complaint_id"])
+
+
+def apply(db):
+    """Bring ``db`` up to the current schema (idempotent)."""
+    migrations.apply(db)

@@ -1,0 +1,43 @@
+"""The counter tablet: one page whose script walks the citizen through the screens."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, url_for
+
+from . import questionnaires, store
+from .auth import current_kiosk
+from .db import get_db
+
+bp = Blueprint("tablet", __name__)
+
+
+@bp.route("/")
+def index():
+    """The welcome screen with the five faces (or the not-enrolled notice)."""
+    kiosk = current_kiosk()
+    cfg = current_app.config
+    q = questionnaires.tablet()
+    data = {
+        "enrolled": kiosk is not None,
+        "kiosk_name": kiosk["name"] if kiosk else None,
+        "commune_name": cfg["COMMUNE_NAME"],
+        "unit_name": cfg["UNIT_NAME"],
+        "questionnaire": q.to_client(),
+        "settings": {
+            "idle_seconds": int(cfg["IDLE_SECONDS"]),
+            "thanks_seconds": int(cfg["THANKS_SECONDS"]),
+            "api_url": url_for("api.post_response"),
+            "state_url": url_for("tablet.state"),
+            "enrol_url": url_for("auth.enrol"),
+        },
+    }
+    return render_template("tablet/index.html", data=data, **data)
+
+
+@bp.route("/tablet/state")
+def state():
+    """What the tablet should show now: the dossier being returned at its counter, if any."""
+    kiosk = current_kiosk()
+    if kiosk is None:
+        return jsonify({"error": {"code": "not_enrolled", "message": "not enrolled"}}), 401
+    store.touch_kiosk(get_db(), kiosk["id"])
+    return jsonify({"receipt": None, "procedure_name": None})
