@@ -1,0 +1,78 @@
+"""Staff users, API tokens, enrolled tablets and the audit log."""
+from __future__ import annotations
+
+from ..timeutil import iso, utcnow
+
+def create_user(db, username: str, password_hash: str, role: str) -> int:
+    with db.atomic():
+        return db["users"].insert({"username": username, "password_hash": password_hash,
+                                   "role": role, "created_at": iso(utcnow()), "active": 1}).last_pk
+
+
+def set_password(db, username: str, password_hash: str, role: str | None = None) -> None:
+    updates = {"password_hash": password_hash}
+    if role:
+        updates["role"] = role
+    sets = ", ".join(f"{k} = ?" for k in updates)
+    db.execute(f"UPDATE users SET {sets} WHERE username = ?", [*updates.values(), username])
+
+
+def get_user(db, user_id=None, username=None) -> dict | None:
+    if user_id is not None:
+        rows = list(db.query("SELECT * FROM users WHERE id = ? AND active = 1", [user_id]))
+    else:
+        rows = list(db.query("SELECT * FROM users WHERE username = ? AND active = 1", [username]))
+    return rows[0] if rows else None
+
+
+def list_users(db) -> list[dict]:
+    return list(db.query("SELECT id, username, role, created_at, active FROM users ORDER BY username"))
+
+
+def create_token(db, name: str, role: str, token_hash: str) -> int:
+    return db["api_tokens"].insert({"name": name, "role": role, "token_hash": token_hash,
+                                    "created_at": iso(utcnow()), "revoked": 0}).last_pk
+
+
+def find_token(db, token_hash: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked = 0", [token_hash]))
+    if not rows:
+        return None
+    db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [iso(utcnow()), rows[0]["id"]])
+    return rows[0]
+
+
+def enrol_kiosk(db, name: str, token_hash: str, by: str, counter: str | None = None) -> int:
+    """Enrol a tablet under ``name``; re-enrolling a name replaces its credential."""
+    now = iso(utcnow())
+    with db.atomic():
+        existing = list(db.query("SELECT id FROM kiosks WHERE name = ?", [name]))
+        if existing:
+            db["kiosks"].update(existing[0]["id"], {"token_hash": token_hash, "enrolled_at": now,
+                                                    "enrolled_by": by, "revoked": 0})
+            kiosk_id = existing[0]["id"]
+        else:
+            kiosk_id = db["kiosks"].insert({"name": name, "token_hash": token_hash, "counter": counter,
+                                            "enrolled_at": now, "enrolled_by": by, "revoked": 0}).last_pk
+        audit(db, by, "enrol_kiosk", name)
+    return kiosk_id
+
+
+def find_kiosk(db, token_hash: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM kiosks WHERE token_hash = ? AND revoked = 0", [token_hash]))
+    return rows[0] if rows else None
+
+
+def touch_kiosk(db, kiosk_id: int) -> None:
+    """Record that a tablet was heard from (health page, silence warnings)."""
+    db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ?", [iso(utcnow()), kiosk_id])
+
+
+def list_kiosks(db) -> list[dict]:
+    return list(db.query("SELECT id, name, counter, enrolled_at, enrolled_by, last_seen_at, revoked "
+                         "FROM kiosks ORDER BY name"))
+
+
+def audit(db, actor: str, action: str, detail: str = "") -> None:
+    db["audit_log"].insert({"at": iso(utcnow()), "actor": actor, "action": action, "detail": detail})
+
