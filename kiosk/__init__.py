@@ -48,6 +48,11 @@ def _secret_key(folder: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+def integrity_defaults() -> dict:
+    from .integrity import DEFAULTS
+    return dict(DEFAULTS)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     folder = Path(test_config.get("INSTANCE", instance_path())) if test_config else instance_path()
     folder.mkdir(parents=True, exist_ok=True)
@@ -66,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         RECEIPT_EXPIRY_DAYS=30,
         OFFLINE_WINDOW_DAYS=30,
         MAX_CONTENT_LENGTH=256 * 1024,
+        **integrity_defaults(),
         WTF_CSRF_TIME_LIMIT=None,  # a tablet page stays open all day
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

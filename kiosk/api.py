@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import intake, store
+from . import integrity, intake, store
 from .auth import api_principal
 from .db import get_db
 from .errors import json_error
@@ -55,7 +55,8 @@ def post_response():
     elif record["channel"] == "kiosk":
         record["kiosk"] = who["name"]
     try:
-        status, row = store.save_response(db, record, answers)
+        status, row = store.save_response(
+            db, record, answers, flagger=integrity.make_flagger(current_app.config, len(answers)))
     except store.ReceiptAlreadyUsed:
         return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
     if status == "created":

@@ -145,6 +145,13 @@ def m003_complaints(db):
     db["complaint_events"].create_index(["complaint_id"])
 
 
+@migrations()
+def m004_integrity_indexes(db):
+    """Indexes for the integrity rules (per counter and day) and tablet health."""
+    db["responses"].create_index(["counter", "local_date"], if_not_exists=True)
+    db["receipts"].create_index(["counter", "returned_at"], if_not_exists=True)
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)

@@ -64,3 +64,10 @@ def choose_rated_at(client: datetime | None, server: datetime, window_days: int)
     if client > server + timedelta(minutes=2) or client < server - timedelta(days=window_days):
         return server, True
     return client, False
+
+
+def local_day_bounds_utc(local_date: str) -> tuple[str, str]:
+    """UTC ISO bounds [start, end) of a Vietnamese local day, for comparing stored UTC times."""
+    day = date.fromisoformat(local_date)
+    start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
+    return iso(start), iso(start + timedelta(days=1))

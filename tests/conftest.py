@@ -2,6 +2,7 @@
 server process (``python -m kiosk serve``) for browser and crash tests."""
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sqlite3
@@ -22,6 +23,7 @@ from kiosk.auth import DEVICE_COOKIE, hash_password, hash_token  # noqa: E402
 from kiosk.db import connect  # noqa: E402
 
 PASSWORD = "mat-khau-1234"
+ALWAYS_OPEN = {str(d): ["00:00-23:59"] for d in range(7)}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -30,7 +32,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"INSTANCE": tmp_path / "instance", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"})
+                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
+                      "OPENING_HOURS": ALWAYS_OPEN, "COOLDOWN_SECONDS": 0})
     yield app
 
 
@@ -91,7 +94,8 @@ class LiveServer:
         self.db_path = instance / "kiosk.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "KIOSK_INSTANCE": str(instance), **(env or {})}
+        self.env = {**os.environ, "KIOSK_INSTANCE": str(instance),
+                    "KIOSK_OPENING_HOURS": json.dumps(ALWAYS_OPEN), **(env or {})}
         self.proc = None
 
     def start(self):

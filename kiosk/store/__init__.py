@@ -7,3 +7,4 @@ extended under SQLite's write lock, nothing deleted. One module per kind of reco
 from .people import *  # noqa: F401,F403
 from .responses import *  # noqa: F401,F403
 from .responses import GENESIS, ReceiptAlreadyUsed, write_transaction  # noqa: F401
+from .integrity import *  # noqa: F401,F403

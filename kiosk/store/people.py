@@ -1,6 +1,8 @@
 """Staff users, API tokens, enrolled tablets and the audit log."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ..timeutil import iso, utcnow
 
 def create_user(db, username: str, password_hash: str, role: str) -> int:
@@ -64,8 +66,12 @@ def find_kiosk(db, token_hash: str) -> dict | None:
 
 
 def touch_kiosk(db, kiosk_id: int) -> None:
-    """Record that a tablet was heard from (health page, silence warnings)."""
-    db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ?", [iso(utcnow()), kiosk_id])
+    """Record that a tablet was heard from (health page, silence warnings); at most one
+    write a minute per tablet, since the tablet polls every few seconds."""
+    now = utcnow()
+    db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ? AND "
+               "(last_seen_at IS NULL OR last_seen_at < ?)",
+               [iso(now), kiosk_id, iso(now - timedelta(minutes=1))])
 
 
 def list_kiosks(db) -> list[dict]:

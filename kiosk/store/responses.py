@@ -60,13 +60,25 @@ def _answer_rows(row: dict, answers: dict) -> list[dict]:
     return out
 
 
-def save_response(db, record: dict, answers: dict) -> tuple[str, dict]:
+def _insert(db, table: str, rows: list[dict]) -> None:
+    """Plain INSERT with the rows' own columns: the hot path needs no table introspection."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    db.conn.executemany(sql, [[r.get(c) for c in columns] for r in rows])
+
+
+def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, dict]:
     """Store a response once. Returns ("created" | "duplicate" | "conflict", stored row).
 
     ``record`` carries the response columns including ``id`` and ``body_hash``. The same id
     with the same body is a duplicate (a retry); with a different body it is a conflict,
     logged in ``conflicts`` and never overwriting what was stored. A receipt is marked used
     in the same transaction; if another response used it first, ReceiptAlreadyUsed.
+    ``flagger(db, row)`` returns integrity flags; it runs under the write lock, so what it
+    counts (earlier taps, bursts) cannot change before the row is written.
     """
     with write_transaction(db):
         existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
@@ -85,13 +97,16 @@ def save_response(db, record: dict, answers: dict) -> tuple[str, dict]:
                 [record["submitted_at"], record["id"], record["receipt"]])
             if cur.rowcount != 1:
                 raise ReceiptAlreadyUsed(record["receipt"])
-        seq, prev = _tail(db)
         row = {k: v for k, v in record.items() if not k.startswith("_")}
+        if flagger is not None:
+            flags = set(filter(None, row.get("flags", "").split())) | set(flagger(db, row))
+            row["flags"] = " ".join(sorted(flags))
+        seq, prev = _tail(db)
         row["seq"] = seq + 1
         row["prev_hash"] = prev
         row["hash"] = link_hash(prev, row)
-        db["responses"].insert(row)
-        db["answers"].insert_all(_answer_rows(row, answers))
+        _insert(db, "responses", [row])
+        _insert(db, "answers", _answer_rows(row, answers))
     return "created", row
 
 
