@@ -48,6 +48,9 @@ def _secret_key(folder: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+from .workdays import DEFAULT_HOLIDAYS  # noqa: E402
+
+
 def integrity_defaults() -> dict:
     from .integrity import DEFAULTS
     return dict(DEFAULTS)
@@ -72,6 +75,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         OFFLINE_WINDOW_DAYS=30,
         MAX_CONTENT_LENGTH=256 * 1024,
         **integrity_defaults(),
+        HOLIDAYS=list(DEFAULT_HOLIDAYS),
+        CONTACT_RETENTION_DAYS=30,
         WTF_CSRF_TIME_LIMIT=None,  # a tablet page stays open all day
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -89,7 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     elif app.config["SECRET_KEY"] in ("dev", "change-me") and not app.testing:
         print("WARNING: a default SECRET_KEY is in use; remove it from config.py", file=sys.stderr)
 
-    from . import api, auth, db, errors, i18n, questionnaires, tablet, admin
+    from . import admin, api, auth, complaints, db, errors, i18n, questionnaires, tablet
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
@@ -100,6 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health)
+    app.register_blueprint(complaints.bp)
     csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal
     app.after_request(_security_headers)
     return app

@@ -43,8 +43,12 @@ def post_response():
         return error
     try:
         record, answers = intake.parse(body, channel_default="kiosk",
-                                       window_days=current_app.config["OFFLINE_WINDOW_DAYS"])
+                                       window_days=current_app.config["OFFLINE_WINDOW_DAYS"],
+                                       holidays=current_app.config["HOLIDAYS"])
     except intake.Invalid as exc:
+        if exc.fields.get("complaint.phone") == "consent_required":
+            return json_error(400, "consent_required", _(
+                "Chỉ lưu số điện thoại khi Ông/Bà đồng ý (đánh dấu ô đồng ý)."), exc.fields)
         return json_error(400, "invalid", _("Dữ liệu đánh giá không hợp lệ."), exc.fields)
     db = get_db()
     kiosk = who.get("kiosk")

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 
 from survey_forms import clean_answers
 from survey_forms.model import TEXT_MAX
 
 from . import questionnaires
+from .complaint_rules import parse_complaint
 from .store import canonical_hash
 from .timeutil import choose_rated_at, iso, local_fields, parse_iso, utcnow
 
@@ -26,7 +28,7 @@ class Invalid(Exception):
         self.fields = fields
 
 
-def parse(body, *, channel_default: str, window_days: int) -> tuple[dict, dict]:
+def parse(body, *, channel_default: str, window_days: int, holidays=()) -> tuple[dict, dict]:
     """Validate ``body``; return (record for store.save_response, clean answers).
 
     Raises Invalid with {field: message} for anything outside the questionnaire.
@@ -80,10 +82,14 @@ def parse(body, *, channel_default: str, window_days: int) -> tuple[dict, dict]:
     receipt = body.get("receipt")
     if receipt is not None and (not isinstance(receipt, str) or not 4 <= len(receipt) <= 40):
         errors["receipt"] = "must be a receipt code"
+    now = utcnow()
+    complaint, complaint_errors = parse_complaint(
+        body.get("complaint"), comment if isinstance(comment, str) else None,
+        received=date.fromisoformat(local_fields(now)["local_date"]), holidays=holidays)
+    errors.update(complaint_errors)
     if errors:
         raise Invalid(errors)
 
-    now = utcnow()
     rated_at, clock_flag = choose_rated_at(client_time, now, window_days)
     comment = (comment or "").strip() or None
     record = {
@@ -96,5 +102,6 @@ def parse(body, *, channel_default: str, window_days: int) -> tuple[dict, dict]:
         "flags": "clock" if clock_flag else "",
         "body_hash": canonical_hash(body),
         "_body": json.dumps(body, ensure_ascii=False)[:50_000],
+        "_complaint": complaint,
     }
     return record, answers

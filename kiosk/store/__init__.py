@@ -8,3 +8,4 @@ from .people import *  # noqa: F401,F403
 from .responses import *  # noqa: F401,F403
 from .responses import GENESIS, ReceiptAlreadyUsed, write_transaction  # noqa: F401
 from .integrity import *  # noqa: F401,F403
+from .complaints import *  # noqa: F401,F403

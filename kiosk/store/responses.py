@@ -107,6 +107,11 @@ def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, d
         row["hash"] = link_hash(prev, row)
         _insert(db, "responses", [row])
         _insert(db, "answers", _answer_rows(row, answers))
+        complaint = record.get("_complaint")
+        if complaint:
+            from .complaints import insert_complaint
+            insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt")),
+                             row["submitted_at"], complaint["due_date"])
     return "created", row
 
 

@@ -1,0 +1,136 @@
+"""The complaints inbox (phản ánh, kiến nghị) for admins and leaders.
+
+new → in progress → answered / not accepted (with a reason); assignment, a due date 15
+working days after receipt, overdue ones highlighted, and the full history of who changed
+what and when. A phone number is shown only to the person handling the complaint (and
+admins), and erased after closure plus the retention period.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import Length
+
+from . import store
+from .auth import login_required
+from .db import get_db
+from .i18n import _
+from .timeutil import iso, local_today, utcnow
+
+bp = Blueprint("complaints", __name__, url_prefix="/admin/complaints")
+
+STATUS_LABELS = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời",
+                 "not_accepted": "Không thụ lý"}
+TOPIC_LABELS = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
+FLAG_LABELS = {"empty": "Nội dung trống", "profanity": "Lời lẽ không phù hợp",
+               "gibberish": "Nội dung khó đọc"}
+PURGE_INTERVAL = timedelta(hours=1)
+
+
+class ActionForm(FlaskForm):
+    action = HiddenField()
+    assignee = SelectField("Người xử lý", choices=[], validate_choice=False)
+    reply = TextAreaField("Nội dung trả lời", validators=[Length(max=4000)])
+    reason = TextAreaField("Lý do không thụ lý", validators=[Length(max=2000)])
+
+
+def purge_due_contacts(app=None) -> None:
+    """Erase phone numbers past retention; runs at most hourly, on the way to any page."""
+    app = app or current_app
+    last = app.extensions.get("contacts_purged_at")
+    now = utcnow()
+    if last is not None and now - last < PURGE_INTERVAL:
+        return
+    app.extensions["contacts_purged_at"] = now
+    store.purge_contacts(get_db(), app.config["CONTACT_RETENTION_DAYS"], now)
+
+
+@bp.before_app_request
+def _purge():
+    purge_due_contacts()
+
+
+def may_see_phone(complaint: dict) -> bool:
+    return g.user["role"] == "admin" or complaint.get("assignee") == g.user["username"]
+
+
+@bp.route("/")
+@login_required("leader")
+def inbox():
+    """All complaints, open ones first, overdue highlighted."""
+    status = request.args.get("status", "open")
+    if status not in ("open", "all", *STATUS_LABELS):
+        status = "open"
+    rows = store.list_complaints(get_db(), None if status == "all" else status)
+    today = local_today().isoformat()
+    return render_template("complaints/inbox.html", rows=rows, status=status, today=today,
+                           STATUS_LABELS=STATUS_LABELS, TOPIC_LABELS=TOPIC_LABELS,
+                           FLAG_LABELS=FLAG_LABELS)
+
+
+@bp.route("/<int:complaint_id>", methods=["GET", "POST"])
+@login_required("leader")
+def detail(complaint_id: int):
+    """One complaint: its text, history, and the actions that move it on."""
+    db = get_db()
+    complaint = store.get_complaint(db, complaint_id)
+    if complaint is None:
+        abort(404)
+    form = ActionForm()
+    form.assignee.choices = [("", "—")] + [(u, u) for u in store.staff_usernames(db)]
+    if form.validate_on_submit():
+        error = _act(db, complaint, form)
+        if error:
+            flash(error, "error")
+        else:
+            flash(_("Đã lưu."), "ok")
+            return redirect(url_for(".detail", complaint_id=complaint_id))
+    contact = store.complaint_contact(db, complaint_id)
+    overdue = complaint["status"] in ("new", "in_progress") and complaint["due_date"] < local_today().isoformat()
+    return render_template("complaints/detail.html", c=complaint, form=form, contact=contact,
+                           show_phone=may_see_phone(complaint), overdue=overdue,
+                           events=store.complaint_events(db, complaint_id),
+                           STATUS_LABELS=STATUS_LABELS, TOPIC_LABELS=TOPIC_LABELS,
+                           FLAG_LABELS=FLAG_LABELS)
+
+
+def _act(db, complaint, form) -> str | None:
+    """Carry out one action; returns an error message or None."""
+    who = g.user["username"]
+    action = form.action.data
+    closed = complaint["status"] in ("answered", "not_accepted")
+    now = utcnow()
+    if action == "assign":
+        assignee = form.assignee.data or None
+        if assignee and assignee not in store.staff_usernames(db):
+            return _("Người xử lý không hợp lệ.")
+        changes = {"assignee": assignee}
+        if complaint["status"] == "new" and assignee:
+            changes["status"] = "in_progress"
+        store.update_complaint(db, complaint["id"], who, changes, "assigned", assignee or "—")
+    elif action == "start" and complaint["status"] == "new":
+        store.update_complaint(db, complaint["id"], who, {"status": "in_progress"}, "status", "in_progress")
+    elif action == "answer" and not closed:
+        reply = (form.reply.data or "").strip()
+        if not reply:
+            return _("Vui lòng nhập nội dung trả lời.")
+        store.update_complaint(db, complaint["id"], who, {
+            "status": "answered", "reply": reply, "answered_at": iso(now),
+            "answered_date": local_today().isoformat(), "closed_at": iso(now)}, "answered", reply[:200])
+    elif action == "not_accept" and not closed:
+        reason = (form.reason.data or "").strip()
+        if not reason:
+            return _("Vui lòng ghi lý do không thụ lý.")
+        store.update_complaint(db, complaint["id"], who, {
+            "status": "not_accepted", "not_accepted_reason": reason, "answered_at": iso(now),
+            "answered_date": local_today().isoformat(), "closed_at": iso(now)}, "not_accepted", reason[:200])
+    elif action == "erase_phone":
+        if not may_see_phone(complaint):
+            return _("Chỉ người xử lý mới được xóa số điện thoại.")
+        store.erase_contact(db, complaint["id"], who, "erased by the handler (consent withdrawn or no longer needed)")
+    else:
+        return _("Thao tác không hợp lệ.")
+    return None
