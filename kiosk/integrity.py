@@ -91,3 +91,20 @@ def make_flagger(config, answer_count: int):
         return flags
 
     return flagger
+
+
+def silent_kiosks(kiosks: list[dict], now: datetime, config) -> list[dict]:
+    """Enrolled tablets not heard from for longer than ``KIOSK_SILENCE_MINUTES`` while the
+    counter is open, so that silence is never read as satisfaction."""
+    rules = rules_from(config)
+    if not is_open(now, rules["OPENING_HOURS"]):
+        return []
+    limit = timedelta(minutes=rules["KIOSK_SILENCE_MINUTES"])
+    silent = []
+    for k in kiosks:
+        if k.get("revoked"):
+            continue
+        seen = parse_iso(k.get("last_seen_at") or "") or parse_iso(k.get("enrolled_at") or "")
+        if seen is None or now - seen > limit:
+            silent.append(dict(k, silent_minutes=None if seen is None else int((now - seen).total_seconds() // 60)))
+    return silent

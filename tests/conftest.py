@@ -99,9 +99,12 @@ class LiveServer:
         self.proc = None
 
     def start(self):
+        # Output goes to a file: an unread pipe fills up and blocks the server's logging.
+        self.log_path = self.instance.parent / f"{self.instance.name}-server.log"
+        self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -120,6 +123,8 @@ class LiveServer:
             else:
                 self.proc.terminate()
             self.proc.wait(timeout=10)
+        if getattr(self, "log", None):
+            self.log.close()
 
     def cli(self, *args, input=None):
         return subprocess.run([sys.executable, "-m", "kiosk", *args], cwd=ROOT, env=self.env,

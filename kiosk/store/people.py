@@ -40,7 +40,10 @@ def find_token(db, token_hash: str) -> dict | None:
     rows = list(db.query("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked = 0", [token_hash]))
     if not rows:
         return None
-    db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [iso(utcnow()), rows[0]["id"]])
+    now = utcnow()
+    db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND "
+               "(last_used_at IS NULL OR last_used_at < ?)",
+               [iso(now), rows[0]["id"], iso(now - timedelta(minutes=1))])
     return rows[0]
 
 
