@@ -107,8 +107,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.health)
     app.register_blueprint(complaints.bp)
     csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal
+    from . import catalogue, catalogue_seed, phone, receipts
+    catalogue_seed.init_app(app)  # the default procedures, only into an empty catalogue
+    app.register_blueprint(receipts.bp)
+    app.register_blueprint(catalogue.bp)
+    app.register_blueprint(phone.bp)
+    csrf.exempt(phone.bp)  # its form checks its own CSRF token, to answer a citizen kindly
     app.after_request(_security_headers)
+    app.before_request(_forms_take_form_data)
     return app
+
+
+def _forms_take_form_data():
+    """Pages outside /api/ take HTML form posts only. Flask-WTF would otherwise read a JSON
+    body as form data and fail on anything but an object."""
+    from flask import abort, request
+    if request.method == "POST" and request.is_json and not request.path.startswith("/api/"):
+        abort(400)
 
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
