@@ -28,7 +28,21 @@ CONFIG_TEMPLATE = '''\
 # TABLET_QUESTIONNAIRE = "counter"
 # PHONE_QUESTIONNAIRE = "phone"
 # RECEIPT_EXPIRY_DAYS = 30
-# OFFLINE_WINDOW_DAYS = 30
+# OFFLINE_WINDOW_DAYS = 30           # a queued rating older than this gets the server's time
+#
+# Integrity flags (responses are flagged, never deleted):
+# OPENING_HOURS = {"0": ["07:00-17:30"], "1": ["07:00-17:30"], "2": ["07:00-17:30"],
+#                  "3": ["07:00-17:30"], "4": ["07:00-17:30"], "5": ["07:00-11:30"]}  # 0 = Monday
+# OPENING_GRACE_MINUTES = 30
+# COOLDOWN_SECONDS = 10              # taps closer than this on one tablet
+# BURST_COUNT = 6                    # this many unbound ratings ...
+# BURST_WINDOW_SECONDS = 180         # ... within this window on one tablet
+# MIN_MS_PER_ANSWER = 500            # faster than this per answer is not humanly plausible
+# KIOSK_SILENCE_MINUTES = 90         # warn when a tablet is silent this long while open
+#
+# Complaints:
+# HOLIDAYS = ["2026-01-01", ...]     # public holidays skipped by the 15-working-day deadline
+# CONTACT_RETENTION_DAYS = 30        # phone numbers erased this long after closure
 '''
 
 
