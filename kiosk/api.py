@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import integrity, intake, store
 from .auth import api_principal
-from .db import get_db
+from .db import get_db, write_lock
 from .errors import json_error
 from .i18n import _
 
@@ -55,9 +55,16 @@ def post_response():
     if kiosk:
         record["kiosk"] = kiosk["name"]
         record["counter"] = kiosk["counter"]
-        store.touch_kiosk(db, kiosk["id"])
+        with write_lock:  # a write: queue in-process (kiosk/db.py)
+            store.touch_kiosk(db, kiosk["id"])
     elif record["channel"] == "kiosk":
         record["kiosk"] = who["name"]
+    try:
+        intake.bind_receipt(db, record)
+    except intake.Invalid as exc:
+        return json_error(400, "invalid_receipt", _("Mã phiếu không có hoặc đã hết hạn."), exc.fields)
+    except store.ReceiptAlreadyUsed:
+        return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
     try:
         status, row = store.save_response(
             db, record, answers, flagger=integrity.make_flagger(current_app.config, len(answers)))
@@ -69,3 +76,82 @@ def post_response():
         return jsonify({"id": row["id"], "status": "duplicate"}), 200
     return json_error(409, "conflict", _(
         "Mã đánh giá này đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên."))
+
+
+# --- receipts (for the one-stop software) -------------------------------------------------
+
+def _officer_token():
+    who = api_principal()
+    if who is None:
+        return None, json_error(401, "unauthorized", _("Thiếu mã truy cập hoặc mã không hợp lệ."))
+    if who["role"] not in ("officer", "admin"):
+        return None, json_error(403, "forbidden", _("Chỉ cán bộ tiếp nhận mới được cấp mã phiếu."))
+    return who, None
+
+
+@bp.route("/receipts", methods=["POST"])
+def post_receipt():
+    """Issue a one-time receipt code for a dossier (officer token)."""
+    from . import receipts
+    who, error = _officer_token()
+    if error:
+        return error
+    body, error = _json_body()
+    if error:
+        return error
+    db = get_db()
+    try:
+        row, created = receipts.issue(db, receipts.validate_issue(db, body), who["name"])
+    except receipts.Invalid as exc:
+        return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), exc.fields)
+    out = dict(receipts.urls(row["code"]), status="created" if created else "existing",
+               expires_at=row["expires_at"])
+    return jsonify(out), 201 if created else 200
+
+
+@bp.route("/receipts/<code>/return", methods=["POST"])
+def post_receipt_return(code):
+    """"Trả kết quả" from the one-stop software: ``{"counter": "Quầy 1"}`` (optional)."""
+    from . import codes, receipts
+    who, error = _officer_token()
+    if error:
+        return error
+    body = request.get_json(silent=True) if request.is_json else {}
+    counter = (body or {}).get("counter")
+    if counter is not None and (not isinstance(counter, str) or len(counter) > 60):
+        return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), {"counter": "must be text"})
+    db = get_db()
+    canonical = codes.normalize(code)
+    row = store.get_receipt(db, canonical) if canonical else None
+    if row is None:
+        return json_error(404, "not_found", _("Không tìm thấy mã phiếu."))
+    if not receipts.mark_returned(db, row["code"], (counter or "").strip() or None, who["name"]):
+        return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
+    row = store.get_receipt(db, row["code"])
+    return jsonify({"code": row["code"], "returned_at": row["returned_at"], "counter": row["counter"],
+                    "expires_at": row["expires_at"]})
+
+
+@bp.route("/receipts/<code>/status")
+def get_receipt_status(code):
+    """Whether a typed or scanned code can be rated now, for the counter tablet (kiosk) or
+    the one-stop software: ``{"code", "status": open|used|expired|unknown, "procedure_name"}``.
+    Nothing about the dossier or the citizen; unknown codes count toward the guess limit."""
+    from . import codes, receipts
+    from .phone import guess_throttle
+    who = api_principal()
+    if who is None:
+        return json_error(401, "unauthorized", _("Thiếu mã truy cập hoặc mã không hợp lệ."))
+    if who["role"] not in ("kiosk", "officer", "admin"):
+        return json_error(403, "forbidden", _("Ông/Bà không có quyền truy cập trang này."))
+    key = f"{who['kind']}:{who['name']}"
+    if guess_throttle().blocked(key):
+        return json_error(429, "too_many_requests", _("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
+    canonical = codes.normalize(code)
+    row = store.get_receipt(get_db(), canonical) if canonical else None
+    status = receipts.state(row)
+    if status == "unknown":
+        guess_throttle().fail(key)
+    return jsonify({"code": canonical if row else None, "status": status,
+                    "procedure_name": (row["procedure_name"] or row["procedure_code"])
+                    if status == "open" else None})

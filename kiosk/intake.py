@@ -105,3 +105,30 @@ def parse(body, *, channel_default: str, window_days: int, holidays=()) -> tuple
         "_complaint": complaint,
     }
     return record, answers
+
+
+def bind_receipt(db, record: dict) -> None:
+    """Bind ``record`` to its receipt: copy dossier_code, procedure_code, field, officer
+    (and the counter, when the record has none) from the receipt.
+
+    Raises Invalid for an unknown or expired code and store.ReceiptAlreadyUsed for a code
+    another response used (a retry of the very response that used it passes, so that
+    save_response can answer "duplicate"). The final, atomic check is in save_response.
+    """
+    raw = record.get("receipt")
+    if not raw:
+        return
+    from . import codes, store, timeutil
+    code = codes.normalize(raw)
+    row = store.get_receipt(db, code) if code else None
+    state = store.receipt_state(row, timeutil.utcnow())
+    if state == "unknown":
+        raise Invalid({"receipt": "unknown receipt code"})
+    if state == "used" and row["response_id"] != record.get("id"):
+        raise store.ReceiptAlreadyUsed(code)
+    if state == "expired":
+        raise Invalid({"receipt": "receipt code has expired"})
+    record.update(receipt=code, dossier_code=row["dossier_code"],
+                  procedure_code=row["procedure_code"], field=row["field"], officer=row["officer"])
+    if not record.get("counter"):
+        record["counter"] = row["counter"]

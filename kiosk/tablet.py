@@ -1,9 +1,11 @@
 """The counter tablet: one page whose script walks the citizen through the screens."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 
-from . import questionnaires, store
+from . import questionnaires, store, timeutil
 from .auth import current_kiosk
 from .db import get_db
 
@@ -39,5 +41,15 @@ def state():
     kiosk = current_kiosk()
     if kiosk is None:
         return jsonify({"error": {"code": "not_enrolled", "message": "not enrolled"}}), 401
-    store.touch_kiosk(get_db(), kiosk["id"])
-    return jsonify({"receipt": None, "procedure_name": None})
+    db = get_db()
+    store.touch_kiosk(db, kiosk["id"])
+    pending = None
+    if kiosk["counter"]:
+        now = timeutil.utcnow()
+        since = now - timedelta(minutes=int(current_app.config.get("RETURN_BINDING_MINUTES", 10)))
+        pending = store.pending_return(db, kiosk["counter"], since, now)
+    if pending is None:
+        return jsonify({"receipt": None, "procedure_name": None})
+    # Only the procedure's name: never the dossier, the citizen or the officer.
+    return jsonify({"receipt": pending["code"],
+                    "procedure_name": pending["procedure_name"] or pending["procedure_code"]})

@@ -9,3 +9,5 @@ from .responses import *  # noqa: F401,F403
 from .responses import GENESIS, ReceiptAlreadyUsed, write_transaction  # noqa: F401
 from .integrity import *  # noqa: F401,F403
 from .complaints import *  # noqa: F401,F403
+from .receipts import *  # noqa: F401,F403
+from .catalogue import *  # noqa: F401,F403

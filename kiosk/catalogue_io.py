@@ -1,0 +1,184 @@
+"""Reading and writing the procedure list as CSV or Excel, and checking a procedure.
+
+Import is all-or-nothing: every row is checked first and every bad row is reported with
+its line number (the header is line 1, as in Excel); only a clean file is written, in one
+transaction. Exports are UTF-8 with a BOM (so Excel shows Vietnamese) and cells that a
+spreadsheet would run as a formula are escaped.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+
+from .store import fold
+
+
+def _(text: str) -> str:
+    """Marks a message for translation; it is translated where it is shown (catalogue pages)."""
+    return text
+
+
+CODE = re.compile(r"^\d\.\d{6}(?:\.[0-9A-Z]{1,6}){0,6}$")
+COLUMNS = ("code", "name", "field", "valid_from", "valid_to")
+HEADERS = {  # folded header text → column
+    "code": "code", "ma": "code", "ma thu tuc": "code", "ma tthc": "code", "ma thu tuc hanh chinh": "code",
+    "name": "name", "ten": "name", "ten thu tuc": "name", "ten tthc": "name", "ten thu tuc hanh chinh": "name",
+    "field": "field", "linh vuc": "field",
+    "valid from": "valid_from", "hieu luc tu": "valid_from", "tu ngay": "valid_from", "ngay hieu luc": "valid_from",
+    "valid to": "valid_to", "hieu luc den": "valid_to", "den ngay": "valid_to", "het hieu luc": "valid_to",
+}
+EXPORT_HEADERS = ("code", "name", "field", "valid_from", "valid_to")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NAME_MAX = 500
+
+
+class BadFile(ValueError):
+    """A file that cannot be imported; ``errors`` lists (line, message, values): the line
+    number (0 for the whole file), a Vietnamese message and the values to fill into it."""
+
+    def __init__(self, errors: list[tuple[int, str, dict]]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+def parse_date(value) -> str | None:
+    """'' → None; 2026-01-31, 31/01/2026 or an Excel date → '2026-01-31'; else ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def unescape(value) -> str:
+    """Undo our own export escaping ('=… written as '=…) and trim."""
+    text = "" if value is None else str(value).strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def check_procedure(raw: dict) -> tuple[dict, dict]:
+    """Clean one procedure; returns (row, {column: problem in Vietnamese})."""
+    errors = {}
+    code = unescape(raw.get("code")).upper().replace(" ", "")
+    if not CODE.match(code):
+        errors["code"] = _("Mã thủ tục không đúng dạng (ví dụ 1.001193 hoặc 2.000815.000.00.00.H55)")
+    name = " ".join(unescape(raw.get("name")).split())
+    if not name:
+        errors["name"] = _("Thiếu tên thủ tục")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _("Tên thủ tục quá dài")
+    field = " ".join(unescape(raw.get("field")).split()) or None
+    if field and len(field) > 200:
+        errors["field"] = _("Tên lĩnh vực quá dài")
+    dates = {}
+    for col in ("valid_from", "valid_to"):
+        try:
+            dates[col] = parse_date(raw.get(col))
+        except ValueError:
+            errors[col] = _("Ngày không đúng dạng (dd/mm/yyyy hoặc yyyy-mm-dd)")
+    if dates.get("valid_from") and dates.get("valid_to") and dates["valid_to"] < dates["valid_from"]:
+        errors["valid_to"] = _("Ngày hết hiệu lực trước ngày có hiệu lực")
+    return {"code": code, "name": name, "field": field, **dates}, errors
+
+
+def _rows_from_csv(data: bytes):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadFile([(0, _("Tệp CSV phải được lưu dạng UTF-8 (Excel: CSV UTF-8)."), {})]) from None
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _rows_from_xlsx(data: bytes):
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise BadFile([(0, _("Không đọc được tệp Excel (.xlsx)."), {})]) from None
+    try:
+        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def read_procedures(filename: str, data: bytes) -> list[dict]:
+    """Parse and check a whole file; raises BadFile listing every bad row."""
+    is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
+    rows = _rows_from_xlsx(data) if is_xlsx else _rows_from_csv(data)
+    if not rows:
+        raise BadFile([(0, _("Tệp không có dữ liệu."), {})])
+    header = [HEADERS.get(" ".join(fold(unescape(h)).replace("_", " ").split())) for h in rows[0]]
+    missing = [c for c in ("code", "name") if c not in header]
+    if missing:
+        raise BadFile([(1, _("Thiếu cột {columns} (cần code, name, field, valid_from, valid_to hoặc Mã thủ tục, Tên thủ tục, Lĩnh vực)."),
+                        {"columns": ", ".join(missing)})])
+    errors, out, seen = [], [], {}
+    for number, values in enumerate(rows[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        raw = {col: values[i] for i, col in enumerate(header) if col and i < len(values)}
+        row, problems = check_procedure(raw)
+        if row["code"] in seen and "code" not in problems:
+            problems["code"] = (_("Mã {code} trùng với dòng {line}"),
+                                {"code": row["code"], "line": seen[row["code"]]})
+        seen.setdefault(row["code"], number)
+        if problems:
+            for problem in problems.values():
+                message, values = problem if isinstance(problem, tuple) else (problem, {})
+                errors.append((number, message, values))
+        else:
+            out.append(row)
+    if errors:
+        raise BadFile(errors)
+    if not out:
+        raise BadFile([(0, _("Tệp không có dòng thủ tục nào."), {})])
+    return out
+
+
+def escape_cell(value) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def procedures_csv(rows: list[dict]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)  # CRLF line ends, as Excel writes them
+    writer.writerow(EXPORT_HEADERS)
+    for r in rows:
+        writer.writerow([escape_cell(r.get(c)) for c in COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def procedures_xlsx(rows: list[dict]) -> bytes:
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Thu tuc"
+    ws.append(list(EXPORT_HEADERS))
+    for r in rows:
+        ws.append([escape_cell(r.get(c)) for c in COLUMNS])
+    for col, width in zip("ABCDE", (26, 60, 24, 12, 12)):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

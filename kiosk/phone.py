@@ -1,0 +1,147 @@
+"""``/r/<code>``: the citizen's own phone, reached from the QR code on the receipt.
+
+Plain HTML forms (no script), one small stylesheet, Vietnamese first with English one tap
+away. A code works once: the first response bound to it (from here or from the counter
+tablet) wins, atomically in ``store.save_response``. Unknown, used and expired codes get a
+friendly page that shows nothing about any dossier; guessing is throttled per address.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from wtforms import HiddenField
+
+from survey_forms.forms import answers_from_form, build_form
+
+from . import codes, integrity, intake, questionnaires, store, timeutil
+from .auth import Throttle
+from .db import get_db
+from .i18n import _, get_locale
+
+bp = Blueprint("phone", __name__)
+NOTICES = {  # kind → (HTTP status, title, explanation)
+    "unknown": (404, "Không tìm thấy mã phiếu",
+                "Mã này không có trong hệ thống. Ông/Bà kiểm tra lại mã in trên phiếu hẹn, hoặc quét lại mã QR."),
+    "used": (410, "Mã phiếu đã được dùng",
+             "Mỗi mã phiếu chỉ dùng để đánh giá một lần, và mã này đã được dùng (trên điện thoại hoặc tại máy tính bảng ở quầy). Cảm ơn Ông/Bà."),
+    "expired": (410, "Mã phiếu đã hết hạn",
+                "Mã phiếu chỉ dùng được trong {days} ngày sau khi trả kết quả. Ông/Bà vẫn có thể đánh giá tại máy tính bảng ở quầy."),
+    "throttled": (429, "Thử quá nhiều mã",
+                  "Thiết bị này đã nhập quá nhiều mã không đúng. Vui lòng thử lại sau ít phút."),
+}
+
+
+def guess_throttle() -> Throttle:
+    """Unknown codes per client address (phone) or per device (API): the guessing limit."""
+    cfg = current_app.config
+    return current_app.extensions.setdefault(
+        "receipt_guess_throttle",
+        Throttle(limit=int(cfg.get("RECEIPT_GUESS_LIMIT", 10)), window=int(cfg.get("RECEIPT_GUESS_WINDOW", 600))))
+
+
+def _notice(kind: str):
+    status, title, text = NOTICES[kind]
+    return render_template("phone/notice.html", kind=kind, title=_(title),
+                           text=_(text, days=current_app.config["RECEIPT_EXPIRY_DAYS"])), status
+
+
+def _form_class(q, lang):
+    cache = current_app.extensions.setdefault("phone_forms", {})
+    key = (q.id, q.version, lang)
+    if key not in cache:
+        base = build_form(q, lang)
+        cache[key] = type(base.__name__, (base,), {"rid": HiddenField()})
+    return cache[key]
+
+
+def condition_hint(q, question) -> str | None:
+    """"Nếu Ông/Bà chọn Bình thường trở xuống ở câu 1": when to answer a conditional question."""
+    cond = question.when
+    if cond is None:
+        return None
+    source = q.question(cond.question)
+    number = [x.id for x in q.questions].index(cond.question) + 1
+    lang = get_locale()
+    label = source.label_of(cond.value, lang) if source else cond.value
+    if cond.op == "<=":
+        return _("Chỉ trả lời nếu ở câu {n} Ông/Bà chọn “{label}” trở xuống.", n=number, label=label)
+    if cond.op == "==":
+        return _("Chỉ trả lời nếu ở câu {n} Ông/Bà chọn “{label}”.", n=number, label=label)
+    return _("Chỉ trả lời nếu câu trả lời ở câu {n} phù hợp.", n=number)
+
+
+@bp.route("/r/thanks")
+def thanks():
+    """After a phone submission (a redirect, so reloading never posts twice)."""
+    return render_template("phone/notice.html", kind="thanks", title=_("Cảm ơn Ông/Bà!"),
+                           text=_("Ý kiến của Ông/Bà đã được ghi nhận và giúp chúng tôi phục vụ tốt hơn."))
+
+
+@bp.route("/r/<code>", methods=["GET", "POST"])
+def form(code):
+    """The phone questionnaire for one receipt, usable once."""
+    addr = request.remote_addr or "?"
+    if guess_throttle().blocked(addr):
+        return _notice("throttled")
+    db = get_db()
+    canonical = codes.normalize(code)
+    row = store.get_receipt(db, canonical) if canonical else None
+    status = store.receipt_state(row, timeutil.utcnow())
+    if status == "unknown":
+        guess_throttle().fail(addr)
+        return _notice("unknown")
+    if status != "open":
+        return _notice(status)
+    if code != canonical:
+        return redirect(url_for("phone.form", code=canonical, **request.args))
+    q = questionnaires.phone()
+    lang = get_locale()
+    form = _form_class(q, lang)()
+    if request.method == "GET":
+        form.rid.data = str(uuid.uuid4())
+    problem = None
+    if request.method == "POST":
+        if form.validate():
+            outcome = _save(db, q, form, canonical)
+            if outcome in ("created", "duplicate"):
+                return redirect(url_for("phone.thanks"))
+            if outcome in ("used", "expired", "unknown"):
+                return _notice(outcome)
+            problem = _("Câu trả lời chưa hợp lệ; vui lòng xem lại.")
+        elif getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+            problem = _("Phiên làm việc đã hết hạn. Vui lòng bấm Gửi lại.")
+            form.csrf_token.errors = []
+        else:
+            problem = _("Vui lòng trả lời câu hỏi được đánh dấu bên dưới.")
+    return render_template("phone/form.html", q=q, form=form, lang=lang, problem=problem,
+                           procedure=row["procedure_name"], hint=condition_hint,
+                           display=codes.display(canonical))
+
+
+def _save(db, q, form, code) -> str:
+    """Store through the same intake and store path as the API. Returns the outcome."""
+    overall, answers, comment = answers_from_form(q, form)
+    try:
+        rid = str(uuid.UUID(form.rid.data or ""))
+    except ValueError:
+        rid = str(uuid.uuid4())
+    body = {"id": rid, "channel": "phone", "questionnaire": q.id, "questionnaire_version": q.version,
+            "overall": overall, "answers": answers, "receipt": code}
+    if comment:
+        body["comment"] = comment
+    cfg = current_app.config
+    try:
+        record, clean = intake.parse(body, channel_default="phone", window_days=cfg["OFFLINE_WINDOW_DAYS"],
+                                     holidays=cfg["HOLIDAYS"])
+        intake.bind_receipt(db, record)
+        status, _row = store.save_response(db, record, clean,
+                                           flagger=integrity.make_flagger(cfg, len(clean)))
+    except intake.Invalid as exc:
+        if "receipt" in exc.fields:
+            return "expired" if "expired" in exc.fields["receipt"] else "unknown"
+        current_app.logger.warning("phone form refused: %s", exc.fields)
+        return "invalid"
+    except store.ReceiptAlreadyUsed:
+        return "used"
+    return "created" if status == "created" else ("duplicate" if status == "duplicate" else "used")
