@@ -1,0 +1,77 @@
+"""CSV downloads: UTF-8 with BOM and CRLF so Excel shows Vietnamese, with formula-leading
+cells neutralised so a comment like ``=HYPERLINK(...)`` stays text in a spreadsheet."""
+from __future__ import annotations
+
+import csv
+import io
+
+from . import fmt, rows
+
+BOM = "\ufeff"
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Prefix text starting with = + - @ tab or CR with a single quote (OWASP's CSV
+    injection advice); numbers and other text are unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _encode(table, bom: bool = True):
+    """Yield bytes for each row of ``table`` (an iterable of lists), BOM first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    first = True
+    for row in table:
+        writer.writerow([neutralise(v) for v in row])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if first and bom:
+            text = BOM + text
+        first = False
+        yield text.encode("utf-8")
+    if first and bom:
+        yield BOM.encode("utf-8")
+
+
+def responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged: bool = False):
+    """The raw responses as a stream of bytes (for a streamed HTTP download)."""
+    def table():
+        yield rows.header("vi")
+        yield from rows.iter_rows(conn_or_path, date_from, date_to, exclude_flagged)
+    return _encode(table())
+
+
+def responses_csv(conn_or_path, date_from, date_to, exclude_flagged: bool = False) -> bytes:
+    """The raw responses as one bytes object (small periods, tests)."""
+    return b"".join(responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged))
+
+
+def summary_csv(summary: dict) -> bytes:
+    """The indicators (all and excluding flagged) and the breakdowns as one CSV: shares
+    as decimals with a dot for systems, plus a Vietnamese-formatted percentage."""
+    excl = {r["id"]: r for r in summary["excluding_flagged"]["indicators"]}
+    table = [["section", "id", "label", "n", "satisfied", "rate", "ci_low", "ci_high", "rate_vi",
+              "target", "target_2030", "verdict", "verdict_vi", "n_excluding_flagged",
+              "rate_excluding_flagged"]]
+    for r in summary["all"]["indicators"]:
+        e = excl[r["id"]]
+        table.append(["indicator", r["id"], r["name_vi"], r["n"], r["satisfied"], _num(r["rate"]),
+                      _num(r["ci_low"]), _num(r["ci_high"]), fmt.percent(r["rate"]),
+                      _num(r["target"]), _num(r["target_2030"]), r["verdict"],
+                      fmt.verdict(r["verdict"]), e["n"], _num(e["rate"])])
+    for name, items in summary["breakdowns"].items():
+        for r in items:
+            table.append([name, "" if r["key"] is None else r["key"], r["label"], r["n"],
+                          r["satisfied"], _num(r["rate"]), _num(r["ci_low"]), _num(r["ci_high"]),
+                          fmt.percent(r["rate"]), "", "", "", "", "", ""])
+    table.append(["period", summary["period"]["from"], summary["period"]["to"]] + [""] * 12)
+    table.append(["formula", "", summary["formula"]["vi"]] + [""] * 12)
+    return b"".join(_encode(table))
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".") if value else "0"

@@ -1,0 +1,195 @@
+"""The SQL behind a summary: a few grouped passes, each over one indexed range.
+
+A million responses must summarise in well under a second, so each table is read once per
+period and grouped in SQLite into a small "cube" that Python rolls up into every
+breakdown, instead of one scan per breakdown. Dates are local dates (Asia/Ho_Chi_Minh),
+inclusive, compared as ISO text on the ``local_date`` columns.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+VN_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
+LOCAL_TZ = timezone(VN_OFFSET, "Asia/Ho_Chi_Minh")
+
+
+def local_today() -> date:
+    """Today's date in Vietnam, whatever the machine's own time zone."""
+    return datetime.now(LOCAL_TZ).date()
+
+# "Satisfied" on the main rating: the top two levels of the response's own scale.
+SATISFIED_SQL = "(overall IS NOT NULL AND overall >= scale - 1)"
+
+CUBE_DIMENSIONS = ("local_month", "field", "procedure_code", "officer", "counter", "channel")
+
+
+def connect(conn_or_path) -> sqlite3.Connection:
+    """A sqlite3 connection from a connection, a sqlite_utils.Database or a path.
+
+    A path is opened read-only, so a report can never change the data; a missing file is a
+    FileNotFoundError rather than a new empty database."""
+    if isinstance(conn_or_path, sqlite3.Connection):
+        return conn_or_path
+    if hasattr(conn_or_path, "conn"):  # sqlite_utils.Database, without importing it
+        return conn_or_path.conn
+    path = Path(conn_or_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no database at {path}")
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+@contextmanager
+def opened(conn_or_path):
+    """``connect`` as a context manager: closes the connection only if it opened it."""
+    conn = connect(conn_or_path)
+    try:
+        yield conn
+    finally:
+        if conn is not conn_or_path and getattr(conn_or_path, "conn", None) is not conn:
+            conn.close()
+
+
+def has_table(conn, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        [name]).fetchone() is not None
+
+
+def _month_range(date_from: str, date_to: str) -> list[str]:
+    """Months bounding the period: a redundant filter on ``local_month`` that lets SQLite
+    range-scan an index led by the month (see the proposed report indexes)."""
+    return [date_from[:7], date_to[:7]]
+
+
+def response_cube(conn, date_from: str, date_to: str) -> list[tuple]:
+    """(local_month, field, procedure_code, officer, counter, channel, flags, demo, complete,
+    rows, rated, satisfied, dislikes bound to a receipt) over the period's responses.
+
+    Grouped by plain columns in the order of the proposed covering index, so SQLite
+    aggregates while it walks the index instead of sorting a million rows. A dislike is a
+    main rating of "Không hài lòng" or worse (1–2 of 5, 1 of 3)."""
+    dims = ", ".join(CUBE_DIMENSIONS)
+    return conn.execute(
+        f"SELECT {dims}, flags, demo, complete, count(*), count(overall), sum({SATISFIED_SQL}), "
+        f"sum(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END) "
+        f"FROM responses WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ? "
+        f"GROUP BY {dims}, flags, demo, complete",
+        [*_month_range(date_from, date_to), date_from, date_to]).fetchall()
+
+
+def hour_weekday(conn, date_from: str, date_to: str) -> list[tuple]:
+    """(local_month, local_weekday, local_hour, flags, rated, satisfied) over the period;
+    the month is kept in the grouping so an index led by it is walked in order."""
+    return conn.execute(
+        f"SELECT local_month, local_weekday, local_hour, flags, count(overall), "
+        f"sum({SATISFIED_SQL}) FROM responses "
+        f"WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ? "
+        f"GROUP BY local_month, local_weekday, local_hour, flags",
+        [*_month_range(date_from, date_to), date_from, date_to]).fetchall()
+
+
+def answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[tuple]:
+    """(question_id, value, flagged, count) from the covering index on answers (grouped
+    by date too, in index order, so no sort; the dates are summed here)."""
+    ids = sorted(set(question_ids))
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT question_id, local_date, value, flagged, count(*) FROM answers "
+        f"WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ? "
+        f"GROUP BY question_id, local_date, value, flagged", [*ids, date_from, date_to])
+    totals: dict = {}
+    for qid, _, value, flagged, count in rows:
+        key = (qid, value, flagged)
+        totals[key] = totals.get(key, 0) + count
+    return [(*k, v) for k, v in totals.items()]
+
+
+def first_answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[tuple]:
+    """(question_id, value, flagged, count) counting each response once, at the first
+    question of ``question_ids`` it answered (for indicators fed by several questions).
+    A multi-choice answer of that question still gives one row per choice."""
+    ranks = " ".join(f"WHEN ? THEN {i}" for i, _ in enumerate(question_ids))
+    marks = ", ".join("?" * len(question_ids))
+    return conn.execute(
+        f"SELECT question_id, value, flagged, count(*) FROM ("
+        f"SELECT question_id, value, flagged, rank, min(rank) OVER (PARTITION BY response_id) AS first "
+        f"FROM (SELECT response_id, question_id, value, flagged, CASE question_id {ranks} END AS rank "
+        f"FROM answers WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ?)) "
+        f"WHERE rank = first GROUP BY 1, 2, 3",
+        [*question_ids, *question_ids, date_from, date_to]).fetchall()
+
+
+def utc_bounds(date_from: str, date_to: str) -> tuple[str, str]:
+    """UTC ISO text bounds [start, end) of local dates from..to inclusive, comparable with
+    stored times such as ``2026-11-27T17:00:00.000Z``."""
+    tz = timezone(VN_OFFSET)
+    start = datetime.combine(date.fromisoformat(date_from), time(), tz)
+    end = datetime.combine(date.fromisoformat(date_to) + timedelta(days=1), time(), tz)
+    fmt = "%Y-%m-%dT%H:%M:%S.000Z"
+    return (start.astimezone(timezone.utc).strftime(fmt), end.astimezone(timezone.utc).strftime(fmt))
+
+
+def receipt_figures(conn, date_from: str, date_to: str) -> tuple | None:
+    """(returned, rated, with appointment, overdue, with a complaint) for dossiers returned
+    in the period (local date of ``returned_at``), or None without a receipts table.
+
+    Overdue: returned after the local end of the appointment date, i.e. at or after
+    17:00 UTC on that date (text comparison keeps the ``returned_at`` index usable)."""
+    if not has_table(conn, "receipts"):
+        return None
+    start, end = utc_bounds(date_from, date_to)
+    returned, rated, with_date, overdue = conn.execute(
+        "SELECT count(*), count(response_id), count(appointment_date), "
+        "sum(returned_at >= appointment_date || 'T17:00:00.000Z') "
+        "FROM receipts WHERE returned_at >= ? AND returned_at < ?", [start, end]).fetchone()
+    complained = 0
+    if has_table(conn, "complaints"):
+        complained = conn.execute(
+            "SELECT count(DISTINCT c.receipt) FROM complaints c JOIN receipts r ON r.code = c.receipt "
+            "WHERE r.returned_at >= ? AND r.returned_at < ? AND r.appointment_date IS NOT NULL",
+            [start, end]).fetchone()[0]
+    return returned, rated, with_date, overdue or 0, complained
+
+
+def database_file(conn) -> str | None:
+    """The file behind ``conn`` ('' or None for an in-memory database)."""
+    for _, name, path in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return path or None
+    return None
+
+
+def open_reader(path: str) -> sqlite3.Connection:
+    """A second read-only connection to the same file, for a query run in parallel."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                           check_same_thread=False)
+
+
+def complaint_figures(conn, date_from: str, date_to: str, today: str) -> list[tuple] | None:
+    """(flagged, received, counted, on time, answered) for complaints received in the
+    period, or None without a complaints table.
+
+    A complaint is counted once it is decided (answered, not accepted) or its due date has
+    passed before ``today``; it is on time when answered, or refused with a reason, on or
+    before its due date."""
+    if not has_table(conn, "complaints"):
+        return None
+    decided = ("(answered_date IS NOT NULL OR status IN ('answered', 'not_accepted', 'closed') "
+               "OR coalesce(not_accepted_reason, '') != '')")
+    on_time = ("(answered_date IS NOT NULL AND due_date IS NOT NULL AND answered_date <= due_date "
+               "AND (status != 'not_accepted' OR coalesce(not_accepted_reason, '') != ''))")
+    return conn.execute(
+        f"SELECT coalesce(flags, '') != '' AS flagged, count(*), sum({decided} OR due_date < ?), "
+        f"sum({on_time}), sum(answered_date IS NOT NULL) FROM complaints "
+        f"WHERE received_date BETWEEN ? AND ? GROUP BY 1", [today, date_from, date_to]).fetchall()
+
+
+def labels(conn, table: str, key: str, label: str) -> dict:
+    """{key: label} from a catalogue table, empty when the table is missing."""
+    if not has_table(conn, table):
+        return {}
+    return dict(conn.execute(f"SELECT {key}, {label} FROM {table}").fetchall())

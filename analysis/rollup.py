@@ -1,0 +1,109 @@
+"""Roll the grouped response counts up into breakdowns and the hour × weekday grid.
+
+Every breakdown row carries the main rating's (tthc_satisfaction) n, satisfied, rate and
+95% interval; shares 0–1, None where nobody rated.
+"""
+from __future__ import annotations
+
+from .stats import wilson
+
+CHANNEL_LABELS = {"kiosk": "Tại quầy (máy tính bảng)", "phone": "Điện thoại (mã QR)"}
+UNKNOWN_LABEL = "Không xác định"
+BREAKDOWNS = ("month", "quarter", "year", "field", "procedure", "officer", "counter", "channel")
+
+
+def _month_label(month: str) -> str:
+    return f"{month[5:7]}/{month[:4]}"
+
+
+def _quarter(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def _quarter_label(key: str) -> str:
+    return f"Quý {key[-1]}/{key[:4]}"
+
+
+def figure_row(key, label, n: int, satisfied: int) -> dict:
+    low, high = wilson(satisfied, n)
+    return {"key": key, "label": label, "n": n, "satisfied": satisfied,
+            "rate": satisfied / n if n else None, "ci_low": low, "ci_high": high}
+
+
+def breakdowns(cube, exclude_flagged: bool, procedure_names: dict) -> dict[str, list[dict]]:
+    """{breakdown name: rows} from cube rows (local_month, field, procedure_code, officer,
+    counter, channel, flags, demo, complete, rows, rated, satisfied, ...).
+
+    Time breakdowns are in time order; the others by n, largest first, then key."""
+    keyers = {
+        "month": lambda r: r[0], "quarter": lambda r: _quarter(r[0]), "year": lambda r: r[0][:4],
+        "field": lambda r: r[1], "procedure": lambda r: r[2], "officer": lambda r: r[3],
+        "counter": lambda r: r[4], "channel": lambda r: r[5],
+    }
+    sums: dict[str, dict] = {name: {} for name in BREAKDOWNS}
+    for row in cube:
+        if exclude_flagged and row[6]:
+            continue
+        rated, sat = row[10], row[11] or 0
+        for name, keyer in keyers.items():
+            acc = sums[name].setdefault(keyer(row), [0, 0])
+            acc[0] += rated
+            acc[1] += sat
+    labelers = {
+        "month": _month_label, "quarter": _quarter_label, "year": str,
+        "procedure": lambda k: procedure_names.get(k, k), "channel": lambda k: CHANNEL_LABELS.get(k, k),
+    }
+    out = {}
+    for name in BREAKDOWNS:
+        label = labelers.get(name, str)
+        rows = [figure_row(k, UNKNOWN_LABEL if k is None else label(k), n, s)
+                for k, (n, s) in sums[name].items()]
+        if name in ("month", "quarter", "year"):
+            rows.sort(key=lambda r: r["key"])
+        else:
+            rows.sort(key=lambda r: (-r["n"], "" if r["key"] is None else str(r["key"])))
+        out[name] = rows
+    return out
+
+
+def heatmap(clock_rows, exclude_flagged: bool) -> list[dict]:
+    """Cells {weekday (0 = Monday), hour, n, satisfied, rate} that have ratings, from rows
+    (local_month, local_weekday, local_hour, flags, rated, satisfied)."""
+    cells: dict = {}
+    for _, weekday, hour, flags, rated, sat in clock_rows:
+        if exclude_flagged and flags:
+            continue
+        acc = cells.setdefault((weekday, hour), [0, 0])
+        acc[0] += rated
+        acc[1] += sat or 0
+    return [{"weekday": w, "hour": h, "n": n, "satisfied": s, "rate": s / n if n else None}
+            for (w, h), (n, s) in sorted(cells.items(), key=lambda kv: (kv[0][0] is None, kv[0]))
+            if n]
+
+
+def overall_counts(rows, flags_at: int = 3, rated_at: int = 4) -> dict:
+    """{flagged: (rated, satisfied)} of the main rating, from hour × weekday rows (default)
+    or cube rows (``flags_at=6, rated_at=10``); satisfied follows rated."""
+    out = {False: [0, 0], True: [0, 0]}
+    for row in rows:
+        acc = out[bool(row[flags_at])]
+        acc[0] += row[rated_at]
+        acc[1] += row[rated_at + 1] or 0
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def response_totals(cube) -> dict:
+    """Counts of the period's responses: all, complete, incomplete, demo, flagged (and by
+    flag name; one response may carry several flags)."""
+    totals = {"all": 0, "complete": 0, "incomplete": 0, "demo": 0, "flagged": 0, "by_flag": {}}
+    for row in cube:
+        flags, demo, complete, count = row[6], row[7], row[8], row[9]
+        totals["all"] += count
+        totals["complete" if complete != 0 else "incomplete"] += count
+        totals["demo"] += count if demo else 0
+        if flags:
+            totals["flagged"] += count
+            for name in flags.split():
+                totals["by_flag"][name] = totals["by_flag"].get(name, 0) + count
+    totals["by_flag"] = dict(sorted(totals["by_flag"].items()))
+    return totals

@@ -1,0 +1,197 @@
+"""``summarize``: every figure of a period in one dict, the shape of GET /api/v1/summary.
+
+The dashboard, the API, the CLI and every download render this one dict, so the same
+period always shows the same numbers everywhere. Shares are 0–1; None means no data.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+from . import forms, indicators, queries, rollup
+from .stats import FORMULA
+from .targets import Targets, load_targets
+
+REASON_GROUPS = ("procedure", "officer", "place", "other")
+
+
+def parse_date(value) -> date:
+    """A date from a date or ISO text (YYYY-MM-DD); ValueError names the bad value."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
+    """The period just before [date_from, date_to], for comparison.
+
+    Whole calendar months (a month, a quarter, a year) compare with the same number of
+    whole months before (Q3 with Q2, November with October); any other period with the
+    same number of days just before it."""
+    if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
+        months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+        index = date_from.year * 12 + date_from.month - 1 - months
+        return date(index // 12, index % 12 + 1, 1), date_from - timedelta(days=1)
+    days = (date_to - date_from).days + 1
+    return date_from - timedelta(days=days), date_from - timedelta(days=1)
+
+
+def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = False,
+              targets: Targets | str | None = None, today=None) -> dict:
+    """All figures for local dates ``date_from``..``date_to`` inclusive (Asia/Ho_Chi_Minh).
+
+    ``conn_or_path``: a sqlite3 connection, a sqlite_utils.Database or a database path
+    (opened read-only). ``targets``: a Targets, a path to a targets file, or None for the
+    shipped file. ``today`` (local date) decides which complaints are past due; default
+    today in Vietnam. Top-level ``indicators`` and the breakdowns follow ``exclude_flagged``; both
+    variants of the indicators are under ``all`` and ``excluding_flagged``.
+    """
+    start, end = parse_date(date_from), parse_date(date_to)
+    if start > end:
+        raise ValueError(f"the period starts ({start}) after it ends ({end})")
+    if not isinstance(targets, Targets):
+        targets = load_targets() if targets is None else load_targets(targets)
+    today = parse_date(today) if today is not None else queries.local_today()
+    with queries.opened(conn_or_path) as conn:
+        return _summarize(conn, start, end, exclude_flagged, targets, today)
+
+
+def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Targets,
+               today: date) -> dict:
+    scales = forms.question_scales()
+    d_from, d_to = start.isoformat(), end.isoformat()
+
+    def side(c) -> dict:
+        """The other half: run on a second connection while the cube is grouped."""
+        p_from, p_to = previous_period(start, end)
+        return {
+            "clock": queries.hour_weekday(c, d_from, d_to),
+            "counts": _indicator_counts(c, targets, d_from, d_to),
+            "complaints": queries.complaint_figures(c, d_from, d_to, today.isoformat()),
+            "reasons": queries.answer_counts(c, ["reasons"], d_from, d_to),
+            "previous": _previous(c, targets, scales, p_from, p_to, today, exclude_flagged),
+        }
+
+    def main(c) -> tuple:
+        """The cube (the longest query) and the receipts: about half the work."""
+        return queries.response_cube(c, d_from, d_to), queries.receipt_figures(c, d_from, d_to)
+
+    (cube, receipts), got = _in_parallel(conn, main, side)
+    # The main rating's figure comes from the same pass as the breakdowns and totals, so
+    # they always add up even while ratings arrive.
+    overall = rollup.overall_counts(cube, flags_at=6, rated_at=10)
+    both = {mode: indicators.compute(targets, overall, got["counts"], got["complaints"], scales, flag)
+            for mode, flag in (("all", False), ("excluding_flagged", True))}
+    totals = rollup.response_totals(cube)
+    chosen = "excluding_flagged" if exclude_flagged else "all"
+    procedure_names = queries.labels(conn, "procedures", "code", "name")
+    return {
+        "period": {"from": d_from, "to": d_to},
+        "exclude_flagged": exclude_flagged,
+        "indicators": both[chosen],
+        "all": {"indicators": both["all"]},
+        "excluding_flagged": {"indicators": both["excluding_flagged"]},
+        "flagged": {"responses": totals["flagged"], "by_flag": totals["by_flag"],
+                    "excluded": exclude_flagged},
+        "responses": totals,
+        "breakdowns": rollup.breakdowns(cube, exclude_flagged, procedure_names),
+        "hour_weekday": rollup.heatmap(got["clock"], exclude_flagged),
+        "reasons": reasons(got["reasons"], exclude_flagged),
+        "response_rate": response_rate(receipts),
+        "portal_figure": portal_figure(receipts, cube, exclude_flagged),
+        "previous": got["previous"],
+        "targets_version": targets.version,
+        "formula": dict(FORMULA),
+    }
+
+
+def _in_parallel(conn, main, side):
+    """(main(conn), side(other)) with ``side`` on a second read-only connection in a worker
+    thread when the database is a file: sqlite3 releases the GIL while it steps, so the two
+    halves use both cores of a small office PC. In-memory databases run one after the
+    other. The two connections may see snapshots a few writes apart; a summary is a
+    report, not a ledger."""
+    path = queries.database_file(conn)
+    if not path or conn.in_transaction:  # a second connection would not see uncommitted rows
+        return main(conn), side(conn)
+
+    def run_side():
+        other = queries.open_reader(path)
+        try:
+            return side(other)
+        finally:
+            other.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(run_side)
+        first = main(conn)
+        return first, future.result()
+
+
+def _indicator_counts(conn, targets: Targets, d_from: str, d_to: str) -> dict:
+    """{indicator id: (question_id, value, flagged, count) rows}, one observation per
+    response: single-question indicators read the covering index directly; several
+    questions go through the first-answered query."""
+    single = [i for i in targets.indicators
+              if i.source == "answers" and len(i.questions) == 1 and i.questions[0] != "overall"]
+    rows = queries.answer_counts(conn, [i.questions[0] for i in single], d_from, d_to)
+    out = {i.id: [r for r in rows if r[0] == i.questions[0]] for i in single}
+    for ind in targets.indicators:
+        if ind.source == "answers" and len(ind.questions) > 1:
+            out[ind.id] = queries.first_answer_counts(conn, list(ind.questions), d_from, d_to)
+    return out
+
+
+def _previous(conn, targets, scales, p_from: date, p_to: date, today: date, exclude_flagged) -> dict:
+    """Indicator figures of the previous period of equal length, for comparison."""
+    a, b = p_from.isoformat(), p_to.isoformat()
+    overall = rollup.overall_counts(queries.hour_weekday(conn, a, b))
+    rows = indicators.compute(targets, overall, _indicator_counts(conn, targets, a, b),
+                              queries.complaint_figures(conn, a, b, today.isoformat()), scales,
+                              exclude_flagged)
+    keep = ("id", "n", "satisfied", "rate", "ci_low", "ci_high", "verdict")
+    return {"period": {"from": a, "to": b},
+            "indicators": [{k: r[k] for k in keep} for r in rows]}
+
+
+def reasons(rows, exclude_flagged: bool) -> dict:
+    """Low-rating reasons counted, and split into procedure / officer / place / other by
+    the group the questionnaire gives each choice (so officers are not blamed for rules)."""
+    labels, groups = forms.reason_choices()
+    counts: dict[str, int] = {}
+    for _, value, flagged, count in rows:
+        if exclude_flagged and flagged:
+            continue
+        counts[value] = counts.get(value, 0) + count
+    items = [{"value": v, "label_vi": labels.get(v, (v, v))[0], "label_en": labels.get(v, (v, v))[1],
+              "group": groups.get(v, "other"), "count": c}
+             for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    by_group = {g: sum(i["count"] for i in items if i["group"] == g) for g in REASON_GROUPS}
+    return {"total": sum(counts.values()), "items": items, "groups": by_group}
+
+
+def response_rate(figures) -> dict | None:
+    """Rated dossiers ÷ dossiers returned in the period; None without receipts."""
+    if not figures or not figures[0]:
+        return None
+    returned, rated = figures[0], figures[1]
+    return {"returned": returned, "rated": rated, "rate": rated / returned}
+
+
+def portal_figure(figures, cube, exclude_flagged: bool) -> dict | None:
+    """The national portal's style of figure: 100% − overdue share − share of dossiers with
+    a complaint or a "dislike" rating, over dossiers returned in the period with an
+    appointment date. None without such receipts. Dislikes are main ratings of "Không hài
+    lòng" or worse bound to a receipt and given in the period (they may overlap complaints)."""
+    if not figures or not figures[2]:
+        return None
+    base, overdue, complained = figures[2], figures[3] or 0, figures[4] or 0
+    dislikes = sum(r[12] or 0 for r in cube if not (exclude_flagged and r[6]))
+    overdue_share = overdue / base
+    complaint_share = min(1.0, (complained + dislikes) / base)
+    return {"dossiers": base, "overdue": overdue, "complaints": complained, "dislikes": dislikes,
+            "overdue_share": overdue_share, "complaint_share": complaint_share,
+            "rate": max(0.0, 1.0 - overdue_share - complaint_share)}
