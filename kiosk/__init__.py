@@ -108,7 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     elif app.config["SECRET_KEY"] in ("dev", "change-me") and not app.testing:
         print("WARNING: a default SECRET_KEY is in use; remove it from config.py", file=sys.stderr)
 
-    from . import admin, api, auth, complaints, db, errors, i18n, questionnaires, tablet
+    from . import admin, api, auth, complaints, dashboard, db, errors, i18n, questionnaires, reports, tablet
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
@@ -120,7 +120,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health)
     app.register_blueprint(complaints.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(reports.bp)
     csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal
+    csrf.exempt(reports.bp)  # GET only
     from . import catalogue, catalogue_seed, phone, receipts
     catalogue_seed.init_app(app)  # the default procedures, only into an empty catalogue
     app.register_blueprint(receipts.bp)

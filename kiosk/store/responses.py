@@ -5,6 +5,7 @@ import hashlib
 import json
 from contextlib import contextmanager
 
+from ..db import write_lock
 from ..timeutil import iso, utcnow
 
 GENESIS = "0" * 64
@@ -21,14 +22,15 @@ class ReceiptAlreadyUsed(Exception):
 def write_transaction(db):
     """BEGIN IMMEDIATE … COMMIT: takes the write lock at once, so the read of the chain's
     tail and the insert after it cannot interleave with another writer."""
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+    with write_lock:  # see kiosk/db.py: queue in-process, not in SQLite's busy handler
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
 
 
 def canonical_hash(body: dict) -> str:
@@ -182,3 +184,9 @@ def list_responses(db, limit: int = 100) -> list[dict]:
     return list(db.query("SELECT * FROM responses ORDER BY seq DESC LIMIT ?", [limit]))
 
 
+
+
+def chain_head(db) -> dict:
+    """The last link of the hash chain: reports quote it so their data can be checked."""
+    seq, head = _tail(db)
+    return {"seq": seq, "hash": head}

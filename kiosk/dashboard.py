@@ -1,0 +1,67 @@
+"""The leaders' dashboard: each indicator against its target, trends, where it goes wrong.
+
+Renders the one ``analysis.summarize`` dict that the API and the downloads use, so the
+page and the files always agree.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from analysis import summarize
+from analysis.fmt import FLAG_VI, VERDICT_VI, WEEKDAYS_VI
+
+from . import charts, periods, store
+from .auth import login_required
+from .db import get_db
+from .i18n import _, get_locale
+from .integrity import silent_kiosks
+from .timeutil import local_today, utcnow
+
+bp = Blueprint("dashboard", __name__, url_prefix="/admin/dashboard")
+
+BREAKDOWNS = [("month", "Theo tháng"), ("quarter", "Theo quý"), ("field", "Theo lĩnh vực"),
+              ("procedure", "Theo thủ tục"), ("officer", "Theo cán bộ"), ("counter", "Theo quầy"),
+              ("channel", "Theo kênh")]
+GROUPS = [("procedure", "Thủ tục (giấy tờ, phí, quy định)"), ("officer", "Cán bộ (thái độ, hướng dẫn)"),
+          ("place", "Nơi tiếp đón (chờ đợi, cơ sở vật chất)"), ("other", "Khác")]
+WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def _sorted(rows: list[dict], key: str) -> list[dict]:
+    if key == "n":
+        return sorted(rows, key=lambda r: -r["n"])
+    if key == "rate":
+        return sorted(rows, key=lambda r: (r["rate"] is None, r["rate"] if r["rate"] is not None else 0))
+    return rows
+
+
+@bp.route("/")
+@login_required("leader")
+def index():
+    """Indicators, trend, heat map, breakdowns and reasons for the chosen period."""
+    today = local_today()
+    try:
+        start, end, preset = periods.from_args(request.args, today)
+    except periods.BadPeriod as exc:
+        flash(_("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))), "error")
+        start, end, preset = periods.from_args(MultiDict(), today)
+    exclude = request.args.get("exclude_flagged") == "1"
+    summary = summarize(get_db().conn, start, end, exclude_flagged=exclude, today=today)
+    sort = request.args.get("sort", "")
+    previous = {r["id"]: r for r in summary["previous"]["indicators"]}
+    tthc = next((r for r in summary["indicators"] if r["id"] == "tthc_satisfaction"), None)
+    download_args = {"from": start.isoformat(), "to": end.isoformat()}
+    if exclude:
+        download_args["exclude_flagged"] = "1"
+    weekdays = WEEKDAYS_EN if get_locale() == "en" else WEEKDAYS_VI
+    return render_template(
+        "dashboard/index.html", s=summary, start=start, end=end, preset=preset, exclude=exclude,
+        sort=sort, previous=previous, download_args=download_args,
+        breakdowns=[(key, label, _sorted(summary["breakdowns"][key], sort)) for key, label in BREAKDOWNS],
+        groups=GROUPS, charts=charts, tthc=tthc,
+        trend=charts.trend(summary["breakdowns"]["month"], tthc["target"] if tthc else None),
+        heat=charts.heatmap(summary["hour_weekday"], weekdays),
+        presets=periods.PRESET_LABELS, verdicts=VERDICT_VI, flag_names=FLAG_VI,
+        silent=silent_kiosks(store.list_kiosks(get_db()), utcnow(), current_app.config),
+    )

@@ -1,0 +1,132 @@
+"""Summary and downloads under /api/v1, for a signed-in leader or a leader token.
+
+Every route computes the one ``analysis.summarize`` dict for the period, so the API,
+the dashboard, the CLI and every file show the same numbers. Each download carries its
+SHA-256 (``X-Content-SHA256``) and the head of the response hash chain it was computed
+from, so a figure sent to the province can be checked against ``python -m kiosk verify``.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
+
+from analysis import summarize
+from analysis.csv_export import responses_csv_stream, summary_csv
+
+from . import periods, store
+from .auth import api_principal
+from .db import get_db
+from .errors import json_error
+from .i18n import _
+from .timeutil import local_today
+
+bp = Blueprint("reports", __name__, url_prefix="/api/v1")
+READERS = ("leader", "admin")
+
+
+def report_meta() -> dict:
+    cfg = current_app.config
+    return {"commune": cfg["COMMUNE_NAME"], "unit": cfg["UNIT_NAME"],
+            "province": cfg["PROVINCE_NAME"], "place": cfg["PLACE_NAME"]}
+
+
+def period_summary(args):
+    """(summary, None) or (None, error response) for the period in ``args``."""
+    try:
+        start, end, _preset = periods.from_args(args, local_today())
+    except periods.BadPeriod as exc:
+        return None, json_error(400, "bad_period", _("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))))
+    summary = summarize(get_db().conn, start, end,
+                        exclude_flagged=args.get("exclude_flagged") in ("1", "true", "yes"),
+                        today=local_today())
+    summary["chain"] = store.chain_head(get_db())
+    return summary, None
+
+
+@bp.before_request
+def _readers_only():
+    who = api_principal()
+    if who is None:
+        return json_error(401, "unauthorized", _("Cần đăng nhập hoặc mã truy cập của lãnh đạo."))
+    if who["role"] not in READERS:
+        return json_error(403, "forbidden", _("Chỉ lãnh đạo và quản trị viên được xem báo cáo."))
+    g.reader = who
+
+
+def _file(data: bytes, mimetype: str, name: str, summary: dict) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Content-SHA256"] = hashlib.sha256(data).hexdigest()
+    _chain_headers(response, summary)
+    return response
+
+
+def _chain_headers(response, summary):
+    chain = summary.get("chain") or {}
+    response.headers["X-Data-Chain"] = f"{chain.get('seq', 0)}:{chain.get('hash', '')}"
+
+
+def _name(summary: dict, suffix: str) -> str:
+    p = summary["period"]
+    return f"hai-long_{p['from']}_{p['to']}{suffix}"
+
+
+@bp.route("/summary")
+def summary_json():
+    """Every figure of the period as JSON (shares 0–1)."""
+    summary, error = period_summary(request.args)
+    return error or jsonify(summary)
+
+
+@bp.route("/summary.csv")
+def summary_csv_download():
+    """The indicators and breakdowns as CSV."""
+    summary, error = period_summary(request.args)
+    return error or _file(summary_csv(summary), "text/csv", _name(summary, "_tong-hop.csv"), summary)
+
+
+@bp.route("/report.xlsx")
+def report_xlsx():
+    """The Excel report: summary sheet, one sheet per breakdown, raw responses."""
+    from analysis.xlsx_report import xlsx_report
+    summary, error = period_summary(request.args)
+    if error:
+        return error
+    data = xlsx_report(summary, db=get_db().conn, meta=report_meta())
+    return _file(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 _name(summary, ".xlsx"), summary)
+
+
+@bp.route("/export/responses.xlsx")
+def responses_xlsx():
+    """The same workbook as report.xlsx; its last sheet holds one row per response."""
+    return report_xlsx()
+
+
+@bp.route("/report.pdf")
+def report_pdf():
+    """The administrative-style report (BÁO CÁO) as PDF."""
+    from analysis.pdf_report import pdf_report
+    summary, error = period_summary(request.args)
+    if error:
+        return error
+    data = pdf_report(summary, report_meta(), issued=local_today())
+    return _file(data, "application/pdf", _name(summary, ".pdf"), summary)
+
+
+@bp.route("/export/responses.csv")
+def responses_csv():
+    """One row per response, streamed (UTF-8 with BOM, formula cells neutralised)."""
+    try:
+        start, end, _preset = periods.from_args(request.args, local_today())
+    except periods.BadPeriod as exc:
+        return json_error(400, "bad_period", _("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))))
+    exclude = request.args.get("exclude_flagged") in ("1", "true", "yes")
+    path = current_app.config["DATABASE"]
+    stream = responses_csv_stream(path, start, end, exclude)
+    response = Response(stream_with_context(stream), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="hai-long_{start}_{end}_phieu.csv"')
+    _chain_headers(response, {"chain": store.chain_head(get_db())})
+    return response
