@@ -152,6 +152,21 @@ def m004_integrity_indexes(db):
     db["receipts"].create_index(["counter", "returned_at"], if_not_exists=True)
 
 
+@migrations()
+def m005_report_indexes(db):
+    """Covering indexes for analysis.summarize: SQLite groups while walking the index,
+    with no sort and no table lookups (a year of a million ratings in well under a second)."""
+    db["responses"].create_index(
+        ["local_month", "field", "procedure_code", "officer", "counter", "channel", "flags", "demo",
+         "complete", "overall", "scale", "local_date", "receipt"],
+        index_name="responses_report_cube", if_not_exists=True)
+    db["responses"].create_index(
+        ["local_month", "local_weekday", "local_hour", "flags", "overall", "scale", "local_date"],
+        index_name="responses_report_clock", if_not_exists=True)
+    db["receipts"].create_index(["returned_at", "appointment_date", "response_id", "code"],
+                                index_name="receipts_report_returned", if_not_exists=True)
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)

@@ -66,7 +66,7 @@ def _insert(db, table: str, rows: list[dict]) -> None:
     """Plain INSERT with the rows' own columns: the hot path needs no table introspection."""
     if not rows:
         return
-    columns = list(rows[0])
+    columns = list(dict.fromkeys(key for row in rows for key in row))
     sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
     db.conn.executemany(sql, [[r.get(c) for c in columns] for r in rows])
@@ -131,8 +131,8 @@ def insert_many(db, items) -> int:
             rows.append(row)
             answer_rows.extend(_answer_rows(row, answers))
             count += 1
-        db["responses"].insert_all(rows, batch_size=500)
-        db["answers"].insert_all(answer_rows, batch_size=1000)
+        _insert(db, "responses", rows)
+        _insert(db, "answers", answer_rows)
     return count
 
 
