@@ -14,7 +14,7 @@ WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
 FLAG_VI = {"clock": "giờ thiết bị không hợp lệ", "burst": "đánh giá dồn dập",
            "cooldown": "chạm trong thời gian chờ", "hours": "ngoài giờ làm việc",
            "fast": "hoàn thành quá nhanh", "unenrolled": "thiết bị chưa đăng ký",
-           "excess": "nhiều đánh giá hơn số hồ sơ trả"}
+           "over_returned": "nhiều đánh giá hơn số hồ sơ trả"}
 
 
 def percent(share: float | None, digits: int = 1) -> str:
