@@ -29,14 +29,29 @@ def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
     """The period just before [date_from, date_to], for comparison.
 
     Whole calendar months (a month, a quarter, a year) compare with the same number of
-    whole months before (Q3 with Q2, November with October); any other period with the
-    same number of days just before it."""
+    whole months before (Q3 with Q2, November with October); a month, quarter or year to
+    date with the same span one unit back; any other period with the same number of days
+    just before it."""
     if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
         months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
         index = date_from.year * 12 + date_from.month - 1 - months
         return date(index // 12, index % 12 + 1, 1), date_from - timedelta(days=1)
+    if date_from.day == 1 and date_to.year == date_from.year:
+        # Month, quarter or year to date: the same span one month, quarter or year back
+        # (1-28 November with 1-28 October; 1 January-28 November with the year before).
+        span = date_to.month - date_from.month + 1
+        back = 1 if span == 1 else 3 if span <= 3 and date_from.month in (1, 4, 7, 10) else 12
+        return _months_back(date_from, back), _months_back(date_to, back)
     days = (date_to - date_from).days + 1
     return date_from - timedelta(days=days), date_from - timedelta(days=1)
+
+
+def _months_back(day: date, months: int) -> date:
+    """``day`` moved ``months`` calendar months back, clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
 
 
 def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = False,

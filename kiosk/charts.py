@@ -21,7 +21,7 @@ def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
     for v in (row.get("ci_low"), row.get("target"), row.get("target_2030")):
         if v is not None and v - 0.05 < lo_domain:
             lo_domain = max(0.0, round(v - 0.05, 1))
-    pad = 8
+    pad = 18
 
     def x(v):
         return pad + (width - 2 * pad) * (v - lo_domain) / (1 - lo_domain)

@@ -197,7 +197,10 @@ def test_previous_month_is_compared_with_this_month(fresh_db):
     (("2026-03-01", "2026-03-31"), ("2026-02-01", "2026-02-28")),    # month after February
     (("2026-01-01", "2026-01-31"), ("2025-12-01", "2025-12-31")),    # across a new year
     (("2026-11-10", "2026-11-16"), ("2026-11-03", "2026-11-09")),    # a week: same length
-    (("2026-11-01", "2026-11-28"), ("2026-10-04", "2026-10-31")),    # month to date
+    (("2026-11-01", "2026-11-28"), ("2026-10-01", "2026-10-28")),    # month to date
+    (("2026-03-01", "2026-03-30"), ("2026-02-01", "2026-02-28")),    # clamped to February
+    (("2026-10-01", "2026-11-28"), ("2026-07-01", "2026-08-28")),    # quarter to date
+    (("2026-01-01", "2026-11-28"), ("2025-01-01", "2025-11-28")),    # year to date
 ])
 def test_previous_period_follows_the_calendar(period, previous):
     from datetime import date
