@@ -16,7 +16,7 @@ health = Blueprint("health", __name__)
 @health.route("/healthz")
 def healthz():
     """Liveness for monitors: ok when the database answers."""
-    get_db().execute("SELECT 1").fetchone()
+    store.ping(get_db())
     return jsonify({"status": "ok"})
 
 

@@ -66,28 +66,22 @@ def generate(db, responses: int, days: int = 365, seed: int = 1, progress=None,
     number of responses added. Rows go in chunks of 20,000 through store.insert_many; for
     large counts a worker process makes the next chunk while this one is written."""
     end = end or local_today()
-    _catalogue(db)
-    first = db.execute("SELECT count(*) FROM responses").fetchone()[0]
-    receipt_no = db.execute("SELECT count(*) FROM receipts WHERE code LIKE 'DEMO-%'").fetchone()[0]
+    store.insert_demo_catalogue(db, [(c, n, f) for c, n, f, _ in PROCEDURES],
+                                [n for n, _, _ in OFFICERS], COUNTERS)
+    first, receipt_no = store.demo_counts(db)
     args = (seed, responses, days, end, first, receipt_no)
     source = _chunks(*args) if responses < PARALLEL_FROM else _from_worker(args)
-    # A bigger page cache while we write: the indexes stay in memory between chunks.
-    old_cache = db.execute("PRAGMA cache_size").fetchone()[0]
-    db.execute("PRAGMA cache_size = -65536")
     done = 0
-    try:
+    with store.large_cache(db):
         for items, receipts, complaints in source:
-            _insert_receipts(db, receipts)
+            store.insert_demo_receipts(db, receipts, RECEIPT_COLUMNS)
             if items:
                 store.insert_many(db, items)
                 done += len(items)
                 if progress:
                     progress(done, responses)
             if complaints:
-                with db.atomic():
-                    db["complaints"].insert_all(complaints, pk="id", ignore=True)
-    finally:
-        db.execute(f"PRAGMA cache_size = {int(old_cache)}")
+                store.insert_demo_complaints(db, complaints)
     return done
 
 
@@ -166,26 +160,6 @@ def _from_worker(args):
 RECEIPT_COLUMNS = ("code", "dossier_code", "procedure_code", "officer", "counter", "received_date",
                    "appointment_date", "issued_at", "issued_by", "returned_at", "expires_at",
                    "used_at", "response_id")
-
-
-def _insert_receipts(db, receipts: list[dict]) -> None:
-    """Demo receipts in one transaction with a plain executemany: sqlite-utils' per-value
-    checks cost more than the insert itself at a million rows."""
-    marks = ", ".join("?" * len(RECEIPT_COLUMNS))
-    with db.atomic():
-        db.conn.executemany(
-            f"INSERT OR IGNORE INTO receipts ({', '.join(RECEIPT_COLUMNS)}) VALUES ({marks})",
-            [tuple(r[c] for c in RECEIPT_COLUMNS) for r in receipts])
-
-
-def _catalogue(db) -> None:
-    with db.atomic():
-        db["procedures"].insert_all(
-            [{"code": c, "name": n, "field": f, "valid_from": "2020-01-01", "valid_to": None}
-             for c, n, f, _ in PROCEDURES], pk="code", ignore=True)
-        db["officers"].insert_all([{"name": n, "active": 1} for n, _, _ in OFFICERS],
-                                  pk="id", ignore=True)
-        db["counters"].insert_all([{"name": c, "active": 1} for c in COUNTERS], pk="id", ignore=True)
 
 
 def _streaks(rng, start: date, days: int) -> list[tuple[date, date, str, float]]:

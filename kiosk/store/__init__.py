@@ -11,3 +11,4 @@ from .integrity import *  # noqa: F401,F403
 from .complaints import *  # noqa: F401,F403
 from .receipts import *  # noqa: F401,F403
 from .catalogue import *  # noqa: F401,F403
+from .demo import *  # noqa: F401,F403

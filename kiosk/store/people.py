@@ -85,3 +85,8 @@ def list_kiosks(db) -> list[dict]:
 def audit(db, actor: str, action: str, detail: str = "") -> None:
     db["audit_log"].insert({"at": iso(utcnow()), "actor": actor, "action": action, "detail": detail})
 
+
+
+def ping(db) -> bool:
+    """The database answers (health checks)."""
+    return db.execute("SELECT 1").fetchone()[0] == 1
