@@ -70,6 +70,8 @@ def summary_csv(summary: dict) -> bytes:
                           fmt.percent(r["rate"]), "", "", "", "", "", ""])
     table.append(["period", summary["period"]["from"], summary["period"]["to"]] + [""] * 12)
     table.append(["formula", "", summary["formula"]["vi"]] + [""] * 12)
+    chain = summary.get("chain") or {}
+    table.append(["chain", chain.get("seq", 0), chain.get("hash", "")] + [""] * 12)
     return b"".join(_encode(table))
 
 

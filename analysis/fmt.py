@@ -75,3 +75,12 @@ def filtered_line(summary: dict) -> str:
     if r["demo"]:
         parts.append(f"CẢNH BÁO: {number(r['demo'])} phiếu là DỮ LIỆU MẪU (demo), không phải ý kiến thật")
     return "; ".join(parts) + "."
+
+
+def chain_line(summary: dict) -> str:
+    """Where the data came from, checkably: the last response of the hash chain."""
+    chain = summary.get("chain") or {}
+    if not chain.get("seq"):
+        return "Mã kiểm tra dữ liệu: chưa có phiếu nào."
+    return (f"Mã kiểm tra dữ liệu: tính trên cơ sở dữ liệu đến phiếu số {number(chain['seq'])}, "
+            f"mã chuỗi băm {chain['hash']} (đối chiếu bằng lệnh: python -m kiosk verify).")

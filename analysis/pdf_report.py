@@ -198,6 +198,7 @@ def pdf_report(summary: dict, meta: dict | None = None, issued: date | None = No
     _paragraph(pdf, "3. Cách tính và phạm vi số liệu", "B")
     _paragraph(pdf, summary["formula"]["vi"], size=12)
     _paragraph(pdf, fmt.filtered_line(summary), size=12)
+    _paragraph(pdf, fmt.chain_line(summary), size=10)
     if summary["response_rate"]:
         rr = summary["response_rate"]
         _paragraph(pdf, f"Tỷ lệ hồ sơ được đánh giá: {fmt.percent(rr['rate'])} "

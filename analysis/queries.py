@@ -193,3 +193,10 @@ def labels(conn, table: str, key: str, label: str) -> dict:
     if not has_table(conn, table):
         return {}
     return dict(conn.execute(f"SELECT {key}, {label} FROM {table}").fetchall())
+
+
+def chain_head(conn) -> dict:
+    """The last link of the responses' hash chain: {"seq", "hash"} (0 and "" when empty).
+    Reports quote it so a figure can be checked against ``python -m kiosk verify``."""
+    row = conn.execute("SELECT seq, hash FROM responses ORDER BY seq DESC LIMIT 1").fetchone()
+    return {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": ""}

@@ -16,13 +16,14 @@ from .forms import questionnaires
 CHUNK = 5000
 FIXED = ("id", "local_date", "rated_at", "channel", "questionnaire", "questionnaire_version",
          "complete", "flags", "demo", "kiosk", "counter", "receipt", "dossier_code",
-         "procedure_code", "field", "officer", "duration_ms")
+         "procedure_code", "field", "officer", "duration_ms", "seq", "hash")
 HEADERS_VI = {
     "id": "Mã phiếu", "local_date": "Ngày", "rated_at": "Thời điểm (UTC)", "channel": "Kênh",
     "questionnaire": "Phiếu", "questionnaire_version": "Phiên bản phiếu", "complete": "Hoàn thành",
     "flags": "Đánh dấu nghi vấn", "demo": "Dữ liệu mẫu", "kiosk": "Máy tính bảng", "counter": "Quầy",
     "receipt": "Mã biên nhận", "dossier_code": "Mã hồ sơ", "procedure_code": "Mã thủ tục",
     "field": "Lĩnh vực", "officer": "Cán bộ", "duration_ms": "Thời gian trả lời (ms)",
+    "seq": "Số thứ tự", "hash": "Mã kiểm tra (chuỗi băm)",
     "comment": "Góp ý",
 }
 

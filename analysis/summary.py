@@ -119,6 +119,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
         "portal_figure": portal_figure(receipts, cube, exclude_flagged),
         "previous": got["previous"],
         "targets_version": targets.version,
+        "chain": queries.chain_head(conn),
         "formula": dict(FORMULA),
     }
 

@@ -66,5 +66,5 @@ def render(summary: dict) -> str:
         lines += ["", f"Lý do chưa hài lòng ({groups}):"]
         lines += [f"    {i['label_vi']}: {fmt.number(i['count'])}" for i in reasons["items"]]
     lines += ["", "Cách tính: " + summary["formula"]["vi"],
-              f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}."]
+              f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}.", fmt.chain_line(summary)]
     return "\n".join(lines) + "\n"

@@ -87,6 +87,7 @@ def _summary_sheet(wb, summary: dict, meta: dict) -> None:
     ws.append([])
     ws.append(["", _cell(ws, "Cách tính: " + summary["formula"]["vi"], alignment=WRAP)])
     ws.append(["", _cell(ws, fmt.filtered_line(summary), alignment=WRAP)])
+    ws.append(["", _cell(ws, fmt.chain_line(summary), alignment=WRAP)])
     if summary["response_rate"]:
         rr = summary["response_rate"]
         ws.append(["", "Tỷ lệ hồ sơ được đánh giá (số hồ sơ được đánh giá / số hồ sơ đã trả)",

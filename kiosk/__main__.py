@@ -103,7 +103,11 @@ def cmd_verify(args) -> int:
     db = connect(app.config["DATABASE"])
     result = store.verify_chain(db)
     if result["broken_at"] is None:
+        head = store.chain_head(db)
         print(f"OK: {result['checked']:,} responses, chain intact.")
+        if head["seq"]:
+            print(f"Last link: response #{head['seq']} {head['hash']} "
+                  "(reports quote this to show which data they were computed from)")
         return 0
     print(f"BROKEN at response #{result['broken_at']}: {result['reason']} "
           f"({result['checked']:,} checked before it).")

@@ -40,7 +40,6 @@ def period_summary(args):
     summary = summarize(get_db().conn, start, end,
                         exclude_flagged=args.get("exclude_flagged") in ("1", "true", "yes"),
                         today=local_today())
-    summary["chain"] = store.chain_head(get_db())
     return summary, None
 
 

@@ -116,3 +116,13 @@ def test_leader_downloads_responses_csv(client, rated):
 def test_signed_in_leader_downloads_from_the_dashboard_links(client, rated):
     login(client, rated, "leader")
     assert client.get("/api/v1/summary.csv", query_string=PERIOD).status_code == 200
+
+
+def test_reports_quote_the_chain_head_that_verify_prints(app, client, rated):
+    import os
+    head = rated.execute("SELECT hash FROM responses WHERE seq = 11").fetchone()[0]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(api(client, "/api/v1/report.pdf").data)).pages)
+    assert "phiếu số 11" in " ".join(text.split()) and head in "".join(text.split())
+    r = subprocess.run([sys.executable, "-m", "kiosk", "verify"], cwd=ROOT, capture_output=True, text=True,
+                       env={**os.environ, "KIOSK_INSTANCE": app.instance_path})
+    assert f"#11 {head}" in r.stdout

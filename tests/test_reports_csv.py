@@ -10,7 +10,7 @@ from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
 
 HEADER = ("Mã phiếu,Ngày,Thời điểm (UTC),Kênh,Phiếu,Phiên bản phiếu,Hoàn thành,Đánh dấu nghi vấn,"
           "Dữ liệu mẫu,Máy tính bảng,Quầy,Mã biên nhận,Mã hồ sơ,Mã thủ tục,Lĩnh vực,Cán bộ,"
-          "Thời gian trả lời (ms),overall,reasons,staff,access,service_result,posted,on_time,"
+          "Thời gian trả lời (ms),Số thứ tự,Mã kiểm tra (chuỗi băm),overall,reasons,staff,access,service_result,posted,on_time,"
           "resubmitted,visits,agencies,on_the_spot,online_used,online_satisfaction,Góp ý")
 
 
@@ -29,6 +29,10 @@ def test_formula_leading_cells_are_neutralised(cell, expected):
     assert neutralise(cell) == expected
 
 
+def rec_hash(db) -> str:
+    return db.execute("SELECT hash FROM responses WHERE seq = 1").fetchone()[0]
+
+
 def test_leader_downloads_raw_responses_exactly(fresh_db):
     rec = add(fresh_db, "2026-11-05 09:30", 2,
               {"reasons": ["papers", "waiting"], "resubmitted": "yes", "visits": "more"},
@@ -37,7 +41,7 @@ def test_leader_downloads_raw_responses_exactly(fresh_db):
     expected = (
         "\ufeff" + HEADER + "\r\n"
         + f"{rec['id']},2026-11-05,2026-11-05T02:30:00.000Z,kiosk,counter,1,1,,0,,Quầy 1,,,,,"
-          "'-Trần,4000,Không hài lòng,Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu,,,,,,Có,"
+          f"'-Trần,4000,1,{rec_hash(fresh_db)},Không hài lòng,Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu,,,,,,Có,"
           "Nhiều hơn 1 lần,,,,,'=1+1 giấy tờ\r\n"
     ).encode("utf-8")
     # The multi-choice cell holds a comma, so the csv module quotes it.
