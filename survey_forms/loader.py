@@ -51,14 +51,22 @@ class _Builder:
         self.filename = filename
 
     def fail(self, where: str, message: str, qid: str | None = None):
-        line = self._line_of(qid) if qid else None
+        line = self._line_of(qid, where.rsplit(".", 1)[-1] if "." in where else None) if qid else None
         at = f" line {line}" if line else ""
         raise QuestionnaireError(f"{self.filename}{at}: {where}: {message}")
 
-    def _line_of(self, qid: str) -> int | None:
+    def _line_of(self, qid: str, field: str | None = None) -> int | None:
+        """The line of question ``qid``'s ``field`` (or of its id when the field isn't written)."""
         pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(qid) + r'["\']')
+        field_pattern = re.compile(r"^\s*" + re.escape(field) + r"\s*[=.]") if field else None
         for number, line in enumerate(self.lines, 1):
             if pattern.match(line):
+                if field_pattern:
+                    for offset, later in enumerate(self.lines[number:], number + 1):
+                        if later.strip().startswith("[[questions]]"):
+                            break
+                        if field_pattern.match(later):
+                            return offset
                 return number
         return None
 
