@@ -1,15 +1,40 @@
-"""Pages for the commune's staff: overview, tablets."""
+"""Pages for the commune's staff: overview and tablets; staff accounts for the admin."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+import re
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
 
 from . import store
+from .auth import ROLES, hash_password, login_required
+from .db import get_db
+from .i18n import _
 from .integrity import silent_kiosks
 from .timeutil import utcnow
-from .auth import login_required
-from .db import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+ROLE_LABELS = {"admin": "Quản trị viên", "leader": "Lãnh đạo", "officer": "Cán bộ một cửa"}
+
+
+class UserForm(FlaskForm):
+    username = StringField("Tên đăng nhập", validators=[
+        DataRequired("Vui lòng điền mục này."), Length(3, 40),
+        Regexp(r"^[A-Za-z0-9._-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")])
+    role = SelectField("Vai trò", choices=[(r, r) for r in ROLES])
+    password = PasswordField("Mật khẩu", validators=[
+        DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("Mật khẩu mới", validators=[
+        DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
+
+
+class ActionForm(FlaskForm):
+    """CSRF only: for buttons that change one thing."""
 
 
 @bp.route("/")
@@ -19,4 +44,68 @@ def home():
     db = get_db()
     kiosks = store.list_kiosks(db)
     return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
-                           silent=silent_kiosks(kiosks, utcnow(), current_app.config))
+                           silent=silent_kiosks(kiosks, utcnow(), current_app.config),
+                           action=ActionForm())
+
+
+@bp.route("/kiosks/<int:kiosk_id>/revoke", methods=["POST"])
+@login_required("admin")
+def revoke_kiosk(kiosk_id: int):
+    """Stop a lost or replaced tablet from submitting (its queued ratings wait for re-enrolment)."""
+    if ActionForm().validate_on_submit():
+        store.revoke_kiosk(get_db(), kiosk_id, g.user["username"])
+        flash(_("Đã thu hồi máy tính bảng. Đăng ký lại máy tại trang /enrol nếu cần."), "ok")
+    return redirect(url_for(".home"))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@login_required("admin")
+def users():
+    """Staff accounts: add one, reset a password, switch one off."""
+    db = get_db()
+    form = UserForm()
+    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]
+    if form.validate_on_submit():
+        name = form.username.data.strip()
+        if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):
+            flash(_("Tên đăng nhập này đã có."), "error")
+        else:
+            store.create_user(db, name, hash_password(form.password.data), form.role.data)
+            store.audit(db, g.user["username"], "create_user", f"{name} ({form.role.data})")
+            flash(_("Đã tạo tài khoản {name}.", name=name), "ok")
+            return redirect(url_for(".users"))
+    return render_template("admin/users.html", form=form, users=store.list_users(db),
+                           password_form=PasswordForm(), action=ActionForm(), ROLE_LABELS=ROLE_LABELS)
+
+
+def _user_or_404(user_id: int) -> dict:
+    for u in store.list_users(get_db()):
+        if u["id"] == user_id:
+            return u
+    abort(404)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@login_required("admin")
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        store.set_password(get_db(), user["username"], hash_password(form.password.data))
+        store.audit(get_db(), g.user["username"], "reset_password", user["username"])
+        flash(_("Đã đặt lại mật khẩu cho {name}.", name=user["username"]), "ok")
+    else:
+        flash(_("Mật khẩu cần ít nhất 8 ký tự."), "error")
+    return redirect(url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@login_required("admin")
+def toggle_user(user_id: int):
+    user = _user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        if user["id"] == g.user["id"]:
+            flash(_("Không thể tự khóa tài khoản đang dùng."), "error")
+        else:
+            store.set_user_active(get_db(), user_id, not user["active"], g.user["username"])
+    return redirect(url_for(".users"))

@@ -90,3 +90,17 @@ def audit(db, actor: str, action: str, detail: str = "") -> None:
 def ping(db) -> bool:
     """The database answers (health checks)."""
     return db.execute("SELECT 1").fetchone()[0] == 1
+
+
+def set_user_active(db, user_id: int, active: bool, by: str) -> None:
+    """Switch a staff account off (or on again); accounts are never deleted, for the history."""
+    with db.atomic():
+        db.execute("UPDATE users SET active = ? WHERE id = ?", [1 if active else 0, user_id])
+        audit(db, by, "user_active" if active else "user_inactive", str(user_id))
+
+
+def revoke_kiosk(db, kiosk_id: int, by: str) -> None:
+    """A lost or replaced tablet: its device credential stops working at once."""
+    with db.atomic():
+        db.execute("UPDATE kiosks SET revoked = 1 WHERE id = ?", [kiosk_id])
+        audit(db, by, "revoke_kiosk", str(kiosk_id))

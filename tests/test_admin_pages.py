@@ -1,0 +1,45 @@
+"""The admin manages staff accounts and tablets in the browser, not only on the command line."""
+from conftest import PASSWORD, login, rating_body
+from kiosk import store
+
+
+def test_admin_adds_a_leader_who_can_then_sign_in(app, client, db):
+    login(client, db, "admin")
+    r = client.post("/admin/users", data={"username": "chu-tich", "role": "leader", "password": "dai-mat-khau-1"})
+    assert r.status_code == 302
+    assert store.get_user(db, username="chu-tich")["role"] == "leader"
+    other = app.test_client()
+    assert other.post("/login", data={"username": "chu-tich", "password": "dai-mat-khau-1"}).status_code == 302
+
+
+def test_short_password_and_duplicate_name_are_refused(client, db):
+    login(client, db, "admin")
+    page = client.post("/admin/users", data={"username": "x1x", "role": "officer", "password": "123"}).get_data(as_text=True)
+    assert "Mật khẩu cần ít nhất 8 ký tự." in page and store.get_user(db, username="x1x") is None
+    page = client.post("/admin/users", data={"username": "admin", "role": "officer", "password": PASSWORD},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Tên đăng nhập này đã có." in page
+
+
+def test_a_locked_account_cannot_sign_in(app, client, db):
+    login(client, db, "admin")
+    store.create_user(db, "cb", "x", "officer")
+    uid = store.get_user(db, username="cb")["id"]
+    client.post(f"/admin/users/{uid}/password", data={"password": "mat-khau-moi-9"})
+    client.post(f"/admin/users/{uid}/active")
+    assert store.get_user(db, username="cb") is None  # inactive users are not found for sign-in
+    assert app.test_client().post("/login", data={"username": "cb", "password": "mat-khau-moi-9"}).status_code == 200
+
+
+def test_leaders_cannot_manage_accounts(client, db):
+    login(client, db, "leader")
+    assert client.get("/admin/users").status_code == 403
+
+
+def test_a_revoked_tablet_can_no_longer_submit(client, tablet, db):
+    assert tablet.post("/api/v1/responses", json=rating_body()).status_code == 201
+    login(client, db, "admin")
+    (k,) = store.list_kiosks(db)
+    client.post(f"/admin/kiosks/{k['id']}/revoke")
+    assert tablet.post("/api/v1/responses", json=rating_body()).status_code == 401
+    assert "Đã thu hồi" in client.get("/admin/").get_data(as_text=True)
