@@ -18,7 +18,7 @@ from . import store
 from .auth import login_required
 from .db import get_db
 from .i18n import _
-from .timeutil import iso, local_today, utcnow
+from .timeutil import iso, local, local_today, utcnow
 
 bp = Blueprint("complaints", __name__, url_prefix="/admin/complaints")
 
@@ -28,6 +28,9 @@ TOPIC_LABELS = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "N�
 FLAG_LABELS = {"empty": "Nội dung trống", "profanity": "Lời lẽ không phù hợp",
                "gibberish": "Nội dung khó đọc"}
 PURGE_INTERVAL = timedelta(hours=1)
+# action → (new status, form field, column, message when the text is missing)
+CLOSING = {"answer": ("answered", "reply", "reply", "Vui lòng nhập nội dung trả lời."),
+           "not_accept": ("not_accepted", "reason", "not_accepted_reason", "Vui lòng ghi lý do không thụ lý.")}
 
 
 class ActionForm(FlaskForm):
@@ -113,20 +116,14 @@ def _act(db, complaint, form) -> str | None:
         store.update_complaint(db, complaint["id"], who, changes, "assigned", assignee or "—")
     elif action == "start" and complaint["status"] == "new":
         store.update_complaint(db, complaint["id"], who, {"status": "in_progress"}, "status", "in_progress")
-    elif action == "answer" and not closed:
-        reply = (form.reply.data or "").strip()
-        if not reply:
-            return _("Vui lòng nhập nội dung trả lời.")
+    elif action in CLOSING and not closed:
+        status, field, column, missing = CLOSING[action]
+        text = (getattr(form, field).data or "").strip()
+        if not text:
+            return _(missing)
         store.update_complaint(db, complaint["id"], who, {
-            "status": "answered", "reply": reply, "answered_at": iso(now),
-            "answered_date": local_today().isoformat(), "closed_at": iso(now)}, "answered", reply[:200])
-    elif action == "not_accept" and not closed:
-        reason = (form.reason.data or "").strip()
-        if not reason:
-            return _("Vui lòng ghi lý do không thụ lý.")
-        store.update_complaint(db, complaint["id"], who, {
-            "status": "not_accepted", "not_accepted_reason": reason, "answered_at": iso(now),
-            "answered_date": local_today().isoformat(), "closed_at": iso(now)}, "not_accepted", reason[:200])
+            "status": status, column: text, "answered_at": iso(now),
+            "answered_date": local(now).date().isoformat(), "closed_at": iso(now)}, status, text[:200])
     elif action == "erase_phone":
         if not may_see_phone(complaint):
             return _("Chỉ người xử lý mới được xóa số điện thoại.")
