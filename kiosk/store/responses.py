@@ -6,7 +6,6 @@ import json
 from contextlib import contextmanager
 
 from ..db import write_lock
-from ..timeutil import iso, utcnow
 
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("id", "seq", "questionnaire", "questionnaire_version", "channel", "overall",
