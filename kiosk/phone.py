@@ -10,12 +10,14 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField, RadioField, StringField
+from wtforms.validators import Length, Optional
 
-from survey_forms.forms import answers_from_form, build_form
+from survey_forms.forms import answers_from_form, build_form, choice_list
 
 from . import codes, integrity, intake, questionnaires, store, timeutil
 from .auth import Throttle
+from .complaint_rules import KINDS, TOPICS
 from .db import get_db
 from .i18n import _, get_locale
 
@@ -46,13 +48,48 @@ def _notice(kind: str):
                            text=_(text, days=current_app.config["RECEIPT_EXPIRY_DAYS"])), status
 
 
+# What a complaint is about and what kind it is, as the citizen reads them.
+KIND_LABELS = {"complaint": "Phản ánh", "suggestion": "Kiến nghị"}
+TOPIC_LABELS = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
+STATUS_LABELS = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời",
+                 "not_accepted": "Không thụ lý"}
+
+
+def _complaint_fields() -> dict:
+    """The optional "Tôi muốn được phản hồi" part: nothing ticked or chosen beforehand."""
+    return {
+        "want_reply": BooleanField(),
+        "cx_kind": RadioField(choices=choice_list([(k, _(KIND_LABELS[k])) for k in KINDS]),
+                              validators=[Optional()], default=None),
+        "cx_topic": RadioField(choices=choice_list([(t, _(TOPIC_LABELS[t])) for t in TOPICS]),
+                               validators=[Optional()], default=None),
+        "cx_phone": StringField(validators=[Optional(), Length(max=20, message=_(
+            "Số điện thoại chưa đúng. Xin Ông/Bà nhập số di động hoặc cố định, ví dụ 0912 345 678."))]),
+        "cx_consent": BooleanField(),
+    }
+
+
 def _form_class(q, lang):
     cache = current_app.extensions.setdefault("phone_forms", {})
     key = (q.id, q.version, lang)
     if key not in cache:
         base = build_form(q, lang)
-        cache[key] = type(base.__name__, (base,), {"rid": HiddenField()})
+        cache[key] = type(base.__name__, (base,), {"rid": HiddenField(), **_complaint_fields()})
     return cache[key]
+
+
+def complaint_from_form(form) -> dict | None:
+    """The ``complaint`` object of the response body, or None when "Tôi muốn được phản hồi"
+    is not ticked (then nothing typed in that part is kept). A phone number goes in as typed,
+    so that the intake refuses it without consent, exactly as for the API."""
+    if not form.want_reply.data:
+        return None
+    complaint = {"topic": form.cx_topic.data or "other", "kind": form.cx_kind.data or "complaint",
+                 "consent": bool(form.cx_consent.data)}
+    phone = (form.cx_phone.data or "").strip()
+    if phone:
+        complaint["phone"] = phone
+    return complaint
 
 
 def condition_hint(q, question) -> str | None:
@@ -91,6 +128,10 @@ def form(code):
     if status == "unknown":
         guess_throttle().fail(addr)
         return _notice("unknown")
+    if status == "used":
+        complaint = store.complaint_for_receipt(db, canonical)
+        if complaint is not None:
+            return _complaint_status(complaint, canonical, sent=request.args.get("sent") == "1")
     if status != "open":
         return _notice(status)
     if code != canonical:
@@ -103,24 +144,53 @@ def form(code):
     problem = None
     if request.method == "POST":
         if form.validate():
-            outcome = _save(db, q, form, canonical)
+            complaint = complaint_from_form(form)
+            outcome, fields = _save(db, q, form, canonical, complaint)
             if outcome in ("created", "duplicate"):
+                if complaint is not None:  # the status of the complaint, on this very address
+                    return redirect(url_for("phone.form", code=canonical, sent=1))
                 return redirect(url_for("phone.thanks"))
             if outcome in ("used", "expired", "unknown"):
                 return _notice(outcome)
-            problem = _("Câu trả lời chưa hợp lệ; vui lòng xem lại.")
+            problem = _contact_problem(form, fields) or _("Câu trả lời chưa hợp lệ; vui lòng xem lại.")
         elif getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
             problem = _("Phiên làm việc đã hết hạn. Vui lòng bấm Gửi lại.")
             form.csrf_token.errors = []
         else:
             problem = _("Vui lòng trả lời câu hỏi được đánh dấu bên dưới.")
+    cfg = current_app.config
     return render_template("phone/form.html", q=q, form=form, lang=lang, problem=problem,
                            procedure=row["procedure_name"], hint=condition_hint,
-                           display=codes.display(canonical))
+                           display=codes.display(canonical),
+                           retention_days=cfg["CONTACT_RETENTION_DAYS"])
 
 
-def _save(db, q, form, code) -> str:
-    """Store through the same intake and store path as the API. Returns the outcome."""
+def _contact_problem(form, fields: dict) -> str | None:
+    """A friendly message (and the field's own error) when the phone number was refused:
+    typed without consent, or not a phone number. The number is not stored either way."""
+    error = fields.get("complaint.phone")
+    if error is None:
+        return None
+    if error == "consent_required":
+        message = _("Số điện thoại chỉ được lưu khi Ông/Bà đánh dấu ô “Tôi đồng ý”. Xin Ông/Bà đánh dấu ô đồng ý, hoặc xóa số điện thoại nếu không muốn được gọi lại.")
+        form.cx_consent.errors = [message]
+    else:
+        message = _("Số điện thoại chưa đúng. Xin Ông/Bà nhập số di động hoặc cố định, ví dụ 0912 345 678.")
+        form.cx_phone.errors = [message]
+    return message
+
+
+def _complaint_status(complaint: dict, code: str, sent: bool = False):
+    """What became of the citizen's complaint: status, due date, reply or reason. Nothing
+    else about the dossier or the citizen (never the phone number)."""
+    return render_template("phone/status.html", c=complaint, sent=sent, display=codes.display(code),
+                           status_label=_(STATUS_LABELS.get(complaint["status"], complaint["status"])),
+                           topic_label=_(TOPIC_LABELS.get(complaint["topic"], complaint["topic"])))
+
+
+def _save(db, q, form, code, complaint=None) -> tuple[str, dict]:
+    """Store through the same intake and store path as the API. Returns (outcome, the
+    intake's field errors)."""
     overall, answers, comment = answers_from_form(q, form)
     try:
         rid = str(uuid.UUID(form.rid.data or ""))
@@ -130,6 +200,8 @@ def _save(db, q, form, code) -> str:
             "overall": overall, "answers": answers, "receipt": code}
     if comment:
         body["comment"] = comment
+    if complaint is not None:
+        body["complaint"] = complaint
     cfg = current_app.config
     try:
         record, clean = intake.parse(body, channel_default="phone", window_days=cfg["OFFLINE_WINDOW_DAYS"],
@@ -139,9 +211,10 @@ def _save(db, q, form, code) -> str:
                                            flagger=integrity.make_flagger(cfg, len(clean)))
     except intake.Invalid as exc:
         if "receipt" in exc.fields:
-            return "expired" if "expired" in exc.fields["receipt"] else "unknown"
-        current_app.logger.warning("phone form refused: %s", exc.fields)
-        return "invalid"
+            return ("expired" if "expired" in exc.fields["receipt"] else "unknown"), exc.fields
+        if "complaint.phone" not in exc.fields:
+            current_app.logger.warning("phone form refused: %s", exc.fields)
+        return "invalid", exc.fields
     except store.ReceiptAlreadyUsed:
-        return "used"
-    return "created" if status == "created" else ("duplicate" if status == "duplicate" else "used")
+        return "used", {}
+    return ("created" if status == "created" else ("duplicate" if status == "duplicate" else "used")), {}

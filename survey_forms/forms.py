@@ -21,14 +21,8 @@ def build_form(questionnaire: Questionnaire, lang: str = "vi"):
         widget = widgets.ListWidget(prefix_label=False)
         option_widget = widgets.CheckboxInput()
 
-    try:  # WTForms 3.3 wants SelectChoice objects; older versions take (value, label) pairs
-        from wtforms.fields.choices import SelectChoice
-    except ImportError:
-        SelectChoice = None
-
     def choices(q):
-        pairs = q.options(lang)
-        return [SelectChoice(v, label) for v, label in pairs] if SelectChoice else pairs
+        return choice_list(q.options(lang))
 
     required_message = "Vui lòng chọn một câu trả lời." if lang != "en" else "Please choose an answer."
     attrs = {}
@@ -43,6 +37,16 @@ def build_form(questionnaire: Questionnaire, lang: str = "vi"):
             attrs[q.id] = TextAreaField(label, validators=[Optional(), Length(max=q.max_length)])
     attrs["questionnaire"] = questionnaire
     return type(f"{questionnaire.id.title()}Form", (FlaskForm,), attrs)
+
+
+def choice_list(pairs):
+    """(value, label) pairs as WTForms wants them: SelectChoice objects from WTForms 3.3,
+    the pairs themselves before."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:
+        return list(pairs)
+    return [SelectChoice(v, label) for v, label in pairs]
 
 
 def answers_from_form(questionnaire: Questionnaire, form) -> tuple[object, dict, str | None]:

@@ -47,7 +47,24 @@
       ne_text: "Máy tính bảng này chưa được đăng ký để nhận đánh giá. Quản trị viên cần đăng nhập trên chính máy này tại trang đăng ký thiết bị và đặt tên cho máy.",
       ne_link: "Mở trang đăng ký thiết bị",
       ne_keep: "Các đánh giá đã nhận trên máy này vẫn được giữ lại và sẽ được gửi sau khi đăng ký.",
-      queue_title: "{n} đánh giá đang chờ gửi"
+      queue_title: "{n} đánh giá đang chờ gửi",
+      cx_toggle: "Tôi muốn được phản hồi",
+      cx_toggle_sub: "Góp ý được gửi thành phản ánh, kiến nghị và được trả lời",
+      cx_kind: "Đây là",
+      cx_kind_complaint: "Phản ánh",
+      cx_kind_suggestion: "Kiến nghị",
+      cx_topic: "Về việc",
+      cx_phone: "Số điện thoại để được gọi lại (không bắt buộc)",
+      cx_notice_title: "Thông báo về số điện thoại",
+      cx_notice_what: "Lưu gì: chỉ số điện thoại Ông/Bà nhập ở trên, lưu riêng, không gắn với phiếu đánh giá.",
+      cx_notice_why: "Để làm gì: chỉ để gọi lại cho Ông/Bà về phản ánh, kiến nghị này.",
+      cx_notice_who: "Ai giữ: {unit}, UBND {commune}; chỉ cán bộ xử lý xem được.",
+      cx_notice_how_long: "Bao lâu: đến khi phản ánh được giải quyết xong và thêm {days} ngày, sau đó tự động xóa.",
+      cx_notice_withdraw: "Rút lại: báo tại quầy hoặc qua điện thoại bất cứ lúc nào; cán bộ xử lý xóa số ngay.",
+      cx_consent: "Tôi đồng ý để lưu số điện thoại này theo thông báo trên.",
+      cx_need_consent: "Số điện thoại chỉ được lưu khi Ông/Bà đánh dấu ô đồng ý. Xin Ông/Bà đánh dấu ô đồng ý, hoặc xóa số điện thoại nếu không muốn được gọi lại.",
+      cx_bad_phone: "Số điện thoại chưa đúng. Xin Ông/Bà nhập số di động hoặc cố định, ví dụ 0912 345 678.",
+      thanks_cx: "Phản ánh, kiến nghị của Ông/Bà sẽ được trả lời trong 15 ngày làm việc."
     },
     en: {
       procedure: "Procedure:",
@@ -71,7 +88,24 @@
       ne_text: "This tablet has not been enrolled to collect ratings. An administrator must sign in on this tablet at the device enrolment page and give it a name.",
       ne_link: "Open the enrolment page",
       ne_keep: "Ratings already given on this tablet are kept and will be sent once it is enrolled.",
-      queue_title: "{n} ratings waiting to be sent"
+      queue_title: "{n} ratings waiting to be sent",
+      cx_toggle: "I would like a reply",
+      cx_toggle_sub: "Your comment is sent as a complaint or suggestion and answered",
+      cx_kind: "This is a",
+      cx_kind_complaint: "Complaint",
+      cx_kind_suggestion: "Suggestion",
+      cx_topic: "About",
+      cx_phone: "Phone number for a call back (optional)",
+      cx_notice_title: "About your phone number",
+      cx_notice_what: "What is kept: only the phone number you type above, stored apart from your rating.",
+      cx_notice_why: "Why: only to call you back about this complaint or suggestion.",
+      cx_notice_who: "Who holds it: {unit}, People's Committee of {commune}; only the official handling it can see it.",
+      cx_notice_how_long: "How long: until your complaint is closed plus {days} days, then it is erased automatically.",
+      cx_notice_withdraw: "To withdraw: tell us at the counter or by phone at any time; the official handling it erases the number at once.",
+      cx_consent: "I agree that this phone number is kept as described above.",
+      cx_need_consent: "A phone number is kept only if you tick the consent box. Please tick it, or delete the phone number if you do not want a call back.",
+      cx_bad_phone: "This phone number does not look right. Please type a mobile or landline number, e.g. 0912 345 678.",
+      thanks_cx: "Your complaint or suggestion will be answered within 15 working days."
     }
   };
   var GROUPS = ["procedure", "officer", "place", "other"];
@@ -186,7 +220,9 @@
       startedMs: 0,
       receipt: null,
       step: null,
-      sent: false
+      sent: false,
+      // "Tôi muốn được phản hồi": the phone number and consent live only in their inputs
+      complaint: { on: false, kind: null, topic: null, problem: null }
     };
   }
   var notEnrolled = !DATA.enrolled || !$("#screen-welcome");
@@ -314,6 +350,74 @@
     area.maxLength = q.max_length || 2000;
     area.placeholder = t("comment_placeholder");
     renderCounter();
+    renderComplaint();
+  }
+
+  // ---- "Tôi muốn được phản hồi": complaint or suggestion, and a phone only with consent ----
+  var PHONE_RE = /^(?:\+?84|0)(?:\d{9}|\d{10})$/;  // as kiosk/complaint_rules.py
+  function phoneDigits(value) { return String(value || "").replace(/[\s.\-()]/g, ""); }
+  function renderComplaint() {
+    var box = $('[data-role="complaint"]');
+    if (!box) return;
+    var cx = state.complaint;
+    var values = {
+      unit: DATA.unit_name || "", commune: DATA.commune_name || "",
+      days: box.getAttribute("data-retention-days") || "30"
+    };
+    $all("[data-cx-text]", box).forEach(function (node) {
+      node.textContent = t(node.getAttribute("data-cx-text"), values);
+    });
+    $('[data-cx="toggle"]', box).setAttribute("aria-pressed", cx.on ? "true" : "false");
+    $("#cx-panel").hidden = !cx.on;
+    $("#screen-comment").classList.toggle("cx-on", cx.on);
+    $all('[data-cx="kind"], [data-cx="topic"]', box).forEach(function (chip) {
+      var chosen = chip.getAttribute("data-cx") === "kind" ? cx.kind : cx.topic;
+      chip.setAttribute("aria-pressed", chip.getAttribute("data-value") === chosen ? "true" : "false");
+    });
+    var problem = $('[data-testid="complaint-problem"]', box);
+    problem.textContent = cx.problem ? t(cx.problem) : "";
+    problem.hidden = !cx.problem;
+    box.classList.toggle("has-problem", !!cx.problem);
+  }
+  function onComplaintTap(target) {
+    var cx = state.complaint;
+    var what = target.getAttribute("data-cx");
+    if (what === "toggle") {
+      cx.on = !cx.on;
+      if (!cx.on) cx.problem = null;
+    } else if (what === "kind" || what === "topic") {
+      var value = target.getAttribute("data-value");
+      cx[what] = cx[what] === value ? null : value;  // a second tap takes the choice back
+    }
+    renderComplaint();
+    if (what === "toggle" && cx.on) {
+      // the pressed toggle at the top, the choices under it, Send still in reach (sticky)
+      var box = $('[data-role="complaint"]');
+      try { box.scrollIntoView({ block: "start", behavior: "smooth" }); } catch (e) { /* old WebView */ }
+    }
+  }
+  // The ``complaint`` object for the body, or null. ``strict`` (the citizen pressed Send):
+  // a phone number needs the consent box and a plausible number, else a message and no
+  // sending. Not strict (the citizen walked away): a phone number without both is dropped.
+  function complaintBody(strict) {
+    var cx = state.complaint;
+    if (!cx.on) return { complaint: null };
+    var complaint = { topic: cx.topic || "other" };
+    if (cx.kind) complaint.kind = cx.kind;
+    var input = $("#cx-phone"), consent = $("#cx-consent");
+    var phone = input ? phoneDigits(input.value) : "";
+    if (phone) {
+      var ok = consent && consent.checked;
+      if (!ok) { if (strict) return { problem: "cx_need_consent" }; }
+      else if (!PHONE_RE.test(phone)) { if (strict) return { problem: "cx_bad_phone" }; }
+      else { complaint.phone = phone; complaint.consent = true; }
+    }
+    return { complaint: complaint };
+  }
+  function clearComplaintInputs() {
+    var input = $("#cx-phone"), consent = $("#cx-consent");
+    if (input) { input.value = ""; input.blur(); }
+    if (consent) consent.checked = false;
   }
   function renderCounter() {
     var area = $("#comment");
@@ -423,6 +527,8 @@
     if (step.kind === "comment") {
       state.comment = "";
       $("#comment").value = "";
+      state.complaint.on = false;
+      clearComplaintInputs();
       finish(true);
       return;
     }
@@ -438,6 +544,15 @@
 
   function send() {
     if (!state.step) return;
+    var checked = complaintBody(true);
+    if (checked.problem) {
+      state.complaint.problem = checked.problem;
+      renderComplaint();
+      var problem = $('[data-testid="complaint-problem"]');
+      try { problem.scrollIntoView({ block: "center", behavior: "smooth" }); } catch (e) { /* old WebView */ }
+      lock(300);
+      return;
+    }
     state.comment = $("#comment").value;
     finish(true);
   }
@@ -446,11 +561,17 @@
   function finish(complete) {
     var area = $("#comment");
     if (area && area.value) state.comment = area.value;
+    var withComplaint = false;
     if (state.overall !== null && !state.sent) {
       state.sent = true;
-      enqueue(buildBody(complete));
+      var body = buildBody(complete);
+      withComplaint = !!body.complaint;
+      enqueue(body);
     }
     if (area) area.blur();
+    clearComplaintInputs();  // the phone number does not stay on the screen
+    var thanksCx = $('[data-testid="thanks-complaint"]');
+    if (thanksCx) thanksCx.hidden = !withComplaint;
     if (complete) {
       show("thanks");
       startThanksBar();
@@ -476,6 +597,8 @@
     state = freshState("vi");
     var area = $("#comment");
     if (area) { area.value = ""; area.blur(); }
+    clearComplaintInputs();
+    renderComplaint();
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
     lastTouch = Date.now();
     applyLanguage();
@@ -507,6 +630,8 @@
     var comment = (state.comment || "").trim();
     if (comment) body.comment = comment;
     if (state.receipt) body.receipt = state.receipt;
+    var cx = complaintBody(false).complaint;
+    if (cx) body.complaint = cx;
     return body;
   }
 
@@ -726,6 +851,10 @@
       answerQuick(target.getAttribute("data-answer"), target);
       return;
     }
+    if (target.hasAttribute("data-cx") && state.screen === "comment") {
+      onComplaintTap(target);
+      return;
+    }
     var action = target.getAttribute("data-action");
     if (action === "skip") skip();
     else if (action === "next") next();
@@ -738,10 +867,17 @@
       document.addEventListener(type, touched, { capture: true, passive: true });
     });
     document.addEventListener("contextmenu", function (e) {
-      if (!(e.target && e.target.id === "comment")) e.preventDefault();
+      if (!(e.target && (e.target.id === "comment" || e.target.id === "cx-phone"))) e.preventDefault();
     });
     var area = $("#comment");
     if (area) area.addEventListener("input", renderCounter);
+    // the message about the phone number goes as soon as the citizen fixes it
+    ["#cx-phone", "#cx-consent"].forEach(function (sel) {
+      var node = $(sel);
+      if (node) node.addEventListener(sel === "#cx-phone" ? "input" : "change", function () {
+        if (state.complaint.problem) { state.complaint.problem = null; renderComplaint(); }
+      });
+    });
     window.addEventListener("online", function () { backoff = 0; flush(); });
     window.addEventListener("storage", function (e) { if (e.key === QUEUE_KEY) renderQueue(); });
     document.addEventListener("visibilitychange", function () { if (!document.hidden) { pollState(); flush(); } });
