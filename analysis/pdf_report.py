@@ -185,6 +185,10 @@ def pdf_report(summary: dict, meta: dict | None = None, issued: date | None = No
     _heading(pdf, meta, issued or date.today())
     _title(pdf, summary)
     r = summary["responses"]
+    if r["demo"]:
+        _paragraph(pdf, f"CẢNH BÁO: {fmt.number(r['demo'])} trên {fmt.number(r['all'])} phiếu trong kỳ là "
+                        f"DỮ LIỆU MẪU (tạo để tập huấn, thử nghiệm), không phải ý kiến thật của người dân. "
+                        f"Không dùng báo cáo này để báo cáo cấp trên.", "B")
     _paragraph(pdf, f"Thực hiện việc theo dõi mức độ hài lòng của người dân, doanh nghiệp đối với "
                     f"việc giải quyết thủ tục hành chính tại {meta['unit']} ({meta['commune']}, "
                     f"{meta['province']}), {meta['commune']} báo cáo kết quả khảo sát nội bộ "

@@ -34,8 +34,13 @@ def cmd_create_user(args) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Repeat: "):
+        try:
+            password = getpass.getpass("Password: ")
+            repeat = getpass.getpass("Repeat: ")
+        except EOFError:
+            print("error: no terminal to type the password in; use --password-stdin", file=sys.stderr)
+            return 2
+        if password != repeat:
             print("error: the passwords differ", file=sys.stderr)
             return 2
     if len(password) < 8:

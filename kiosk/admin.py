@@ -11,12 +11,11 @@ from wtforms.validators import DataRequired, Length, Regexp
 from . import store
 from .auth import ROLES, hash_password, login_required
 from .db import get_db
-from .i18n import _
+from .i18n import ROLE_LABELS, _
 from .integrity import silent_kiosks
 from .timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ROLE_LABELS = {"admin": "Quản trị viên", "leader": "Lãnh đạo", "officer": "Cán bộ một cửa"}
 
 
 class UserForm(FlaskForm):
@@ -64,7 +63,7 @@ def users():
     """Staff accounts: add one, reset a password, switch one off."""
     db = get_db()
     form = UserForm()
-    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES]
+    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ("officer", "leader", "admin")]
     if form.validate_on_submit():
         name = form.username.data.strip()
         if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):

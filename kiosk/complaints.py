@@ -25,6 +25,9 @@ bp = Blueprint("complaints", __name__, url_prefix="/admin/complaints")
 STATUS_LABELS = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời",
                  "not_accepted": "Không thụ lý"}
 TOPIC_LABELS = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
+EVENT_LABELS = {"received": "Tiếp nhận", "assigned": "Giao xử lý", "status": "Chuyển trạng thái",
+                "answered": "Trả lời", "not_accepted": "Không thụ lý", "phone_erased": "Xóa số điện thoại"}
+ACTOR_LABELS = {"citizen": "Công dân", "system": "Hệ thống"}
 FLAG_LABELS = {"empty": "Nội dung trống", "profanity": "Lời lẽ không phù hợp",
                "gibberish": "Nội dung khó đọc"}
 PURGE_INTERVAL = timedelta(hours=1)
@@ -97,7 +100,7 @@ def detail(complaint_id: int):
                            show_phone=may_see_phone(complaint), overdue=overdue,
                            events=store.complaint_events(db, complaint_id),
                            STATUS_LABELS=STATUS_LABELS, TOPIC_LABELS=TOPIC_LABELS,
-                           FLAG_LABELS=FLAG_LABELS)
+                           FLAG_LABELS=FLAG_LABELS, EVENT_LABELS=EVENT_LABELS, ACTOR_LABELS=ACTOR_LABELS)
 
 
 def _act(db, complaint, form) -> str | None:

@@ -6,12 +6,14 @@ official can correct a translation in a text editor. A missing entry shows the V
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 from flask import g, request, session
 
 LANGUAGES = ("vi", "en")
+ROLE_LABELS = {"admin": "Quản trị viên", "leader": "Lãnh đạo", "officer": "Cán bộ một cửa"}
 _CATALOG_DIR = Path(__file__).parent / "translations"
 
 
@@ -23,16 +25,43 @@ def load_catalog(lang: str) -> dict[str, str]:
 
 
 def get_locale() -> str:
-    """?lang= (remembered in the session), else the session, else Accept-Language, else vi."""
+    """?lang= (remembered in the session), else the session, else Vietnamese.
+
+    The browser's Accept-Language is not followed: an office PC set up in English must still
+    show the commune's staff pages in Vietnamese unless someone asks for English."""
     if "locale" in g:
         return g.locale
     lang = request.args.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
     else:
-        lang = session.get("lang") or request.accept_languages.best_match(LANGUAGES, "vi")
+        lang = session.get("lang") or "vi"
     g.locale = lang
     return lang
+
+
+# English messages that come from libraries (WTForms validators), in Vietnamese.
+_LIBRARY_VI = [
+    (re.compile(r"^This field is required\.$"), "Vui lòng điền mục này."),
+    (re.compile(r"^Field cannot be longer than (\d+) characters?\.$"), "Không được dài quá {0} ký tự."),
+    (re.compile(r"^Field must be at least (\d+) characters? long\.$"), "Cần ít nhất {0} ký tự."),
+    (re.compile(r"^Field must be between (\d+) and (\d+) characters long\.$"), "Cần từ {0} đến {1} ký tự."),
+    (re.compile(r"^Not a valid date value\.?$"), "Ngày không hợp lệ."),
+    (re.compile(r"^Not a valid integer value\.?$"), "Cần nhập một số nguyên."),
+    (re.compile(r"^Not a valid choice\.?$"), "Lựa chọn không hợp lệ."),
+    (re.compile(r"^Invalid input\.$"), "Giá trị không hợp lệ."),
+    (re.compile(r"^Invalid email address\.$"), "Địa chỉ thư điện tử không hợp lệ."),
+    (re.compile(r"^The CSRF token has expired\.$"), "Trang đã mở quá lâu; vui lòng gửi lại."),
+    (re.compile(r"^The CSRF token is missing\.$"), "Thiếu mã bảo vệ biểu mẫu; vui lòng tải lại trang."),
+]
+
+
+def library_vi(text: str) -> str:
+    for pattern, vi in _LIBRARY_VI:
+        m = pattern.match(text)
+        if m:
+            return vi.format(*m.groups())
+    return text
 
 
 def gettext(text: str, **values) -> str:
@@ -41,6 +70,8 @@ def gettext(text: str, **values) -> str:
     lang = get_locale() if request else "vi"
     if lang != "vi":
         text = current_app.extensions["i18n"].get(lang, {}).get(text, text)
+    else:
+        text = library_vi(text)
     return text.format(**values) if values else text
 
 
@@ -49,7 +80,7 @@ _ = gettext
 
 def init_app(app) -> None:
     app.extensions["i18n"] = {lang: load_catalog(lang) for lang in LANGUAGES if lang != "vi"}
-    app.jinja_env.globals.update(_=gettext, get_locale=get_locale)
+    app.jinja_env.globals.update(_=gettext, get_locale=get_locale, ROLE_LABELS=ROLE_LABELS)
     app.jinja_env.filters.update(localtime=localtime, vndate=vndate, percent=percent, number=number)
 
 

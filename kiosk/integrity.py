@@ -11,7 +11,8 @@ Flags:
   hours          outside opening hours (plus ``OPENING_GRACE_MINUTES``)
   fast           finished faster than ``MIN_MS_PER_ANSWER`` per answer given
   unenrolled     rated before the tablet was enrolled (queued, then sent)
-  over_returned  more ratings at a counter that day than dossiers returned there
+  over_returned  an unbound rating at a counter that already has as many ratings that day as
+                 dossiers returned there (a rating bound to a returned dossier is never flagged)
 """
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def make_flagger(config, answer_count: int):
             if enrolled_at and rated < parse_iso(enrolled_at) - timedelta(minutes=1):
                 flags.append("unenrolled")
         counter = row.get("counter")
-        if counter and row["channel"] == "kiosk":
+        if counter and row["channel"] == "kiosk" and not row.get("receipt"):
             ratings, returned, ever = store.counter_day_counts(db, counter, row["local_date"])
             if ever and ratings + 1 > returned:
                 flags.append("over_returned")

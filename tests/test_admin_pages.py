@@ -43,3 +43,26 @@ def test_a_revoked_tablet_can_no_longer_submit(client, tablet, db):
     client.post(f"/admin/kiosks/{k['id']}/revoke")
     assert tablet.post("/api/v1/responses", json=rating_body()).status_code == 401
     assert "Đã thu hồi" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_staff_are_warned_while_qr_codes_point_to_this_machine_only(app, client, db):
+    login(client, db, "admin")
+    assert "PUBLIC_BASE_URL" in client.get("/admin/").get_data(as_text=True)
+    app.config["PUBLIC_BASE_URL"] = "http://192.168.1.10:8080"
+    assert "PUBLIC_BASE_URL" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_staff_pages_are_vietnamese_even_on_an_english_browser(client, db):
+    page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert "Đăng nhập" in page
+
+
+def test_library_messages_are_shown_in_vietnamese(client, db):
+    login(client, db, "admin")
+    page = client.post("/admin/users", data={"username": "", "role": "officer", "password": ""}).get_data(as_text=True)
+    assert "Vui lòng điền mục này." in page and "This field is required" not in page
+
+
+def test_header_shows_the_role_in_vietnamese(client, db):
+    login(client, db, "officer")
+    assert "(Cán bộ một cửa)" in client.get("/admin/").get_data(as_text=True)

@@ -104,3 +104,10 @@ def test_opening_hours_with_grace(local_time, weekday_open):
 ])
 def test_too_fast(duration, answers, complete, flagged):
     assert too_fast(duration, answers, complete, 500) is flagged
+
+
+def test_a_rating_bound_to_a_returned_dossier_is_never_over_returned(counter):
+    counter.db["receipts"].insert({"code": "BBBBCCCCD", "counter": "Quầy 1",
+                                   "returned_at": iso(NOW - timedelta(minutes=50))})
+    assert counter(3000) == []
+    assert counter(2000) == ["over_returned"]  # an unbound tap beyond the dossiers returned
