@@ -5,8 +5,8 @@ sqlite_utils.Database, or a database path) and return plain dicts; report writer
 those dicts into bytes. Shares are 0–1 throughout; None means "no data", never 0.
 """
 from .stats import FORMULA, more_needed, rate_block, verdict, wilson
-from .summary import previous_period, summarize
+from .summary import monthly_trend, previous_period, summarize
 from .targets import Indicator, Targets, TargetsError, load_targets
 
 __all__ = ["FORMULA", "Indicator", "Targets", "TargetsError", "load_targets", "more_needed",
-           "previous_period", "rate_block", "summarize", "verdict", "wilson"]
+           "monthly_trend", "previous_period", "rate_block", "summarize", "verdict", "wilson"]

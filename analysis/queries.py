@@ -200,3 +200,11 @@ def chain_head(conn) -> dict:
     Reports quote it so a figure can be checked against ``python -m kiosk verify``."""
     row = conn.execute("SELECT seq, hash FROM responses ORDER BY seq DESC LIMIT 1").fetchone()
     return {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": ""}
+
+
+def monthly_counts(conn, first_month: str, last_month: str) -> list[tuple]:
+    """(local_month, flagged 0/1, rated, satisfied) for months first..last (YYYY-MM)."""
+    return conn.execute(
+        f"SELECT local_month, flags != '', count(overall), sum({SATISFIED_SQL}) FROM responses "
+        "WHERE local_month BETWEEN ? AND ? GROUP BY local_month, flags != ''",
+        [first_month, last_month]).fetchall()

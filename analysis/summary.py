@@ -211,3 +211,34 @@ def portal_figure(figures, cube, exclude_flagged: bool) -> dict | None:
     return {"dossiers": base, "overdue": overdue, "complaints": complained, "dislikes": dislikes,
             "overdue_share": overdue_share, "complaint_share": complaint_share,
             "rate": max(0.0, 1.0 - overdue_share - complaint_share)}
+
+
+def monthly_trend(conn_or_path, end, months: int = 12, exclude_flagged: bool = False) -> list[dict]:
+    """The main rating month by month for the ``months`` calendar months ending with the
+    month of ``end`` (local dates): [{key "YYYY-MM", label "MM/YYYY", n, satisfied, rate,
+    ci_low, ci_high}], one row per month, empty months with n = 0 and rate None.
+
+    A period of one month still gets a year of context on the dashboard; one grouped pass
+    over the (local_month, ..., flags, overall, scale) index, no sort."""
+    from .stats import wilson
+    end = parse_date(end)
+    keys = []
+    year, month = end.year, end.month
+    for _ in range(months):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    keys.reverse()
+    conn = queries.connect(conn_or_path)
+    sums = {k: [0, 0] for k in keys}
+    for key, flagged, n, satisfied in queries.monthly_counts(conn, keys[0], keys[-1]):
+        if exclude_flagged and flagged:
+            continue
+        sums[key][0] += n
+        sums[key][1] += satisfied or 0
+    rows = []
+    for key in keys:
+        n, satisfied = sums[key]
+        low, high = wilson(satisfied, n)
+        rows.append({"key": key, "label": f"{key[5:7]}/{key[:4]}", "n": n, "satisfied": satisfied,
+                     "rate": satisfied / n if n else None, "ci_low": low, "ci_high": high})
+    return rows

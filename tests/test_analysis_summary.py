@@ -225,3 +225,16 @@ def test_the_shipped_targets_put_the_two_headline_indicators_first():
     t = load_targets()
     assert [i.id for i in t.indicators[:2]] == ["tthc_satisfaction", "public_service_satisfaction"]
     assert t.get("public_service_satisfaction").target_2030 == 0.90
+
+
+def test_monthly_trend_gives_a_year_of_context_with_empty_months(fresh_db):
+    from analysis import monthly_trend
+    add(fresh_db, "2026-11-05 09:30", 5)
+    add(fresh_db, "2026-11-06 09:30", 2)
+    add(fresh_db, "2026-02-10 10:00", 4)
+    rows = monthly_trend(fresh_db, "2026-11-28", 12)
+    assert [r["key"] for r in rows][0] == "2025-12" and rows[-1]["key"] == "2026-11" and len(rows) == 12
+    by = {r["key"]: r for r in rows}
+    assert (by["2026-11"]["n"], by["2026-11"]["satisfied"], by["2026-11"]["rate"]) == (2, 1, 0.5)
+    assert (by["2026-02"]["n"], by["2026-02"]["rate"]) == (1, 1.0)
+    assert by["2026-05"]["n"] == 0 and by["2026-05"]["rate"] is None and by["2026-05"]["ci_low"] is None
