@@ -108,6 +108,18 @@ def condition_hint(q, question) -> str | None:
     return _("Chỉ trả lời nếu câu trả lời ở câu {n} phù hợp.", n=number)
 
 
+@bp.route("/r/")
+def enter():
+    """Type the code printed on the receipt (for a phone that cannot scan)."""
+    typed = request.args.get("code")
+    if typed is not None:
+        canonical = codes.normalize(typed)
+        if canonical:
+            return redirect(url_for("phone.form", code=canonical))
+        return render_template("phone/enter.html", error=_("Mã phiếu gồm 9 chữ và số, ví dụ ABCD-EFGH-J.")), 400
+    return render_template("phone/enter.html", error=None)
+
+
 @bp.route("/r/thanks")
 def thanks():
     """After a phone submission (a redirect, so reloading never posts twice)."""

@@ -252,3 +252,14 @@ def test_racing_submissions_with_one_code_exactly_one_is_accepted(live_server):
     rows = live_server.query("SELECT * FROM responses WHERE receipt = ?", [code])
     assert len(rows) == 1
     assert live_server.query("SELECT response_id FROM receipts WHERE code = ?", [code])[0]["response_id"] == rows[0]["id"]
+
+
+def test_citizen_types_the_code_instead_of_scanning(client, code):
+    page = client.get("/r/")
+    assert page.status_code == 200 and "Nhập mã phiếu" in text(page)
+    typed = codes.display(code).lower().replace("-", " ")
+    r = client.get("/r/", query_string={"code": typed})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/r/{code}")
+    bad = client.get("/r/", query_string={"code": "??"})
+    assert bad.status_code == 400 and "9 chữ và số" in text(bad)
+
