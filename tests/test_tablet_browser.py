@@ -417,3 +417,21 @@ def test_server_down_ten_ratings_reload_restart_each_arrives_once(browser, serve
     assert len({r["id"] for r in rows}) == 10
     assert all(r["complete"] == 1 and r["kiosk"] == "Quầy 1" for r in rows)
     assert page.evaluate("window.hailong.rejected()") == []
+
+
+def test_rating_for_a_dossier_already_rated_elsewhere_is_kept_unbound(browser, server):
+    """The phone used the code first (or it expired): the counter rating is not lost but
+    stored without the dossier."""
+    page = enrolled_tablet(browser, server)
+    state = {"receipt": "K7Q2M9XDA", "procedure_name": "Đăng ký khai sinh"}  # unknown to the server
+    page.route("**/tablet/state", lambda route: route.fulfill(
+        status=200, content_type="application/json", json=state))
+    page.wait_for_selector('[data-testid="procedure"]:visible', timeout=8_000)
+    tap(page, "face-4")
+    skip_quick_questions(page)
+    wait_screen(page, "screen-comment")
+    tap(page, "skip")
+    wait_queue_empty(page)
+    rows = responses(server.db_path)
+    assert len(rows) == 1 and rows[0]["overall"] == 4 and rows[0]["receipt"] is None
+    assert page.evaluate("window.hailong.rejected()") == []

@@ -3,7 +3,8 @@
 
    Every finished or abandoned response is written to localStorage first and sent from
    there (the offline queue): it leaves the queue only when the server has it (201, 200
-   duplicate, 409 conflict), a 400 moves it to a separate "rejected" list, anything else
+   duplicate, 409 conflict), a 400 moves it to a separate "rejected" list (a dossier code the
+   server refuses is dropped from the body and the rating sent again unbound), anything else
    is retried with back-off. The citizen is thanked at once either way.
 
    Plain ES2019, no framework, no inline script or style (the CSP forbids both). */
@@ -739,10 +740,13 @@
       });
     }).then(function (r) {
       var error = r.json && r.json.error;
-      if (r.status === 409 && error && error.code === "receipt_used") {
-        // The dossier was rated elsewhere first: this rating was NOT stored. Keep it aside.
-        reject(item, r.status, error);
-        return "done";
+      if (item.body.receipt && error &&
+          ((r.status === 409 && error.code === "receipt_used") ||
+           (r.status === 400 && error.code === "invalid_receipt"))) {
+        // The dossier was rated elsewhere first, or its code expired: nothing was stored.
+        // Keep the citizen's rating all the same, sent again without the dossier.
+        unbind(item);
+        return "retry";
       }
       if (r.status === 201 || r.status === 200 || r.status === 409) {
         removeFromQueue(item.id);
@@ -761,6 +765,15 @@
       clearTimeout(timer);
       return "retry";
     });
+  }
+
+  function unbind(item) {
+    var queue = readList(QUEUE_KEY);
+    for (var i = 0; i < queue.length; i++) {
+      if (queue[i].id === item.id) delete queue[i].body.receipt;
+    }
+    writeList(QUEUE_KEY, queue);
+    delete item.body.receipt;
   }
 
   function renderQueue() {
