@@ -1,7 +1,6 @@
 """Pages for the commune's staff: overview and tablets; staff accounts for the admin."""
 from __future__ import annotations
 
-import re
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm

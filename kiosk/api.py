@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import integrity, intake, store
 from .auth import api_principal
-from .db import get_db, write_lock
+from .db import get_db
 from .errors import json_error
 from .i18n import _
 
@@ -55,8 +55,7 @@ def post_response():
     if kiosk:
         record["kiosk"] = kiosk["name"]
         record["counter"] = kiosk["counter"]
-        with write_lock:  # a write: queue in-process (kiosk/db.py)
-            store.touch_kiosk(db, kiosk["id"])
+        store.touch_kiosk(db, kiosk)
     elif record["channel"] == "kiosk":
         record["kiosk"] = who["name"]
     try:

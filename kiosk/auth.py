@@ -21,7 +21,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from . import store
-from .db import get_db, write_lock
+from .db import get_db
 from .i18n import _
 
 ROLES = ("admin", "leader", "officer")
@@ -187,9 +187,7 @@ def api_principal() -> dict | None:
     """
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        db = get_db()
-        with write_lock:  # find_token may write last_used_at: queue in-process (kiosk/db.py)
-            row = store.find_token(db, hash_token(header[7:].strip()))
+        row = store.find_token(get_db(), hash_token(header[7:].strip()))
         return {"kind": "token", "role": row["role"], "name": row["name"]} if row else None
     if request.headers.get(DEVICE_HEADER) == "1":
         kiosk = current_kiosk()

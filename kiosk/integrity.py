@@ -78,7 +78,8 @@ def make_flagger(config, answer_count: int):
                     flags.append("cooldown")
             if not row.get("receipt"):
                 since = iso(rated - timedelta(seconds=rules["BURST_WINDOW_SECONDS"]))
-                recent = store.unbound_ratings_between(db, kiosk, since, row["rated_at"])
+                recent = store.unbound_ratings_between(db, kiosk, since, row["rated_at"],
+                                                       rules["BURST_COUNT"])
                 if recent + 1 >= rules["BURST_COUNT"]:
                     flags.append("burst")
             enrolled_at = store.kiosk_enrolled_at(db, kiosk)

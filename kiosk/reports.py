@@ -85,22 +85,29 @@ def summary_csv_download():
     return error or _file(summary_csv(summary), "text/csv", _name(summary, "_tong-hop.csv"), summary)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @bp.route("/report.xlsx")
 def report_xlsx():
-    """The Excel report: summary sheet, one sheet per breakdown, raw responses."""
+    """The Excel report: summary sheet and one sheet per breakdown (fast at any size; the
+    responses themselves are a download of their own)."""
+    from analysis.xlsx_report import xlsx_report
+    summary, error = period_summary(request.args)
+    if error:
+        return error
+    return _file(xlsx_report(summary, meta=report_meta()), XLSX, _name(summary, ".xlsx"), summary)
+
+
+@bp.route("/export/responses.xlsx")
+def responses_xlsx():
+    """The report workbook plus a sheet with one row per response."""
     from analysis.xlsx_report import xlsx_report
     summary, error = period_summary(request.args)
     if error:
         return error
     data = xlsx_report(summary, db=get_db().conn, meta=report_meta())
-    return _file(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 _name(summary, ".xlsx"), summary)
-
-
-@bp.route("/export/responses.xlsx")
-def responses_xlsx():
-    """The same workbook as report.xlsx; its last sheet holds one row per response."""
-    return report_xlsx()
+    return _file(data, XLSX, _name(summary, "_phieu.xlsx"), summary)
 
 
 @bp.route("/report.pdf")

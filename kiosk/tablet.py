@@ -42,7 +42,7 @@ def state():
     if kiosk is None:
         return jsonify({"error": {"code": "not_enrolled", "message": "not enrolled"}}), 401
     db = get_db()
-    store.touch_kiosk(db, kiosk["id"])
+    store.touch_kiosk(db, kiosk)
     pending = None
     if kiosk["counter"]:
         now = timeutil.utcnow()

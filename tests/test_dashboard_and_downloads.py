@@ -126,3 +126,11 @@ def test_reports_quote_the_chain_head_that_verify_prints(app, client, rated):
     r = subprocess.run([sys.executable, "-m", "kiosk", "verify"], cwd=ROOT, capture_output=True, text=True,
                        env={**os.environ, "KIOSK_INSTANCE": app.instance_path})
     assert f"#11 {head}" in r.stdout
+
+
+def test_responses_workbook_has_one_row_per_response(client, rated):
+    r = api(client, "/api/v1/export/responses.xlsx")
+    wb = load_workbook(io.BytesIO(r.data))
+    raw = wb.worksheets[-1]
+    assert raw.max_row == 12  # header + 11 responses
+    assert len(load_workbook(io.BytesIO(api(client, "/api/v1/report.xlsx").data)).worksheets) < len(wb.worksheets)

@@ -11,11 +11,12 @@ def last_rating_at(db, kiosk: str, at: str) -> str | None:
     return row[0]
 
 
-def unbound_ratings_between(db, kiosk: str, since: str, until: str) -> int:
-    """Ratings on ``kiosk`` not bound to a receipt, with since <= rated_at <= until."""
+def unbound_ratings_between(db, kiosk: str, since: str, until: str, limit: int) -> int:
+    """Ratings on ``kiosk`` not bound to a receipt, with since <= rated_at <= until, counted
+    up to ``limit`` (enough to decide a burst; a flood must not slow every insert)."""
     return db.execute(
-        "SELECT count(*) FROM responses WHERE kiosk = ? AND rated_at BETWEEN ? AND ? "
-        "AND receipt IS NULL", [kiosk, since, until]).fetchone()[0]
+        "SELECT count(*) FROM (SELECT 1 FROM responses WHERE kiosk = ? AND rated_at BETWEEN ? AND ? "
+        "AND receipt IS NULL LIMIT ?)", [kiosk, since, until, limit]).fetchone()[0]
 
 
 def kiosk_enrolled_at(db, kiosk: str) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ..db import write_lock
 from ..timeutil import iso, utcnow
 
 def create_user(db, username: str, password_hash: str, role: str) -> int:
@@ -41,10 +42,14 @@ def find_token(db, token_hash: str) -> dict | None:
     if not rows:
         return None
     now = utcnow()
-    db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND "
-               "(last_used_at IS NULL OR last_used_at < ?)",
-               [iso(now), rows[0]["id"], iso(now - timedelta(minutes=1))])
+    if _stale(rows[0]["last_used_at"], now):  # a write only once a minute, not per request
+        with write_lock:
+            db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [iso(now), rows[0]["id"]])
     return rows[0]
+
+
+def _stale(last: str | None, now) -> bool:
+    return last is None or last < iso(now - timedelta(minutes=1))
 
 
 def enrol_kiosk(db, name: str, token_hash: str, by: str, counter: str | None = None) -> int:
@@ -68,13 +73,13 @@ def find_kiosk(db, token_hash: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def touch_kiosk(db, kiosk_id: int) -> None:
+def touch_kiosk(db, kiosk: dict) -> None:
     """Record that a tablet was heard from (health page, silence warnings); at most one
     write a minute per tablet, since the tablet polls every few seconds."""
     now = utcnow()
-    db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ? AND "
-               "(last_seen_at IS NULL OR last_seen_at < ?)",
-               [iso(now), kiosk_id, iso(now - timedelta(minutes=1))])
+    if _stale(kiosk.get("last_seen_at"), now):
+        with write_lock:
+            db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ?", [iso(now), kiosk["id"]])
 
 
 def list_kiosks(db) -> list[dict]:
