@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude-flagged", action="store_true",
                    help="leave flagged (suspicious) responses out of the headline figures")
     p.add_argument("--targets", metavar="FILE", help="a targets file (default: the shipped one)")
+    p.add_argument("--with-responses", action="store_true",
+                   help="xlsx: add a sheet with one row per response (slow for large periods)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write here instead of stdout (required for xlsx and pdf)")
     for key in ("commune", "unit", "province", "place"):
@@ -56,7 +58,7 @@ def _render(fmt: str, summary: dict, args) -> bytes:
         return summary_csv(summary)
     if fmt == "xlsx":
         from .xlsx_report import xlsx_report
-        return xlsx_report(summary, db=args.db)
+        return xlsx_report(summary, db=args.db if args.with_responses else None)
     if fmt == "pdf":
         from .pdf_report import pdf_report
         meta = {k: getattr(args, k) for k in ("commune", "unit", "province", "place")

@@ -59,7 +59,10 @@ def test_excel_and_pdf_reports_are_written(db_file, tmp_path):
     xlsx, pdf = tmp_path / "r.xlsx", tmp_path / "r.pdf"
     assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "-o", xlsx).returncode == 0
     wb = load_workbook(io.BytesIO(xlsx.read_bytes()))
-    assert wb["Tổng hợp"]["C6"].value == 2 and wb["Phiếu chi tiết"].max_row == 3
+    assert wb["Tổng hợp"]["C6"].value == 2 and "Phiếu chi tiết" not in wb.sheetnames
+    assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--with-responses",
+               "-o", xlsx).returncode == 0
+    assert load_workbook(io.BytesIO(xlsx.read_bytes()))["Phiếu chi tiết"].max_row == 3
     r = run("summary", "--db", db_file, *PERIOD, "--format", "pdf", "-o", pdf, "--commune", "Xã Thử")
     assert r.returncode == 0, r.stderr
     text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
