@@ -12,6 +12,8 @@ from pathlib import Path
 
 from flask import g, request, session
 
+from analysis import fmt
+
 LANGUAGES = ("vi", "en")
 ROLE_LABELS = {"admin": "Quản trị viên", "leader": "Lãnh đạo", "officer": "Cán bộ một cửa"}
 _CATALOG_DIR = Path(__file__).parent / "translations"
@@ -81,7 +83,8 @@ _ = gettext
 def init_app(app) -> None:
     app.extensions["i18n"] = {lang: load_catalog(lang) for lang in LANGUAGES if lang != "vi"}
     app.jinja_env.globals.update(_=gettext, get_locale=get_locale, ROLE_LABELS=ROLE_LABELS)
-    app.jinja_env.filters.update(localtime=localtime, vndate=vndate, percent=percent, number=number)
+    app.jinja_env.filters.update(localtime=localtime, vndate=vndate, percent=fmt.percent,
+                                  number=fmt.number)
 
 
 def localtime(value: str | None) -> str:
@@ -92,21 +95,5 @@ def localtime(value: str | None) -> str:
 
 
 def vndate(value) -> str:
-    """2026-11-28 → 28/11/2026."""
-    if not value:
-        return "—"
-    text = str(value)[:10]
-    y, m, d = text.split("-")
-    return f"{d}/{m}/{y}"
-
-
-def percent(share, digits: int = 1) -> str:
-    """0.8534 → 85,3% (Vietnamese decimal comma); None → —."""
-    if share is None:
-        return "—"
-    return f"{share * 100:.{digits}f}%".replace(".", ",")
-
-
-def number(value) -> str:
-    """12345 → 12.345."""
-    return "—" if value is None else f"{value:,}".replace(",", ".")
+    """2026-11-28 → 28/11/2026 (the reports' own formatting, so page and files agree)."""
+    return fmt.day(str(value)[:10]) if value else "–"
