@@ -10,7 +10,7 @@ import sys
 
 
 def _app():
-    from . import create_app
+    from kiosk import create_app
     return create_app()
 
 
@@ -28,9 +28,9 @@ def cmd_serve(args) -> int:
 
 def cmd_create_user(args) -> int:
     """Create a staff user (or reset the password of an existing one)."""
-    from . import store
-    from .auth import hash_password
-    from .db import connect
+    from kiosk import store
+    from kiosk.domain.credentials import hash_password
+    from kiosk.store.db import connect
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -59,9 +59,9 @@ def cmd_create_user(args) -> int:
 
 def cmd_create_token(args) -> int:
     """Make an API token; it is printed once and stored only as a hash."""
-    from . import store
-    from .auth import hash_token, new_token
-    from .db import connect
+    from kiosk import store
+    from kiosk.domain.credentials import hash_token, new_token
+    from kiosk.store.db import connect
     app = _app()
     db = connect(app.config["DATABASE"])
     token = new_token()
@@ -74,8 +74,8 @@ def cmd_create_token(args) -> int:
 
 def cmd_demo_data(args) -> int:
     """Fill the database with synthetic responses marked as demo."""
-    from . import demo
-    from .db import connect
+    from kiosk.domain import demo
+    from kiosk.store.db import connect
     app = _app()
     db = connect(app.config["DATABASE"])
 
@@ -93,7 +93,7 @@ def cmd_demo_data(args) -> int:
 
 def cmd_backup(args) -> int:
     """A consistent copy of the database, safe while the server is taking ratings."""
-    from .backup import backup
+    from kiosk.store.backup import backup
     app = _app()
     backup(app.config["DATABASE"], args.file)
     print(f"Backed up {app.config['DATABASE']} to {args.file}")
@@ -102,8 +102,8 @@ def cmd_backup(args) -> int:
 
 def cmd_verify(args) -> int:
     """Check the responses' hash chain; exit 1 at the first broken link."""
-    from . import store
-    from .db import connect
+    from kiosk import store
+    from kiosk.store.db import connect
     app = _app()
     db = connect(app.config["DATABASE"])
     result = store.verify_chain(db)

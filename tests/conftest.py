@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk import create_app, store  # noqa: E402
-from kiosk.auth import DEVICE_COOKIE, hash_password, hash_token  # noqa: E402
-from kiosk.db import connect  # noqa: E402
+from kiosk.web.auth import DEVICE_COOKIE, hash_password, hash_token  # noqa: E402
+from kiosk.store.db import connect  # noqa: E402
 
 PASSWORD = "mat-khau-1234"
 ALWAYS_OPEN = {str(d): ["00:00-23:59"] for d in range(7)}

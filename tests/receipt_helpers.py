@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from kiosk import store
-from kiosk.auth import hash_token
+from kiosk.web.auth import hash_token
 
 
 def make_token(db, role, name=None) -> dict:

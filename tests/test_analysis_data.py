@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 import pytest
 
 from analysis import summarize
-from kiosk import migrations, store
-from kiosk.db import connect
-from kiosk.timeutil import LOCAL_TZ, iso, local_fields
+from kiosk.store import migrations
+from kiosk import store
+from kiosk.store.db import connect
+from kiosk.clock import LOCAL_TZ, iso, local_fields
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import rating_body
 from kiosk import store
-from kiosk.auth import hash_token
+from kiosk.web.auth import hash_token
 
 
 def test_tablet_rating_is_created_and_stored(tablet, db):
@@ -157,7 +157,7 @@ def test_client_time_in_the_future_is_replaced_and_flagged(tablet, db):
 ])
 def test_rating_belongs_to_the_local_date_of_the_tap(tablet, db, monkeypatch, client_time, local_date):
     from datetime import datetime, timezone
-    from kiosk import intake
+    from kiosk.domain import intake
     monkeypatch.setattr(intake, "utcnow", lambda: datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc))
     body = rating_body(created_at=client_time)
     assert tablet.post("/api/v1/responses", json=body).status_code == 201

@@ -3,7 +3,7 @@ import pytest
 
 from conftest import PASSWORD, login, make_user, rating_body
 from kiosk import create_app, store
-from kiosk.auth import DEVICE_COOKIE
+from kiosk.web.auth import DEVICE_COOKIE
 
 
 def test_staff_signs_in_and_out(client, db):

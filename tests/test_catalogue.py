@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from conftest import login
 from kiosk import store
-from kiosk.catalogue_seed import DEFAULT_PROCEDURES, seed_if_empty
+from kiosk.domain.catalogue import DEFAULT_PROCEDURES, seed_if_empty
 
 
 def upload(client, name, data):

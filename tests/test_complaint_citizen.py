@@ -157,5 +157,5 @@ def test_a_used_code_without_complaint_keeps_the_used_notice(client, db, code):
 def test_the_page_stays_small(client, code):
     from conftest import ROOT
     html = client.get(f"/r/{code}").data
-    css = (ROOT / "kiosk" / "static" / "phone.css").read_bytes()
+    css = (ROOT / "kiosk" / "web" / "static" / "phone.css").read_bytes()
     assert len(html) + len(css) < 30_000

@@ -20,9 +20,10 @@ try:
 except ImportError:  # tests/ imported as a package
     from tests.browser_helpers import enrolled_tablet, responses, shot, tap, wait_queue_empty, wait_screen
 
-from kiosk import store, timeutil
-from kiosk.auth import hash_token
-from kiosk.db import connect
+from kiosk import store
+from kiosk import clock
+from kiosk.web.auth import hash_token
+from kiosk.store.db import connect
 from survey_forms.loader import load
 
 PHONE = {"width": 390, "height": 844}
@@ -157,7 +158,7 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
     # closure + retention: the clock moved (in this process, on the live database)
     db = connect(server.db_path)
     try:
-        now = timeutil.utcnow()
+        now = clock.utcnow()
         assert store.purge_contacts(db, RETENTION_DAYS, now=now) == []
         assert server.query("SELECT phone FROM complaint_contacts")[0]["phone"] == "0912345678"
         assert store.purge_contacts(db, RETENTION_DAYS, now=now + timedelta(days=RETENTION_DAYS, minutes=1)) == [c["id"]]

@@ -4,9 +4,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from conftest import login, make_user, rating_body
-from kiosk import complaint_rules, complaints as inbox_module, store
+from kiosk.domain import complaints as complaint_rules
+from kiosk.web import complaints as inbox_module
+from kiosk import store
 from kiosk.store import complaints as complaint_store
-from kiosk.workdays import add_working_days, parse_holidays, working_days_between
+from kiosk.domain.workdays import add_working_days, parse_holidays, working_days_between
 
 HOLIDAYS = parse_holidays(["2026-09-01", "2026-09-02", "2027-01-01"])
 

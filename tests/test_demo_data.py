@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from analysis import summarize
-from kiosk import demo, store
+from kiosk.domain import demo
+from kiosk import store
 from test_analysis_data import fresh_db  # noqa: F401  (fixture)
 
 END = date(2026, 11, 28)
@@ -15,8 +16,8 @@ END = date(2026, 11, 28)
 @pytest.fixture(scope="module")
 def shared_demo_db(tmp_path_factory):
     """One demo database for the read-only tests of this module (generation takes a second)."""
-    from kiosk import migrations
-    from kiosk.db import connect
+    from kiosk.store import migrations
+    from kiosk.store.db import connect
     db = connect(tmp_path_factory.mktemp("demo") / "kiosk.db")
     migrations.apply(db)
     calls = []
@@ -82,8 +83,8 @@ def test_satisfaction_varies_by_procedure_and_officer(demo_db):
 
 
 def test_same_seed_gives_the_same_ratings(fresh_db, tmp_path):
-    from kiosk import migrations
-    from kiosk.db import connect
+    from kiosk.store import migrations
+    from kiosk.store.db import connect
     other = connect(tmp_path / "other.db")
     migrations.apply(other)
     demo.generate(fresh_db, 300, days=30, seed=3, end=END)
@@ -101,8 +102,8 @@ def test_more_demo_data_extends_the_chain(fresh_db):
 
 
 def test_large_runs_made_by_a_worker_process_give_the_same_rows(fresh_db, tmp_path, monkeypatch):
-    from kiosk import migrations
-    from kiosk.db import connect
+    from kiosk.store import migrations
+    from kiosk.store.db import connect
     inline = connect(tmp_path / "inline.db")
     migrations.apply(inline)
     demo.generate(inline, 1500, days=20, seed=5, end=END)

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import ALWAYS_OPEN
-from kiosk import create_app, intake, store
-from kiosk.auth import DEVICE_COOKIE, hash_token
-from kiosk.db import connect
-from kiosk.integrity import is_open, too_fast
-from kiosk.timeutil import iso
+from kiosk import create_app, store
+from kiosk.domain import intake
+from kiosk.web.auth import DEVICE_COOKIE, hash_token
+from kiosk.store.db import connect
+from kiosk.domain.integrity import is_open, too_fast
+from kiosk.clock import iso
 
 # Tuesday 24/11/2026 10:00 in Vietnam.
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)

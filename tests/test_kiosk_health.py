@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 from conftest import login
 from kiosk import store
-from kiosk.auth import hash_token
-from kiosk.integrity import silent_kiosks
+from kiosk.web.auth import hash_token
+from kiosk.domain.integrity import silent_kiosks
 
 HOURS = {str(d): ["07:00-17:30"] for d in range(5)}
 CONFIG = {"OPENING_HOURS": HOURS, "KIOSK_SILENCE_MINUTES": 90}

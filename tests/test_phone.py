@@ -15,7 +15,8 @@ import pytest
 
 from conftest import ROOT, rating_body
 from receipt_helpers import issue, make_token, return_result
-from kiosk import codes, store, timeutil
+from kiosk.domain import codes
+from kiosk import clock, store
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_citizen_opens_the_form_in_vietnamese_with_nothing_chosen(client, code):
 
 def test_the_page_is_small_enough_for_a_weak_3g_link(client, code):
     html = client.get(f"/r/{code}").data
-    css = (ROOT / "kiosk" / "static" / "phone.css").read_bytes()
+    css = (ROOT / "kiosk" / "web" / "static" / "phone.css").read_bytes()
     assert len(html) + len(css) < 30_000, (len(html), len(css))
     assert re.findall(r'(?:href|src)="(/static/[^"]+)"', html.decode()) == ["/static/phone.css"]
 
@@ -147,8 +148,8 @@ def test_a_typed_code_in_lower_case_with_dashes_finds_the_form(client, code):
 
 def test_an_expired_code_says_so(client, db, officer, code, monkeypatch):
     return_result(client, officer, code)
-    real = timeutil.utcnow
-    monkeypatch.setattr(timeutil, "utcnow", lambda: real() + timedelta(days=31))
+    real = clock.utcnow
+    monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(days=31))
     r = client.get(f"/r/{code}")
     assert r.status_code == 410 and 'data-testid="notice-expired"' in text(r)
     assert "30 ngày" in text(r) and "Đăng ký thành lập" not in text(r)
@@ -169,7 +170,7 @@ def test_guessing_codes_is_rate_limited_per_address(app, client, code):
 
 def test_csrf_is_checked_and_a_stale_page_is_answered_kindly(tmp_path):
     from kiosk import create_app
-    from kiosk.db import connect
+    from kiosk.store.db import connect
     app = create_app({"INSTANCE": tmp_path / "i", "TESTING": True, "SECRET_KEY": "t"})
     db = connect(app.config["DATABASE"])
     c = app.test_client()

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import login, rating_body
 from receipt_helpers import issue, make_token, return_result
-from kiosk import codes, store, timeutil
+from kiosk.domain import codes
+from kiosk import clock, store
 
 
 NO_ZBAR = not shutil.which("zbarimg") and not os.environ.get("KIOSK_REQUIRE_BROWSER")
@@ -174,8 +175,8 @@ def test_a_return_at_another_counter_does_not_reach_this_tablet(client, officer,
 def test_the_tablet_stops_asking_about_a_dossier_after_ten_minutes(client, officer, tablet, monkeypatch):
     out = issue(client, officer)
     return_result(client, officer, out["code"])
-    real = timeutil.utcnow
-    monkeypatch.setattr(timeutil, "utcnow", lambda: real() + timedelta(minutes=11))
+    real = clock.utcnow
+    monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(minutes=11))
     assert tablet.get("/tablet/state").get_json()["receipt"] is None
 
 
@@ -193,8 +194,8 @@ def test_an_unknown_or_expired_code_is_refused_by_the_api(client, db, officer, t
     r = tablet.post("/api/v1/responses", json=rating_body(receipt="ZZZZ-ZZZZ-Z"))
     assert r.status_code == 400 and r.get_json()["error"]["fields"]["receipt"] == "unknown receipt code"
     out = issue(client, officer, appointment_date=None)
-    real = timeutil.utcnow
-    monkeypatch.setattr(timeutil, "utcnow", lambda: real() + timedelta(days=31))
+    real = clock.utcnow
+    monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(days=31))
     r = tablet.post("/api/v1/responses", json=rating_body(receipt=out["code"]))
     assert r.status_code == 400 and r.get_json()["error"]["fields"]["receipt"] == "receipt code has expired"
     assert store.count_responses(db) == 0
@@ -204,33 +205,33 @@ def test_an_unknown_or_expired_code_is_refused_by_the_api(client, db, officer, t
 def test_a_code_expires_thirty_days_after_the_result_is_returned(client, db, officer, monkeypatch,
                                                                   days_after_return, works):
     out = issue(client, officer, appointment_date=None)
-    real = timeutil.utcnow
-    monkeypatch.setattr(timeutil, "utcnow", lambda: real() + timedelta(days=20))
+    real = clock.utcnow
+    monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(days=20))
     return_result(client, officer, out["code"])  # returned 20 days after issue
-    monkeypatch.setattr(timeutil, "utcnow", lambda: real() + timedelta(days=20 + days_after_return))
+    monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(days=20 + days_after_return))
     row = store.get_receipt(db, out["code"])
-    assert store.receipt_state(row, timeutil.utcnow()) == ("open" if works else "expired")
+    assert store.receipt_state(row, clock.utcnow()) == ("open" if works else "expired")
     assert (client.get(f"/r/{out['code']}").status_code == 200) is works
 
 
 def test_a_code_never_returned_lasts_thirty_days_after_the_later_of_issue_and_appointment(client, db, officer):
-    today = timeutil.local_today()
+    today = clock.local_today()
     appointment = (today + timedelta(days=45)).isoformat()
     out = issue(client, officer, appointment_date=appointment)
-    expires = timeutil.parse_iso(store.get_receipt(db, out["code"])["expires_at"])
-    assert timeutil.local(expires).date() == today + timedelta(days=45 + 1 + 30)
+    expires = clock.parse_iso(store.get_receipt(db, out["code"])["expires_at"])
+    assert clock.local(expires).date() == today + timedelta(days=45 + 1 + 30)
 
 
 def test_expiry_days_are_configuration(tmp_path):
     from kiosk import create_app
-    from kiosk.db import connect
+    from kiosk.store.db import connect
     app = create_app({"INSTANCE": tmp_path / "i", "TESTING": True, "SECRET_KEY": "t",
                       "RECEIPT_EXPIRY_DAYS": 7})
     db = connect(app.config["DATABASE"])
     c = app.test_client()
     out = issue(c, make_token(db, "officer"), appointment_date=None)
-    expires = timeutil.parse_iso(store.get_receipt(db, out["code"])["expires_at"])
-    assert timedelta(days=6, hours=23) < expires - timeutil.utcnow() <= timedelta(days=7)
+    expires = clock.parse_iso(store.get_receipt(db, out["code"])["expires_at"])
+    assert timedelta(days=6, hours=23) < expires - clock.utcnow() <= timedelta(days=7)
 
 
 # --- the officer's pages ---------------------------------------------------------------
@@ -303,7 +304,7 @@ def test_several_receipts_print_on_a4_sheets_of_eight(client, db, officer):
 @pytest.mark.skipif(NO_ZBAR, reason="zbarimg (apt: zbar-tools) not installed")
 def test_the_png_qr_decodes_to_the_public_url_not_the_host_header(tmp_path):
     from kiosk import create_app
-    from kiosk.db import connect
+    from kiosk.store.db import connect
     app = create_app({"INSTANCE": tmp_path / "i", "TESTING": True, "SECRET_KEY": "t",
                       "PUBLIC_BASE_URL": "https://hailong.xa-mau.gov.vn"})
     db = connect(app.config["DATABASE"])

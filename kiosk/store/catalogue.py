@@ -2,9 +2,10 @@
 which tablet stands at which counter."""
 from __future__ import annotations
 
+from kiosk.store.db import transaction
 import unicodedata
 
-from ..timeutil import iso, utcnow
+from kiosk.clock import iso, utcnow
 
 __all__ = ["fold", "list_procedures", "search_procedures", "get_procedure", "save_procedure",
            "replace_procedures", "count_procedures", "list_officers", "get_officer",
@@ -63,14 +64,14 @@ def count_procedures(db) -> int:
 
 def save_procedure(db, row: dict, actor: str = "") -> None:
     """Add a procedure or replace the one with the same code."""
-    with db.atomic():
+    with transaction(db):
         db["procedures"].upsert({k: row.get(k) for k in PROCEDURE_COLUMNS}, pk="code")
         _audit(db, actor, "save_procedure", row["code"])
 
 
 def replace_procedures(db, rows: list[dict], actor: str = "", action: str = "import_procedures") -> int:
     """Add or update every row in one transaction: all of them or, on any error, none."""
-    with db.atomic():
+    with transaction(db):
         for row in rows:
             db["procedures"].upsert({k: row.get(k) for k in PROCEDURE_COLUMNS}, pk="code")
         _audit(db, actor, action, f"{len(rows)} procedures")
@@ -98,7 +99,7 @@ def officer_for_username(db, username: str) -> dict | None:
 def save_officer(db, name: str, username: str | None, active: bool = True,
                  officer_id: int | None = None, actor: str = "") -> int:
     row = {"name": name, "username": username or None, "active": 1 if active else 0}
-    with db.atomic():
+    with transaction(db):
         if officer_id is None:
             officer_id = db["officers"].insert(row).last_pk
         else:
@@ -115,7 +116,7 @@ def list_counters(db, active_only: bool = False) -> list[dict]:
 def save_counter(db, name: str, active: bool = True, counter_id: int | None = None,
                  actor: str = "") -> int:
     row = {"name": name, "active": 1 if active else 0}
-    with db.atomic():
+    with transaction(db):
         if counter_id is None:
             counter_id = db["counters"].insert(row).last_pk
         else:
@@ -126,6 +127,6 @@ def save_counter(db, name: str, active: bool = True, counter_id: int | None = No
 
 def set_kiosk_counter(db, kiosk_id: int, counter: str | None, actor: str = "") -> None:
     """Say at which counter a tablet stands: returns at that counter go to that tablet."""
-    with db.atomic():
+    with transaction(db):
         db.execute("UPDATE kiosks SET counter = ? WHERE id = ?", [counter or None, kiosk_id])
         _audit(db, actor, "set_kiosk_counter", f"{kiosk_id} {counter or ''}".strip())

@@ -6,9 +6,10 @@ retention period.
 """
 from __future__ import annotations
 
+from kiosk.store.db import transaction
 from datetime import timedelta
 
-from ..timeutil import iso, local_fields, parse_iso, utcnow
+from kiosk.clock import iso, local_fields, parse_iso, utcnow
 
 OPEN_STATUSES = ("new", "in_progress")
 CLOSED_STATUSES = ("answered", "not_accepted")
@@ -72,7 +73,7 @@ def complaint_for_receipt(db, code: str) -> dict | None:
 def update_complaint(db, complaint_id: int, actor: str, changes: dict, action: str, detail: str = "") -> None:
     """Apply ``changes`` and record who did what, when, in one transaction."""
     now = iso(utcnow())
-    with db.atomic():
+    with transaction(db):
         if changes:
             sets = ", ".join(f"[{k}] = ?" for k in changes)
             db.execute(f"UPDATE complaints SET {sets} WHERE id = ?", [*changes.values(), complaint_id])
@@ -83,7 +84,7 @@ def update_complaint(db, complaint_id: int, actor: str, changes: dict, action: s
 def erase_contact(db, complaint_id: int, actor: str, reason: str) -> bool:
     """Erase the phone number now (consent withdrawn, or retention over); logged."""
     now = iso(utcnow())
-    with db.atomic():
+    with transaction(db):
         cur = db.execute("UPDATE complaint_contacts SET phone = NULL, erased_at = ? "
                          "WHERE complaint_id = ? AND phone IS NOT NULL", [now, complaint_id])
         if cur.rowcount:

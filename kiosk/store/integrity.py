@@ -1,7 +1,7 @@
 """Counts the integrity rules need, and tablet health."""
 from __future__ import annotations
 
-from ..timeutil import local_day_bounds_utc
+from kiosk.clock import local_day_bounds_utc
 
 
 def last_rating_at(db, kiosk: str, at: str) -> str | None:

@@ -1,13 +1,14 @@
 """Staff users, API tokens, enrolled tablets and the audit log."""
 from __future__ import annotations
 
+from kiosk.store.db import transaction
 from datetime import timedelta
 
-from ..db import write_lock
-from ..timeutil import iso, utcnow
+from kiosk.store.db import transaction, write_lock
+from kiosk.clock import iso, utcnow
 
 def create_user(db, username: str, password_hash: str, role: str) -> int:
-    with db.atomic():
+    with transaction(db):
         return db["users"].insert({"username": username, "password_hash": password_hash,
                                    "role": role, "created_at": iso(utcnow()), "active": 1}).last_pk
 
@@ -55,7 +56,7 @@ def _stale(last: str | None, now) -> bool:
 def enrol_kiosk(db, name: str, token_hash: str, by: str, counter: str | None = None) -> int:
     """Enrol a tablet under ``name``; re-enrolling a name replaces its credential."""
     now = iso(utcnow())
-    with db.atomic():
+    with transaction(db):
         existing = list(db.query("SELECT id FROM kiosks WHERE name = ?", [name]))
         if existing:
             db["kiosks"].update(existing[0]["id"], {"token_hash": token_hash, "enrolled_at": now,
@@ -99,13 +100,13 @@ def ping(db) -> bool:
 
 def set_user_active(db, user_id: int, active: bool, by: str) -> None:
     """Switch a staff account off (or on again); accounts are never deleted, for the history."""
-    with db.atomic():
+    with transaction(db):
         db.execute("UPDATE users SET active = ? WHERE id = ?", [1 if active else 0, user_id])
         audit(db, by, "user_active" if active else "user_inactive", str(user_id))
 
 
 def revoke_kiosk(db, kiosk_id: int, by: str) -> None:
     """A lost or replaced tablet: its device credential stops working at once."""
-    with db.atomic():
+    with transaction(db):
         db.execute("UPDATE kiosks SET revoked = 1 WHERE id = ?", [kiosk_id])
         audit(db, by, "revoke_kiosk", str(kiosk_id))

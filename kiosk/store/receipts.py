@@ -7,9 +7,10 @@ one response (``used_at``, ``response_id``; the atomic guard is in ``save_respon
 """
 from __future__ import annotations
 
+from kiosk.store.db import transaction
 import sqlite3
 
-from ..timeutil import iso
+from kiosk.clock import iso
 
 __all__ = ["create_receipt", "get_receipt", "list_receipts", "receipts_by_codes",
            "mark_returned", "pending_return", "open_receipt_for_dossier", "receipt_state"]
@@ -24,7 +25,7 @@ def create_receipt(db, row: dict, new_code) -> dict:
     for _ in range(10):
         code = new_code()
         try:
-            with db.atomic():
+            with transaction(db):
                 db["receipts"].insert(dict(row, code=code))
                 db["audit_log"].insert({"at": row["issued_at"], "actor": row.get("issued_by") or "",
                                         "action": "issue_receipt", "detail": row["dossier_code"]})
@@ -69,7 +70,7 @@ def open_receipt_for_dossier(db, dossier_code: str, procedure_code: str, now) ->
 
 def mark_returned(db, code: str, counter: str | None, at, expires_at, actor: str) -> bool:
     """"Trả kết quả": record the return time and counter. False if the code is already used."""
-    with db.atomic():
+    with transaction(db):
         cur = db.execute(
             "UPDATE receipts SET returned_at = ?, counter = coalesce(?, counter), expires_at = ? "
             "WHERE code = ? AND used_at IS NULL", [iso(at), counter, iso(expires_at), code])

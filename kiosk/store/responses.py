@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import contextmanager
-
-from ..db import write_lock
+from kiosk.store.db import transaction
 
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("id", "seq", "questionnaire", "questionnaire_version", "channel", "overall",
@@ -15,21 +13,6 @@ CHAIN_FIELDS = ("id", "seq", "questionnaire", "questionnaire_version", "channel"
 
 class ReceiptAlreadyUsed(Exception):
     """The receipt code was used by another response first."""
-
-
-@contextmanager
-def write_transaction(db):
-    """BEGIN IMMEDIATE … COMMIT: takes the write lock at once, so the read of the chain's
-    tail and the insert after it cannot interleave with another writer."""
-    with write_lock:  # see kiosk/db.py: queue in-process, not in SQLite's busy handler
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        db.conn.execute("COMMIT")
 
 
 def canonical_hash(body: dict) -> str:
@@ -81,7 +64,7 @@ def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, d
     ``flagger(db, row)`` returns integrity flags; it runs under the write lock, so what it
     counts (earlier taps, bursts) cannot change before the row is written.
     """
-    with write_transaction(db):
+    with transaction(db):
         existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
         if existing is not None:
             row = _row(db, "responses", existing)
@@ -110,7 +93,7 @@ def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, d
         _insert(db, "answers", _answer_rows(row, answers))
         complaint = record.get("_complaint")
         if complaint:
-            from .complaints import insert_complaint
+            from kiosk.store.complaints import insert_complaint
             insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt")),
                              row["submitted_at"], complaint["due_date"])
     return "created", row
@@ -120,7 +103,7 @@ def insert_many(db, items) -> int:
     """Bulk insert (record, answers) pairs in one transaction, extending the chain.
     Used by demo data and imports; same chain rules as ``save_response``."""
     count = 0
-    with write_transaction(db):
+    with transaction(db):
         seq, prev = _tail(db)
         rows, answer_rows = [], []
         for record, answers in items:

@@ -15,11 +15,13 @@ from wtforms.validators import Length, Optional
 
 from survey_forms.forms import answers_from_form, build_form, choice_list
 
-from . import codes, integrity, intake, questionnaires, store, timeutil
-from .auth import Throttle
-from .complaint_rules import KINDS, TOPICS
-from .db import get_db
-from .i18n import _, get_locale
+from kiosk.domain import codes, integrity, intake
+from kiosk.web import questionnaires
+from kiosk import clock, store
+from kiosk.web.throttles import guess_throttle
+from kiosk.domain.complaints import KINDS, TOPICS
+from kiosk.web.db import get_db
+from kiosk.web.i18n import _, get_locale
 
 bp = Blueprint("phone", __name__)
 NOTICES = {  # kind → (HTTP status, title, explanation)
@@ -32,14 +34,6 @@ NOTICES = {  # kind → (HTTP status, title, explanation)
     "throttled": (429, "Thử quá nhiều mã",
                   "Thiết bị này đã nhập quá nhiều mã không đúng. Vui lòng thử lại sau ít phút."),
 }
-
-
-def guess_throttle() -> Throttle:
-    """Unknown codes per client address (phone) or per device (API): the guessing limit."""
-    cfg = current_app.config
-    return current_app.extensions.setdefault(
-        "receipt_guess_throttle",
-        Throttle(limit=int(cfg.get("RECEIPT_GUESS_LIMIT", 10)), window=int(cfg.get("RECEIPT_GUESS_WINDOW", 600))))
 
 
 def _notice(kind: str):
@@ -136,7 +130,7 @@ def form(code):
     db = get_db()
     canonical = codes.normalize(code)
     row = store.get_receipt(db, canonical) if canonical else None
-    status = store.receipt_state(row, timeutil.utcnow())
+    status = store.receipt_state(row, clock.utcnow())
     if status == "unknown":
         guess_throttle().fail(addr)
         return _notice("unknown")

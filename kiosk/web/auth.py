@@ -8,21 +8,18 @@ in an HttpOnly cookie, so no CSRF token can expire under a page left open all da
 from __future__ import annotations
 
 import functools
-import hashlib
-import secrets
-import threading
-import time
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
                    request, session, url_for)
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from . import store
-from .db import get_db
-from .i18n import _
+from kiosk import store
+from kiosk.domain.credentials import hash_password, hash_token, new_token, password_matches  # noqa: F401
+from kiosk.web.throttles import login_throttle
+from kiosk.web.db import get_db
+from kiosk.web.i18n import _
 
 ROLES = ("admin", "leader", "officer")
 TOKEN_ROLES = ("officer", "leader", "kiosk")
@@ -33,59 +30,18 @@ TEN_YEARS = 10 * 365 * 24 * 3600
 bp = Blueprint("auth", __name__)
 
 
-def hash_token(token: str) -> str:
-    """Tokens are 256 random bits, so a plain SHA-256 is a safe way to store them."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password)
-
-
 # --- login throttling --------------------------------------------------------------------
-
-class Throttle:
-    """At most ``limit`` failures per key in ``window`` seconds (kept in memory per process)."""
-
-    def __init__(self, limit: int = 5, window: int = 300):
-        self.limit, self.window = limit, window
-        self._fails: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def blocked(self, key: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            recent = [t for t in self._fails.get(key, []) if now - t < self.window]
-            self._fails[key] = recent
-            return len(recent) >= self.limit
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._fails.setdefault(key, []).append(time.monotonic())
-
-    def clear(self, key: str) -> None:
-        with self._lock:
-            self._fails.pop(key, None)
-
-
-def _throttle() -> Throttle:
-    return current_app.extensions.setdefault("login_throttle", Throttle())
-
 
 def check_login(username: str, password: str) -> dict | None:
     """The active user with this password, or None. Counts failures per address and name."""
     key = f"{request.remote_addr}|{username.lower()}"
-    if _throttle().blocked(key):
+    if login_throttle().blocked(key):
         abort(429)
     user = store.get_user(get_db(), username=username)
-    if user and check_password_hash(user["password_hash"], password):
-        _throttle().clear(key)
+    if user and password_matches(user["password_hash"], password):
+        login_throttle().clear(key)
         return user
-    _throttle().fail(key)
+    login_throttle().fail(key)
     return None
 
 

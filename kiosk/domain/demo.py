@@ -14,9 +14,9 @@ from functools import lru_cache
 from itertools import accumulate
 from datetime import date, datetime, timedelta, timezone
 
-from . import store
-from .store import canonical_hash
-from .timeutil import LOCAL_TZ, iso, local_fields, local_today
+from kiosk import store
+from kiosk.store import canonical_hash
+from kiosk.clock import LOCAL_TZ, iso, local_fields, local_today
 
 CHUNK = 20_000
 
@@ -203,7 +203,7 @@ def _moments(rng, start: date, days: int, total: int):
 
 @lru_cache(maxsize=4096)
 def _local_fields(hour_start: datetime) -> dict:
-    """timeutil.local_fields, once per hour of the period (they only depend on the hour)."""
+    """clock.local_fields, once per hour of the period (they only depend on the hour)."""
     return local_fields(hour_start)
 
 

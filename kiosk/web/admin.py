@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from . import store
-from .auth import ROLES, hash_password, login_required
-from .db import get_db
-from .i18n import ROLE_LABELS, _
-from .integrity import silent_kiosks
-from .timeutil import utcnow
+from kiosk import store
+from kiosk.web.auth import ROLES, hash_password, login_required
+from kiosk.web.db import get_db
+from kiosk.web.i18n import ROLE_LABELS, _
+from kiosk.domain.integrity import silent_kiosks
+from kiosk.clock import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

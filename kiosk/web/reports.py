@@ -14,12 +14,13 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, stream_
 from analysis import summarize
 from analysis.csv_export import responses_csv_stream, summary_csv
 
-from . import periods, store
-from .auth import api_principal
-from .db import get_db
-from .errors import json_error
-from .i18n import _
-from .timeutil import local_today
+from kiosk.domain import periods
+from kiosk import store
+from kiosk.web.auth import api_principal
+from kiosk.web.db import get_db
+from kiosk.web.errors import json_error
+from kiosk.web.i18n import _
+from kiosk.clock import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 READERS = ("leader", "admin")

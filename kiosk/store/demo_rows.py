@@ -1,6 +1,7 @@
 """Writes for synthetic demo data (``python -m kiosk demo-data``), every row marked demo."""
 from __future__ import annotations
 
+from kiosk.store.db import transaction
 from contextlib import contextmanager
 
 
@@ -12,7 +13,7 @@ def demo_counts(db) -> tuple[int, int]:
 
 def insert_demo_catalogue(db, procedures, officers, counters) -> None:
     """Demo procedures (code, name, field), officers and counters; existing ones are kept."""
-    with db.atomic():
+    with transaction(db):
         db["procedures"].insert_all(
             [{"code": c, "name": n, "field": f, "valid_from": "2020-01-01", "valid_to": None}
              for c, n, f in procedures], pk="code", ignore=True)
@@ -25,14 +26,14 @@ def insert_demo_receipts(db, receipts, columns) -> None:
     if not receipts:
         return
     marks = ", ".join("?" for _ in columns)
-    with db.atomic():
+    with transaction(db):
         db.conn.executemany(
             f"INSERT OR IGNORE INTO receipts ({', '.join(columns)}) VALUES ({marks})",
             [tuple(r[c] for c in columns) for r in receipts])
 
 
 def insert_demo_complaints(db, complaints) -> None:
-    with db.atomic():
+    with transaction(db):
         db["complaints"].insert_all(complaints, pk="id", ignore=True)
 
 

@@ -11,12 +11,14 @@ from werkzeug.datastructures import MultiDict
 from analysis import monthly_trend, summarize
 from analysis.fmt import FLAG_VI, VERDICT_VI, WEEKDAYS_VI
 
-from . import charts, periods, store
-from .auth import login_required
-from .db import get_db
-from .i18n import _, get_locale
-from .integrity import silent_kiosks
-from .timeutil import local_today, utcnow
+from kiosk.web import charts
+from kiosk.domain import periods
+from kiosk import store
+from kiosk.web.auth import login_required
+from kiosk.web.db import get_db
+from kiosk.web.i18n import _, get_locale
+from kiosk.domain.integrity import silent_kiosks
+from kiosk.clock import local_today, utcnow
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin/dashboard")
 

@@ -2,16 +2,17 @@
 part of its name (a <datalist> suggests; the server resolves, so no script is needed)."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import store, timeutil
-from .catalogue_io import CODE
-from .db import get_db
-from .i18n import _
-from .receipts import Invalid, issue, validate_issue
+from kiosk import store
+from kiosk import clock
+from kiosk.domain.catalogue import CODE
+from kiosk.web.db import get_db
+from kiosk.web.i18n import _
+from kiosk.domain.receipts import Invalid, issue, validate_issue
 
 MESSAGES = {
     "unknown procedure: not in this commune's catalogue": "Không tìm thấy thủ tục trong danh mục.",
@@ -51,7 +52,7 @@ def issue_view():
     db = get_db()
     officer = store.officer_for_username(db, g.user["username"])
     form = IssueForm(data={"officer": officer["name"] if officer else g.user["username"],
-                           "received_date": timeutil.local_today()} if request.method == "GET" else None)
+                           "received_date": clock.local_today()} if request.method == "GET" else None)
     candidates = []
     if form.validate_on_submit():
         day = form.received_date.data.isoformat()
@@ -66,7 +67,8 @@ def issue_view():
                     "appointment_date": form.appointment_date.data.isoformat()
                     if form.appointment_date.data else None}
             try:
-                receipt, created = issue(db, validate_issue(db, body), g.user["username"])
+                receipt, created = issue(db, validate_issue(db, body), g.user["username"],
+                                        current_app.config["RECEIPT_EXPIRY_DAYS"])
             except Invalid as exc:
                 for name, message in exc.fields.items():
                     target = form.procedure if name == "procedure_code" else getattr(form, name, form.dossier_code)
@@ -75,7 +77,7 @@ def issue_view():
                 flash(_("Đã cấp mã phiếu.") if created else
                       _("Hồ sơ này đã có mã phiếu chưa dùng; dùng lại mã đó."), "ok")
                 return redirect(url_for("receipts.detail", code=receipt["code"]))
-    today = timeutil.local_today().isoformat()
+    today = clock.local_today().isoformat()
     return render_template("receipts/new.html", form=form, candidates=candidates,
                            procedures=store.list_procedures(db, valid_on=today),
                            officers=store.list_officers(db, active_only=True),

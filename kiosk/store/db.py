@@ -1,17 +1,17 @@
-"""One SQLite connection per request, opened with the pragmas that make a rating durable.
+"""Opening the database with the pragmas that make a rating durable, and the writer lock.
 
-waitress serves from several threads and a SQLite connection belongs to its thread, so
-the connection lives on ``flask.g`` and is closed when the request ends.
+The web layer keeps one connection per request (``kiosk.web.db``); the command line opens
+its own. Every write goes through ``transaction`` below.
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import contextmanager
 
 import sqlite_utils
-from flask import current_app, g
 
-from . import migrations
+from kiosk.store import migrations
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -47,19 +47,21 @@ def init_db(path) -> None:
         db.conn.close()
 
 
-def get_db() -> sqlite_utils.Database:
-    """The request's connection, opened on first use."""
-    if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
-    return g.db
-
-
-def close_db(exc=None) -> None:
-    db = g.pop("db", None)
-    if db is not None:
-        db.conn.close()
-
-
-def init_app(app) -> None:
-    init_db(app.config["DATABASE"])
-    app.teardown_appcontext(close_db)
+@contextmanager
+def transaction(db):
+    """BEGIN IMMEDIATE … COMMIT under ``write_lock``: every write of the store goes through
+    here, so a read-then-write (the chain's tail, a receipt's state) cannot interleave with
+    another writer. sqlite-utils calls inside nest as savepoints."""
+    if db.conn.in_transaction:  # a write inside a write: part of the outer transaction
+        with write_lock, db.atomic():
+            yield db
+        return
+    with write_lock:  # queue in-process, not in SQLite's busy handler (see above)
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from . import store
-from .timeutil import iso, local, parse_iso
+from kiosk import store
+from kiosk.clock import iso, local, parse_iso
 
 DEFAULTS = {
     "COOLDOWN_SECONDS": 10,

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 
-from . import questionnaires, store, timeutil
-from .auth import current_kiosk
-from .db import get_db
+from kiosk.web import questionnaires
+from kiosk import store
+from kiosk import clock
+from kiosk.web.auth import current_kiosk
+from kiosk.web.db import get_db
 
 bp = Blueprint("tablet", __name__)
 
@@ -45,7 +47,7 @@ def state():
     store.touch_kiosk(db, kiosk)
     pending = None
     if kiosk["counter"]:
-        now = timeutil.utcnow()
+        now = clock.utcnow()
         since = now - timedelta(minutes=int(current_app.config.get("RETURN_BINDING_MINUTES", 10)))
         pending = store.pending_return(db, kiosk["counter"], since, now)
     if pending is None:

@@ -12,10 +12,10 @@ from datetime import date
 from survey_forms import clean_answers
 from survey_forms.model import TEXT_MAX
 
-from . import questionnaires
-from .complaint_rules import parse_complaint
-from .store import canonical_hash
-from .timeutil import choose_rated_at, iso, local_fields, parse_iso, utcnow
+from kiosk.web import questionnaires
+from kiosk.domain.complaints import parse_complaint
+from kiosk.store import canonical_hash
+from kiosk.clock import choose_rated_at, iso, local_fields, parse_iso, utcnow
 
 FIELDS = {"id", "channel", "questionnaire", "questionnaire_version", "overall", "answers",
           "comment", "complete", "created_at", "duration_ms", "receipt", "complaint"}
@@ -118,10 +118,11 @@ def bind_receipt(db, record: dict) -> None:
     raw = record.get("receipt")
     if not raw:
         return
-    from . import codes, store, timeutil
+    from kiosk.domain import codes
+    from kiosk import clock, store
     code = codes.normalize(raw)
     row = store.get_receipt(db, code) if code else None
-    state = store.receipt_state(row, timeutil.utcnow())
+    state = store.receipt_state(row, clock.utcnow())
     if state == "unknown":
         raise Invalid({"receipt": "unknown receipt code"})
     if state == "used" and row["response_id"] != record.get("id"):

@@ -14,11 +14,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length
 
-from . import store
-from .auth import login_required
-from .db import get_db
-from .i18n import _
-from .timeutil import iso, local, local_today, utcnow
+from kiosk import store
+from kiosk.web.auth import login_required
+from kiosk.web.db import get_db
+from kiosk.web.i18n import _
+from kiosk.clock import iso, local, local_today, utcnow
 
 bp = Blueprint("complaints", __name__, url_prefix="/admin/complaints")
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from datetime import date
 
-from .workdays import add_working_days, parse_holidays
+from kiosk.domain.workdays import add_working_days, parse_holidays
 
 TOPICS = ("procedure", "officer", "place", "other")
 KINDS = ("complaint", "suggestion")

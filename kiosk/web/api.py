@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import integrity, intake, store
-from .auth import api_principal
-from .db import get_db
-from .errors import json_error
-from .i18n import _
+from kiosk.domain import integrity, intake
+from kiosk import store
+from kiosk.web.auth import api_principal
+from kiosk.web.throttles import guess_throttle
+from kiosk.web.db import get_db
+from kiosk.web.errors import json_error
+from kiosk.web.i18n import _
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
@@ -91,7 +93,8 @@ def _officer_token():
 @bp.route("/receipts", methods=["POST"])
 def post_receipt():
     """Issue a one-time receipt code for a dossier (officer token)."""
-    from . import receipts
+    from kiosk.domain import receipts
+    from kiosk.web.receipts import urls
     who, error = _officer_token()
     if error:
         return error
@@ -100,10 +103,11 @@ def post_receipt():
         return error
     db = get_db()
     try:
-        row, created = receipts.issue(db, receipts.validate_issue(db, body), who["name"])
+        row, created = receipts.issue(db, receipts.validate_issue(db, body), who["name"],
+                                      current_app.config["RECEIPT_EXPIRY_DAYS"])
     except receipts.Invalid as exc:
         return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), exc.fields)
-    out = dict(receipts.urls(row["code"]), status="created" if created else "existing",
+    out = dict(urls(row["code"]), status="created" if created else "existing",
                expires_at=row["expires_at"])
     return jsonify(out), 201 if created else 200
 
@@ -111,7 +115,8 @@ def post_receipt():
 @bp.route("/receipts/<code>/return", methods=["POST"])
 def post_receipt_return(code):
     """"Trả kết quả" from the one-stop software: ``{"counter": "Quầy 1"}`` (optional)."""
-    from . import codes, receipts
+    from kiosk.domain import codes
+    from kiosk.domain import receipts
     who, error = _officer_token()
     if error:
         return error
@@ -124,7 +129,8 @@ def post_receipt_return(code):
     row = store.get_receipt(db, canonical) if canonical else None
     if row is None:
         return json_error(404, "not_found", _("Không tìm thấy mã phiếu."))
-    if not receipts.mark_returned(db, row["code"], (counter or "").strip() or None, who["name"]):
+    if not receipts.mark_returned(db, row["code"], (counter or "").strip() or None, who["name"],
+                                  current_app.config["RECEIPT_EXPIRY_DAYS"]):
         return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
     row = store.get_receipt(db, row["code"])
     return jsonify({"code": row["code"], "returned_at": row["returned_at"], "counter": row["counter"],
@@ -136,8 +142,7 @@ def get_receipt_status(code):
     """Whether a typed or scanned code can be rated now, for the counter tablet (kiosk) or
     the one-stop software: ``{"code", "status": open|used|expired|unknown, "procedure_name"}``.
     Nothing about the dossier or the citizen; unknown codes count toward the guess limit."""
-    from . import codes, receipts
-    from .phone import guess_throttle
+    from kiosk.domain import codes, receipts
     who = api_principal()
     if who is None:
         return json_error(401, "unauthorized", _("Thiếu mã truy cập hoặc mã không hợp lệ."))

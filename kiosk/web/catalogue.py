@@ -11,11 +11,11 @@ import sqlite3
 from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    url_for)
 
-from . import store
-from .auth import login_required
-from .catalogue_io import BadFile, check_procedure, procedures_csv, procedures_xlsx, read_procedures
-from .db import get_db
-from .i18n import _
+from kiosk import store
+from kiosk.web.auth import login_required
+from kiosk.domain.catalogue import BadFile, check_procedure, procedures_csv, procedures_xlsx, read_procedures
+from kiosk.web.db import get_db
+from kiosk.web.i18n import _
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .i18n import _
+from kiosk.web.i18n import _
 
 MESSAGES = {
     400: "Yêu cầu không hợp lệ.",

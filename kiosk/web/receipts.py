@@ -1,156 +1,29 @@
 """Receipts at the counter: the officer issues a one-time code for a dossier, prints the
 slip with its QR code, and marks the result returned ("Trả kết quả").
 
-Expiry (``RECEIPT_EXPIRY_DAYS``, default 30): a code stops working that many days after
-the result was returned. Until it is returned it works until that many days after the
-later of its issue and the appointment date (ngày hẹn trả), so a slow dossier's code does
-not die before the citizen collects the result. ``receipts.expires_at`` holds the moment.
+The rules (expiry, what an issue request must hold) are in ``kiosk.domain.receipts``.
 The officer's pages never show what a citizen answered: at most "đã đánh giá".
 """
 from __future__ import annotations
 
-import io
-from datetime import date, datetime, time, timedelta
-
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
                    request, session, url_for)
 
-from . import codes, store, timeutil
-from .auth import api_principal, login_required
-from .db import get_db
-from .i18n import _
+from kiosk.domain import codes
+from kiosk import clock, store
+from kiosk.web.auth import api_principal, login_required
+from kiosk.web.db import get_db
+from kiosk.domain.receipts import mark_returned, state
+from kiosk.web.i18n import _
+from kiosk.web.qr import qr_png, qr_svg
 
 bp = Blueprint("receipts", __name__, url_prefix="/receipts")
 STAFF_ROLES = ("officer", "admin")
-ISSUE_FIELDS = {"dossier_code", "procedure_code", "officer", "received_date", "appointment_date",
-                "counter"}
-
-
-class Invalid(Exception):
-    def __init__(self, fields: dict):
-        super().__init__("invalid receipt")
-        self.fields = fields
-
-
-# --- rules ----------------------------------------------------------------------------
-
-def expiry_at_issue(issued_at: datetime, appointment_date: str | None, days: int) -> datetime:
-    start = issued_at
-    if appointment_date:
-        end_of_day = datetime.combine(date.fromisoformat(appointment_date) + timedelta(days=1),
-                                      time(), tzinfo=timeutil.LOCAL_TZ)
-        start = max(start, end_of_day)
-    return start + timedelta(days=days)
 
 
 def public_url(code: str) -> str:
     """What the QR code points to: the configured public address, never the Host header."""
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/r/" + code
-
-
-def qr_svg(text: str) -> str:
-    """A QR code as SVG markup (no Pillow needed), sized by CSS."""
-    import qrcode
-    import qrcode.image.svg
-    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2,
-                      error_correction=qrcode.constants.ERROR_CORRECT_M)
-    svg = img.to_string(encoding="unicode")
-    head, rest = svg.split(">", 1)
-    head = " ".join(p for p in head.split(" ") if not p.startswith(("width=", "height=")))
-    return (head + ' class="qr" role="img" shape-rendering="crispEdges">' + rest)
-
-
-def qr_png(text: str, box: int = 8) -> bytes:
-    import qrcode
-    qr = qrcode.QRCode(border=2, box_size=box, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(text)
-    qr.make(fit=True)
-    buf = io.BytesIO()
-    qr.make_image().save(buf)
-    return buf.getvalue()
-
-
-def _text(body, name, errors, required=False, limit=100):
-    value = body.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[name] = "is required"
-        return None
-    if not isinstance(value, str):
-        errors[name] = "must be text"
-        return None
-    value = " ".join(value.split())
-    if len(value) > limit:
-        errors[name] = f"is too long (at most {limit} characters)"
-        return None
-    return value
-
-
-def _date(body, name, errors):
-    value = body.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        from .catalogue_io import parse_date
-        try:
-            return parse_date(value)
-        except ValueError:
-            pass
-    errors[name] = "must be a date YYYY-MM-DD"
-    return None
-
-
-def validate_issue(db, body) -> dict:
-    """Check an issue request (API body or form data); returns the clean values or raises
-    Invalid with {field: message}. The procedure must be in the catalogue and in force."""
-    if not isinstance(body, dict):
-        raise Invalid({"body": "must be a JSON object"})
-    errors = {str(k)[:60]: "unknown field" for k in list(set(body) - ISSUE_FIELDS)[:10]}
-    clean = {
-        "dossier_code": _text(body, "dossier_code", errors, required=True, limit=60),
-        "procedure_code": _text(body, "procedure_code", errors, required=True, limit=60),
-        "officer": _text(body, "officer", errors, required=True),
-        "counter": _text(body, "counter", errors, limit=60),
-        "received_date": _date(body, "received_date", errors) or timeutil.local_today().isoformat(),
-        "appointment_date": _date(body, "appointment_date", errors),
-    }
-    code = clean["procedure_code"]
-    if code and "procedure_code" not in errors:
-        proc = store.get_procedure(db, code.upper())
-        if proc is None:
-            errors["procedure_code"] = "unknown procedure: not in this commune's catalogue"
-        else:
-            clean["procedure_code"] = proc["code"]
-            day = clean["received_date"]
-            if (proc["valid_to"] and proc["valid_to"] < day) or (proc["valid_from"] and proc["valid_from"] > day):
-                errors["procedure_code"] = "procedure not in force on the received date"
-    if clean["appointment_date"] and clean["appointment_date"] < clean["received_date"]:
-        errors["appointment_date"] = "is before the received date"
-    if errors:
-        raise Invalid(errors)
-    return clean
-
-
-def issue(db, clean: dict, actor: str) -> tuple[dict, bool]:
-    """Issue a code for a dossier (or give back its open one). Returns (receipt, created)."""
-    now = timeutil.utcnow()
-    existing = store.open_receipt_for_dossier(db, clean["dossier_code"], clean["procedure_code"], now)
-    if existing:
-        return existing, False
-    days = int(current_app.config["RECEIPT_EXPIRY_DAYS"])
-    row = dict(clean, issued_at=timeutil.iso(now), issued_by=actor,
-               expires_at=timeutil.iso(expiry_at_issue(now, clean["appointment_date"], days)))
-    return store.create_receipt(db, row, codes.new_code), True
-
-
-def mark_returned(db, code: str, counter: str | None, actor: str) -> bool:
-    now = timeutil.utcnow()
-    expires = now + timedelta(days=int(current_app.config["RECEIPT_EXPIRY_DAYS"]))
-    return store.mark_returned(db, code, counter, now, expires, actor)
-
-
-def state(row) -> str:
-    return store.receipt_state(row, timeutil.utcnow())
 
 
 def urls(code: str) -> dict:
@@ -196,7 +69,7 @@ def index():
 @login_required(*STAFF_ROLES)
 def new():
     """Issue a receipt code for a dossier."""
-    from .receipt_form import issue_view
+    from kiosk.web.receipt_form import issue_view
     return issue_view()
 
 
@@ -221,7 +94,8 @@ def returned(code):
     counter = " ".join((request.form.get("counter") or "").split())[:60] or None
     if state(row) == "used":
         flash(_("Mã phiếu này đã được dùng để đánh giá."), "error")
-    elif mark_returned(get_db(), row["code"], counter, g.user["username"]):
+    elif mark_returned(get_db(), row["code"], counter, g.user["username"],
+                       current_app.config["RECEIPT_EXPIRY_DAYS"]):
         if counter:
             session["return_counter"] = counter
             flash(_("Đã ghi nhận trả kết quả tại {counter}. Máy tính bảng ở quầy này đang mời đánh giá.",

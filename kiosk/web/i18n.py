@@ -89,7 +89,7 @@ def init_app(app) -> None:
 
 def localtime(value: str | None) -> str:
     """A stored UTC time as Vietnamese local time, 28/11/2026 14:05."""
-    from .timeutil import local, parse_iso
+    from kiosk.clock import local, parse_iso
     dt = parse_iso(value) if value else None
     return local(dt).strftime("%d/%m/%Y %H:%M") if dt else "—"
 

@@ -1,0 +1,233 @@
+"""Every setting of an installation in one table: name, default, check, one-line comment.
+
+The table makes the app's defaults, the commented ``instance/config.py`` written on first
+run, the ``KIOSK_<NAME>`` environment overrides, and the check at start-up: a malformed
+value stops the server with a message naming the setting, before any citizen meets it.
+Order of precedence: default < ``instance/config.py`` < environment < test mapping.
+Nothing else in the code reads a setting with a default of its own.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from kiosk.domain.workdays import DEFAULT_HOLIDAYS
+
+ENV_PREFIX = "KIOSK_"
+
+
+class SettingsError(ValueError):
+    """One or more settings cannot be used; the message names each and says why."""
+
+
+# --- checks: each returns the clean value or raises ValueError with a short reason -------
+
+def integer(low: int | None = None, high: int | None = None) -> Callable[[Any], int]:
+    def check(value):
+        if isinstance(value, bool):
+            raise ValueError("must be a whole number")
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            value = int(value)
+        if not isinstance(value, int):
+            raise ValueError("must be a whole number")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError(f"must be between {low} and {high}" if high is not None
+                             else f"must be at least {low}")
+        return value
+    check.hint = f"a whole number{f' from {low}' if low is not None else ''}{f' to {high}' if high is not None else ''}"
+    return check
+
+
+def text(max_length: int = 200, allow_empty: bool = False) -> Callable[[Any], str]:
+    def check(value):
+        if not isinstance(value, str):
+            raise ValueError("must be text in quotes")
+        value = value.strip()
+        if not value and not allow_empty:
+            raise ValueError("must not be empty")
+        if len(value) > max_length:
+            raise ValueError(f"is longer than {max_length} characters")
+        return value
+    check.hint = "text"
+    return check
+
+
+def base_url(value):
+    """An absolute http(s) address without query or fragment: what QR codes point to."""
+    if not isinstance(value, str):
+        raise ValueError("must be an address in quotes, e.g. \"https://hailong.example.gov.vn\"")
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must start with http:// or https:// and name a host")
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a ? query or # fragment")
+    try:
+        parts.port
+    except ValueError:
+        raise ValueError("has a port that is not a number") from None
+    return value.strip().rstrip("/")
+
+
+base_url.hint = "an http(s) address"
+
+
+_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def opening_hours(value):
+    """{"0": ["07:00-17:30"], ...}: weekday 0 = Monday → spans "HH:MM-HH:MM", start < end."""
+    if not isinstance(value, dict):
+        raise ValueError('must be a table like {"0": ["07:00-17:30"], "5": ["07:00-11:30"]}')
+    clean = {}
+    for day, spans in value.items():
+        if str(day) not in {str(d) for d in range(7)}:
+            raise ValueError(f"weekday {day!r} is not 0 (Monday) to 6 (Sunday)")
+        if not isinstance(spans, (list, tuple)):
+            raise ValueError(f"weekday {day}: spans must be a list such as [\"07:00-11:30\", \"13:30-17:00\"]")
+        for span in spans:
+            m = _SPAN.match(span) if isinstance(span, str) else None
+            if not m or int(m[1]) * 60 + int(m[2]) >= int(m[3]) * 60 + int(m[4]):
+                raise ValueError(f"weekday {day}: {span!r} is not a span like \"07:00-17:30\"")
+        clean[str(day)] = list(spans)
+    return clean
+
+
+opening_hours.hint = "weekday → list of \"HH:MM-HH:MM\""
+
+
+def dates(value):
+    """A list of ISO dates (public holidays)."""
+    if not isinstance(value, (list, tuple)):
+        raise ValueError('must be a list like ["2026-01-01", "2026-04-30"]')
+    for v in value:
+        try:
+            date.fromisoformat(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"{v!r} is not a date YYYY-MM-DD") from None
+    return list(value)
+
+
+dates.hint = "a list of dates YYYY-MM-DD"
+
+
+def name_of_questionnaire(value):
+    """The id of a file in survey_forms/questionnaires (checked again when it is loaded)."""
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        raise ValueError("must be a questionnaire id such as \"counter\"")
+    return value
+
+
+name_of_questionnaire.hint = "a questionnaire id"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    check: Callable[[Any], Any]
+    comment: str
+    section: str = "Đơn vị / The unit"
+
+
+_HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
+UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS = (
+    "Đơn vị / The unit", "Máy tính bảng / The counter tablet", "Phiếu hẹn và mã QR / Receipts",
+    "Cờ nghi vấn / Integrity flags (ratings are flagged, never deleted)",
+    "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits")
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("COMMUNE_NAME", "Xã Mẫu", text(), "the commune, as printed on slips and reports", UNIT),
+    Setting("UNIT_NAME", "Trung tâm Phục vụ hành chính công xã", text(),
+            "the unit that receives dossiers", UNIT),
+    Setting("PROVINCE_NAME", "Tỉnh Mẫu", text(), "the province", UNIT),
+    Setting("PLACE_NAME", "Mẫu", text(), "for \"Mẫu, ngày … tháng … năm …\" on reports", UNIT),
+    Setting("PUBLIC_BASE_URL", "http://127.0.0.1:8080", base_url,
+            "the address citizens' phones reach: the printed QR codes point here", RECEIPTS),
+    Setting("RECEIPT_EXPIRY_DAYS", 30, integer(1, 3650),
+            "a receipt code stops working this many days after the result is returned", RECEIPTS),
+    Setting("RETURN_BINDING_MINUTES", 10, integer(1, 240),
+            "after \"Trả kết quả\", the counter's tablet rates that dossier for this long", RECEIPTS),
+    Setting("IDLE_SECONDS", 60, integer(1, 3600),
+            "the tablet returns to the welcome screen after this many seconds untouched", TABLET),
+    Setting("THANKS_SECONDS", 5, integer(1, 120), "how long \"Cảm ơn Ông/Bà\" stays", TABLET),
+    Setting("TABLET_QUESTIONNAIRE", "counter", name_of_questionnaire,
+            "the questionnaire of the counter tablet", TABLET),
+    Setting("PHONE_QUESTIONNAIRE", "phone", name_of_questionnaire,
+            "the questionnaire of the phone form (QR code)", TABLET),
+    Setting("OFFLINE_WINDOW_DAYS", 30, integer(1, 365),
+            "a queued rating older than this gets the server's time (flag clock)", FLAGS),
+    Setting("OPENING_HOURS", _HOURS, opening_hours,
+            "weekday (0 = Monday) → opening spans, local time; ratings outside are flagged", FLAGS),
+    Setting("OPENING_GRACE_MINUTES", 30, integer(0, 240), "grace around the opening hours", FLAGS),
+    Setting("COOLDOWN_SECONDS", 10, integer(0, 3600), "taps closer than this on one tablet", FLAGS),
+    Setting("BURST_COUNT", 6, integer(2, 1000), "this many unbound ratings …", FLAGS),
+    Setting("BURST_WINDOW_SECONDS", 180, integer(1, 86400), "… within this window on one tablet", FLAGS),
+    Setting("MIN_MS_PER_ANSWER", 500, integer(0, 60000),
+            "faster than this per answer is not humanly plausible", FLAGS),
+    Setting("KIOSK_SILENCE_MINUTES", 90, integer(1, 10080),
+            "warn when a tablet is silent this long while the counter is open", FLAGS),
+    Setting("HOLIDAYS", list(DEFAULT_HOLIDAYS), dates,
+            "public holidays skipped by the 15-working-day deadline (check Tết each year)", COMPLAINTS),
+    Setting("CONTACT_RETENTION_DAYS", 30, integer(0, 3650),
+            "phone numbers are erased this long after the complaint is closed", COMPLAINTS),
+    Setting("LOGIN_FAIL_LIMIT", 5, integer(1, 1000), "wrong passwords per address and name …", LIMITS),
+    Setting("LOGIN_FAIL_WINDOW", 300, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
+    Setting("RECEIPT_GUESS_LIMIT", 10, integer(1, 10000), "unknown receipt codes per phone or device …", LIMITS),
+    Setting("RECEIPT_GUESS_WINDOW", 600, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
+    Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
+            "the largest request body accepted, in bytes", LIMITS),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def defaults() -> dict:
+    """{name: default} of every setting (lists and tables copied, so nobody edits the table)."""
+    return {s.name: json.loads(json.dumps(s.default)) for s in SETTINGS}
+
+
+def from_environment(environ) -> dict:
+    """``KIOSK_<NAME>`` overrides of known settings: JSON where it parses, else the text."""
+    out = {}
+    for s in SETTINGS:
+        raw = environ.get(ENV_PREFIX + s.name)
+        if raw is None:
+            continue
+        try:
+            out[s.name] = json.loads(raw)
+        except ValueError:
+            out[s.name] = raw
+    return out
+
+
+def check(config) -> dict:
+    """The clean value of every setting in ``config``; SettingsError naming each bad one."""
+    clean, problems = {}, []
+    for s in SETTINGS:
+        try:
+            clean[s.name] = s.check(config.get(s.name, s.default))
+        except ValueError as exc:
+            problems.append(f"{s.name} = {config.get(s.name)!r}: {exc} (expected {getattr(s.check, 'hint', 'a valid value')})")
+    if problems:
+        raise SettingsError("; ".join(problems))
+    return clean
+
+
+def config_template() -> str:
+    """The commented ``instance/config.py`` written on first run: every setting, its default
+    and what it does, commented out so the defaults apply until someone edits a line."""
+    lines = ["# Hài lòng: settings of this installation. Uncomment and edit a line; restart to apply.",
+             "# Any setting can also be given as an environment variable: KIOSK_<NAME>=value.",
+             "# A malformed value stops the server at start with a message naming it."]
+    section = None
+    for s in SETTINGS:
+        if s.section != section:
+            section = s.section
+            lines += ["", f"# --- {section}"]
+        value = json.dumps(s.default, ensure_ascii=False)
+        lines.append(f"# {s.name} = {value}")
+        lines.append(f"#     {s.comment}")
+    return "\n".join(lines) + "\n"

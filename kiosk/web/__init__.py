@@ -1,0 +1,58 @@
+"""The web layer: one blueprint per audience, templates, static assets, errors, i18n.
+
+Views translate HTTP to a call into ``kiosk.domain`` or ``kiosk.store`` and back; no
+rule lives here that another channel would need.
+"""
+from __future__ import annotations
+
+from flask import abort, request
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def init_app(app) -> None:
+    """Register the database, CSRF, i18n, questionnaires, errors and every blueprint."""
+    from kiosk.domain import catalogue
+    from kiosk.store.db import connect
+    from kiosk.web import (admin, api, auth, complaints, dashboard, db, errors, i18n, phone,
+                           questionnaires, receipts, reports, tablet)
+    from kiosk.web import catalogue as catalogue_pages
+    db.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    questionnaires.init_app(app)
+    errors.init_app(app)
+    for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,
+                   catalogue_pages, phone):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api.health)
+    csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal
+    csrf.exempt(reports.bp)  # GET only
+    csrf.exempt(phone.bp)  # its form checks its own CSRF token, to answer a citizen kindly
+    seed = connect(app.config["DATABASE"])
+    try:
+        catalogue.seed_if_empty(seed)  # the default procedures, only into an empty catalogue
+    finally:
+        seed.conn.close()
+    app.after_request(_security_headers)
+    app.before_request(_forms_take_form_data)
+
+
+def _forms_take_form_data():
+    """Pages outside /api/ take HTML form posts only. Flask-WTF would otherwise read a JSON
+    body as form data and fail on anything but an object."""
+    if request.method == "POST" and request.is_json and not request.path.startswith("/api/"):
+        abort(400)
+
+
+def _security_headers(response):
+    """Only the app's own assets, no framing, no sniffing: the counter has no CDN anyway."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response

@@ -1,0 +1,26 @@
+"""QR codes for the receipt slips: SVG for pages (no Pillow needed) and PNG for systems."""
+from __future__ import annotations
+
+import io
+
+
+def qr_svg(text: str) -> str:
+    """A QR code as SVG markup (no Pillow needed), sized by CSS."""
+    import qrcode
+    import qrcode.image.svg
+    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2,
+                      error_correction=qrcode.constants.ERROR_CORRECT_M)
+    svg = img.to_string(encoding="unicode")
+    head, rest = svg.split(">", 1)
+    head = " ".join(p for p in head.split(" ") if not p.startswith(("width=", "height=")))
+    return (head + ' class="qr" role="img" shape-rendering="crispEdges">' + rest)
+
+
+def qr_png(text: str, box: int = 8) -> bytes:
+    import qrcode
+    qr = qrcode.QRCode(border=2, box_size=box, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(text)
+    qr.make(fit=True)
+    buf = io.BytesIO()
+    qr.make_image().save(buf)
+    return buf.getvalue()
