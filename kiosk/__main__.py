@@ -18,11 +18,22 @@ def cmd_serve(args) -> int:
     """Serve with waitress (the production server; no debugger, several threads)."""
     from waitress import serve
     app = _app()
+    hops = app.config["TRUSTED_PROXIES"]
     print(f"Hài lòng: serving on http://{args.host}:{args.port}/  (instance: {app.instance_path})",
           flush=True)
     print(f"  Staff sign-in: http://{args.host}:{args.port}/login", flush=True)
+    if hops:
+        print(f"  Behind {hops} reverse prox{'y' if hops == 1 else 'ies'} (TRUSTED_PROXIES): "
+              f"citizens use {app.config['PUBLIC_BASE_URL']}", flush=True)
+        if args.host not in ("127.0.0.1", "::1", "localhost"):
+            print(f"WARNING: TRUSTED_PROXIES = {hops} but the server listens on {args.host}: anyone who "
+                  "reaches it directly can fake their address. Listen on 127.0.0.1 behind the proxy.",
+                  file=sys.stderr, flush=True)
+    # One place reads forwarded headers: the app's ProxyFix (kiosk/web/proxy.py), with exactly
+    # TRUSTED_PROXIES hops. waitress passes them through only then; at 0 it drops them, so
+    # neither layer can be fooled by a client that sends its own X-Forwarded-For.
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",
-          clear_untrusted_proxy_headers=True)
+          trusted_proxy=None, clear_untrusted_proxy_headers=not hops)
     return 0
 
 

@@ -124,6 +124,37 @@ def name_of_questionnaire(value):
 name_of_questionnaire.hint = "a questionnaire id"
 
 
+def number(low: float, high: float) -> Callable[[Any], float]:
+    """A number (fractions allowed, e.g. 0.5 hours) between ``low`` and ``high``."""
+    def check(value):
+        if isinstance(value, bool):
+            raise ValueError("must be a number")
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError("must be a number") from None
+        if not isinstance(value, (int, float)) or value != value:
+            raise ValueError("must be a number")
+        if value < low or value > high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+    check.hint = f"a number from {low} to {high}"
+    return check
+
+
+def folder(value):
+    """A folder path: absolute, or relative to the instance folder."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a folder path in quotes, e.g. \"backups\" or \"/srv/backups\"")
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value.strip()
+
+
+folder.hint = "a folder path (relative to the instance folder, or absolute)"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -134,10 +165,11 @@ class Setting:
 
 
 _HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
-UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS = (
+UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, DEPLOY, BACKUPS = (
     "Đơn vị / The unit", "Máy tính bảng / The counter tablet", "Phiếu hẹn và mã QR / Receipts",
     "Cờ nghi vấn / Integrity flags (ratings are flagged, never deleted)",
-    "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits")
+    "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits",
+    "Đưa lên Internet / Behind a reverse proxy (see deploy/)", "Sao lưu / Backups")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNE_NAME", "Xã Mẫu", text(), "the commune, as printed on slips and reports", UNIT),
@@ -180,6 +212,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RECEIPT_GUESS_WINDOW", 600, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
             "the largest request body accepted, in bytes", LIMITS),
+    Setting("TRUSTED_PROXIES", 0, integer(0, 5),
+            "how many reverse proxies (Caddy, nginx) stand in front and add X-Forwarded-For/Proto/Host; "
+            "0 = none, forwarded headers are ignored. Set 1 behind deploy/Caddyfile, never when "
+            "the server is reachable directly", DEPLOY),
+    Setting("HSTS_SECONDS", 31536000, integer(0, 63072000),
+            "over HTTPS, browsers are told to use only HTTPS for this long (Strict-Transport-Security); 0 = off",
+            DEPLOY),
+    Setting("BACKUP_DIR", "backups", folder,
+            "where the server keeps its scheduled backups (relative to the instance folder, or absolute); "
+            "best on another disk", BACKUPS),
+    Setting("BACKUP_EVERY_HOURS", 24, number(0, 24 * 31),
+            "the server makes and checks a backup this often (0 = never; then back up by hand)", BACKUPS),
+    Setting("BACKUP_KEEP", 14, integer(1, 10000), "how many scheduled backups are kept (oldest removed)",
+            BACKUPS),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

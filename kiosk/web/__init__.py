@@ -19,8 +19,9 @@ def init_app(app) -> None:
     from kiosk.domain import catalogue
     from kiosk.store.db import connect
     from kiosk.web import (admin, api, auth, complaints, dashboard, db, errors, i18n, phone,
-                           questionnaires, receipts, reports, tablet)
+                           proxy, questionnaires, receipts, reports, tablet)
     from kiosk.web import catalogue as catalogue_pages
+    proxy.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
@@ -54,5 +55,7 @@ def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # same-origin, not no-referrer: over HTTPS Flask-WTF checks that a form post's Referer
+    # is this site (a forged post from elsewhere has another one); other sites get nothing.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
