@@ -32,8 +32,27 @@ def cmd_serve(args) -> int:
     # One place reads forwarded headers: the app's ProxyFix (kiosk/web/proxy.py), with exactly
     # TRUSTED_PROXIES hops. waitress passes them through only then; at 0 it drops them, so
     # neither layer can be fooled by a client that sends its own X-Forwarded-For.
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",
-          trusted_proxy=None, clear_untrusted_proxy_headers=not hops)
+    from kiosk.domain import backups
+    from kiosk.store import serverlock
+    lock = serverlock.hold(app.instance_path)  # restore refuses to run while this is held
+    if lock is None:
+        print(f"error: another server already serves {app.instance_path} "
+              f"(pid {serverlock.in_use(app.instance_path)})", file=sys.stderr)
+        return 1
+    schedule = backups.start(app.config, app.instance_path)
+    if schedule:
+        print(f"  Backups: every {app.config['BACKUP_EVERY_HOURS']} h into "
+              f"{backups.folder(app.config, app.instance_path)}, newest {app.config['BACKUP_KEEP']} kept",
+              flush=True)
+    else:
+        print("WARNING: scheduled backups are off (BACKUP_EVERY_HOURS = 0)", file=sys.stderr, flush=True)
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",
+              trusted_proxy=None, clear_untrusted_proxy_headers=not hops)
+    finally:
+        if schedule:
+            schedule.stop()
+        lock.close()
     return 0
 
 
@@ -104,10 +123,53 @@ def cmd_demo_data(args) -> int:
 
 def cmd_backup(args) -> int:
     """A consistent copy of the database, safe while the server is taking ratings."""
-    from kiosk.store.backup import backup
+    from kiosk import clock
+    from kiosk.store.backup import make_checked_backup
+    from kiosk.store.db import connect
     app = _app()
-    backup(app.config["DATABASE"], args.file)
-    print(f"Backed up {app.config['DATABASE']} to {args.file}")
+    db = connect(app.config["DATABASE"])
+    result = make_checked_backup(db, app.config["DATABASE"], None, 0, clock.utcnow(), kind="manual",
+                                 target=args.file)
+    if not result["ok"]:
+        print(f"error: the backup in {args.file} failed its check: {result['detail']}", file=sys.stderr)
+        return 1
+    print(f"Backed up {app.config['DATABASE']} to {args.file} "
+          f"({result['responses']:,} responses, integrity and hash chain checked)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Replace the database with a backup (server stopped), keeping a copy of the current one."""
+    from pathlib import Path
+    from kiosk import clock
+    from kiosk.domain import backups
+    from kiosk.store import serverlock
+    from kiosk.store.backup import backup, check_copy, restore
+    from kiosk.store.db import init_db
+    app = _app()
+    source, database = Path(args.file), Path(app.config["DATABASE"])
+    pid = serverlock.in_use(app.instance_path)
+    if pid:
+        print(f"error: the server is running (pid {pid}) on {app.instance_path}; stop it first "
+              "(systemctl stop hailong, or schtasks /End /TN \"Hai long\"), then run restore again",
+              file=sys.stderr)
+        return 1
+    checked = check_copy(source)
+    if not checked["ok"]:
+        print(f"error: {source} cannot be restored: {checked['detail']}. Nothing was changed.",
+              file=sys.stderr)
+        return 1
+    if database.exists():
+        keep = backups.folder(app.config, app.instance_path) / f"before-restore-{clock.utcnow():%Y%m%d-%H%M%S}.db"
+        backup(database, keep)
+        print(f"The database as it was is kept in {keep}")
+    result = restore(source, database)
+    init_db(database)  # an older backup gets the current schema, as at every start
+    if not result["ok"]:
+        print(f"error: the restored database failed its check: {result['detail']}", file=sys.stderr)
+        return 1
+    print(f"Restored {source} into {database}: {result['responses']:,} responses, "
+          "integrity and hash chain checked. Start the server again.")
     return 0
 
 
@@ -163,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="consistent copy of the database while serving")
     p.add_argument("file", help="where to write the copy")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a checked backup (server stopped)")
+    p.add_argument("file", help="the backup to restore, e.g. instance/backups/kiosk-20261201-020000.db")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("verify", help="check the tamper-evident hash chain")
     p.set_defaults(func=cmd_verify)

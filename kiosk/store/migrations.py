@@ -167,6 +167,22 @@ def m005_report_indexes(db):
                                 index_name="receipts_report_returned", if_not_exists=True)
 
 
+@migrations()
+def m006_backup_log(db):
+    """``backups``: one row per backup attempt (scheduled by the server, or ``python -m
+    kiosk backup``), so the overview and ``doctor`` can say when the last good one was made.
+
+    at (UTC ISO), file (path written), size (bytes), ok (1 when the copy passed
+    integrity_check and the hash chain), responses (rows in the copy), detail (why not ok),
+    kind (``scheduled`` or ``manual``)."""
+    db["backups"].create(
+        {"id": int, "at": str, "file": str, "size": int, "ok": int, "responses": int,
+         "detail": str, "kind": str},
+        pk="id", not_null={"at", "ok"}, defaults={"ok": 0},
+    )
+    db["backups"].create_index(["ok", "at"])
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)

@@ -11,6 +11,7 @@ from kiosk import store
 from kiosk.web.auth import ROLES, hash_password, login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import ROLE_LABELS, _
+from kiosk.domain import backups
 from kiosk.domain.integrity import silent_kiosks
 from kiosk.clock import utcnow
 
@@ -41,8 +42,10 @@ def home():
     """Overview: how many ratings, which tablets and when each was last heard from."""
     db = get_db()
     kiosks = store.list_kiosks(db)
+    now = utcnow()
     return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
-                           silent=silent_kiosks(kiosks, utcnow(), current_app.config),
+                           silent=silent_kiosks(kiosks, now, current_app.config),
+                           backup=backups.status(db, current_app.config, now),
                            action=ActionForm())
 
 
