@@ -192,6 +192,37 @@ def cmd_verify(args) -> int:
     return 1
 
 
+def _(text: str) -> str:
+    """Marks a text for kiosk/web/translations/en.toml (translated where printed)."""
+    return text
+
+
+def cmd_doctor(args) -> int:
+    """List what would break in production; exit 0 when all is well, 1 otherwise."""
+    from kiosk.domain import doctor
+    from kiosk.store.db import connect
+    from kiosk.web.i18n import load_catalog
+    catalog = load_catalog("en") if args.lang == "en" else {}
+
+    def say(text, **values):
+        return catalog.get(text, text).format(**values)
+
+    app = _app()
+    db = connect(app.config["DATABASE"])
+    try:
+        problems = doctor.examine(app.config, db, app.instance_path)
+    finally:
+        db.conn.close()
+    print(say(_("Hài lòng: kiểm tra {instance}"), instance=app.instance_path))
+    if not problems:
+        print(say(_("Mọi thứ đều ổn.")))
+        return 0
+    print(say(_("Cần sửa {n} điều trước khi dùng thật:"), n=len(problems)))
+    for n, problem in enumerate(problems, 1):
+        print(f"{n}. [{problem.check}] {problem.render(catalog)}")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kiosk",
@@ -229,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the database with a checked backup (server stopped)")
     p.add_argument("file", help="the backup to restore, e.g. instance/backups/kiosk-20261201-020000.db")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("doctor", help="check what would break in production (exit 1 with the list)")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi", help="language (default Vietnamese)")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("verify", help="check the tamper-evident hash chain")
     p.set_defaults(func=cmd_verify)

@@ -226,6 +226,11 @@ SETTINGS: tuple[Setting, ...] = (
             "the server makes and checks a backup this often (0 = never; then back up by hand)", BACKUPS),
     Setting("BACKUP_KEEP", 14, integer(1, 10000), "how many scheduled backups are kept (oldest removed)",
             BACKUPS),
+    Setting("MIN_FREE_DISK_MB", 1024, integer(0, 10_000_000),
+            "doctor and the staff pages warn when the database's or the backups' disk has less free space (MB)",
+            BACKUPS),
+    Setting("CLOCK_TOLERANCE_MINUTES", 5, integer(1, 1440),
+            "doctor and the staff pages warn when a tablet's clock is off by more than this", TABLET),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -45,11 +45,13 @@ def test_a_revoked_tablet_can_no_longer_submit(client, tablet, db):
     assert "Đã thu hồi" in client.get("/admin/").get_data(as_text=True)
 
 
-def test_staff_are_warned_while_qr_codes_point_to_this_machine_only(app, client, db):
+def test_staff_are_warned_until_qr_codes_point_to_the_public_https_address(app, client, db):
     login(client, db, "admin")
-    assert "PUBLIC_BASE_URL" in client.get("/admin/").get_data(as_text=True)
-    app.config["PUBLIC_BASE_URL"] = "http://192.168.1.10:8080"
-    assert "PUBLIC_BASE_URL" not in client.get("/admin/").get_data(as_text=True)
+    assert 'data-testid="public-url-warning"' in client.get("/admin/").get_data(as_text=True)
+    app.config["PUBLIC_BASE_URL"] = "http://192.168.1.10:8080"  # phones on mobile data cannot reach it
+    assert "mạng nội bộ" in client.get("/admin/").get_data(as_text=True)
+    app.config["PUBLIC_BASE_URL"] = "https://hailong.xa-an-binh.gov.vn"
+    assert 'data-testid="public-url-warning"' not in client.get("/admin/").get_data(as_text=True)
 
 
 def test_staff_pages_are_vietnamese_even_on_an_english_browser(client, db):

@@ -1,0 +1,36 @@
+"""The doctor's findings on the staff pages: the banner in ``base.html``.
+
+Administrators see every problem on every staff page (they can fix them); officers see
+the public-address problem on the receipt pages, where QR codes are printed. The list is
+``kiosk.domain.doctor.examine``, the same that ``python -m kiosk doctor`` prints.
+"""
+from __future__ import annotations
+
+from flask import current_app, g, request
+
+from kiosk.clock import utcnow
+from kiosk.domain import doctor
+from kiosk.web.db import get_db
+from kiosk.web.i18n import get_locale
+
+
+def staff_warnings() -> list[dict]:
+    """[{"check", "text"}] for the signed-in staff member, in the page's language."""
+    user = g.get("user")
+    if not user or request.blueprint in (None, "phone", "tablet", "api", "health"):
+        return []
+    if user["role"] == "admin":
+        wanted = None
+    elif user["role"] == "officer" and request.blueprint in ("admin", "receipts"):
+        wanted = {"public_address"}
+    else:
+        return []
+    problems = doctor.examine(current_app.config, get_db(), current_app.instance_path, utcnow())
+    lang = get_locale()
+    catalog = current_app.extensions["i18n"].get(lang, {}) if lang != "vi" else {}
+    return [{"check": p.check, "text": p.render(catalog)} for p in problems
+            if wanted is None or p.check in wanted]
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["staff_warnings"] = staff_warnings
