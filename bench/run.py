@@ -415,9 +415,10 @@ def part_start(args, table: Table):
 # --- parts 2 and 3: summary and reports --------------------------------------------------------
 
 def demo_db(n: int, days: int, regen: bool) -> Path:
-    """bench/out/demo-N/instance/kiosk.db, generated once by `python -m kiosk demo-data`."""
+    """bench/out/demo-N/instance/demo.db, generated once by `python -m kiosk demo-data`
+    (which writes its own database, never kiosk.db)."""
     folder = OUT / f"demo-{n}-{days}d"
-    db = folder / "instance" / "kiosk.db"
+    db = folder / "instance" / "demo.db"
     if db.exists() and not regen:
         return db
     tmp = fresh(OUT / f"demo-{n}-{days}d.tmp")
@@ -476,8 +477,9 @@ def part_summary(args, table: Table):
               f"whole `python -m analysis summary`, start-up included; import {inner[0]['import']:.2f} s")
     # the API
     instance = db.parent
-    token = make_token(instance, "leader")
-    server = kiosk_server(instance, args.threads).start()
+    token = kiosk_cli(instance, "create-token", "bench-leader", "--role", "leader",
+                      env=kiosk_env(instance, KIOSK_DEMO_MODE="1")).stdout.strip()
+    server = kiosk_server(instance, args.threads, {"KIOSK_DEMO_MODE": "1"}).start()
     try:
         url = f"{server.url}/api/v1/summary?from={d_from}&to={d_to}"
         status, _ = get(url, token)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 
 
@@ -16,7 +17,10 @@ def _app():
 
 def cmd_serve(args) -> int:
     """Serve with waitress (the production server; no debugger, several threads)."""
+    import os
     from waitress import serve
+    if args.demo:
+        os.environ["KIOSK_DEMO_MODE"] = "1"
     app = _app()
     hops = app.config["TRUSTED_PROXIES"]
     print(f"Hài lòng: serving on http://{args.host}:{args.port}/  (instance: {app.instance_path})",
@@ -34,10 +38,13 @@ def cmd_serve(args) -> int:
     # neither layer can be fooled by a client that sends its own X-Forwarded-For.
     from kiosk.domain import backups
     from kiosk.store import serverlock
-    lock = serverlock.hold(app.instance_path)  # restore refuses to run while this is held
+    if app.config["DEMO_MODE"]:
+        print(f"  DEMO: serving the demo database {app.config['DATABASE']}, not the real one", flush=True)
+    # restore and demo-data --remove refuse to run while this is held
+    lock = serverlock.hold(app.instance_path, app.config["DATABASE"])
     if lock is None:
         print(f"error: another server already serves {app.instance_path} "
-              f"(pid {serverlock.in_use(app.instance_path)})", file=sys.stderr)
+              f"(pid and database: {serverlock.in_use(app.instance_path)})", file=sys.stderr)
         return 1
     schedule = backups.start(app.config, app.instance_path)
     if schedule:
@@ -103,11 +110,19 @@ def cmd_create_token(args) -> int:
 
 
 def cmd_demo_data(args) -> int:
-    """Fill the database with synthetic responses marked as demo."""
+    """Synthetic responses into their own database (instance/demo.db), or --remove them."""
+    from pathlib import Path
+    from kiosk import DEMO_DATABASE, store
     from kiosk.domain import demo
-    from kiosk.store.db import connect
+    from kiosk.store.db import connect, init_db
     app = _app()
-    db = connect(app.config["DATABASE"])
+    folder = Path(app.instance_path)
+    demo_path, real_path = folder / DEMO_DATABASE, folder / "kiosk.db"
+    if args.remove:
+        return _remove_demo(app, demo_path, real_path)
+    init_db(demo_path)
+    db = connect(demo_path)
+    copied = store.copy_accounts(db, real_path)
 
     def progress(done, total):
         width = 30
@@ -116,8 +131,54 @@ def cmd_demo_data(args) -> int:
               file=sys.stderr, flush=True)
 
     demo.generate(db, args.responses, days=args.days, seed=args.seed, progress=progress)
+    db.conn.close()
     print(file=sys.stderr)
-    print(f"Added {args.responses:,} demo responses (marked demo = 1).")
+    print(f"Added {args.responses:,} demo responses (marked demo = 1) to {demo_path}, with their "
+          f"officers, counters, receipts and complaints; {copied} staff accounts copied so you can sign in.")
+    print(f"The real database {real_path} was not touched.")
+    print("See them: python -m kiosk serve --demo   Remove them: python -m kiosk demo-data --remove")
+    return 0
+
+
+def _remove_demo(app, demo_path, real_path) -> int:
+    from kiosk import store
+    from kiosk.store import serverlock
+    from kiosk.store.db import connect, init_db
+    running = serverlock.in_use(app.instance_path)
+    if running and str(demo_path) in running:
+        print(f"error: the server is serving the demo database (pid {running.split()[0]}); "
+              "stop it first", file=sys.stderr)
+        return 1
+    removed_file = False
+    for suffix in ("", "-wal", "-shm"):
+        side = demo_path.with_name(demo_path.name + suffix)
+        if side.exists():
+            side.unlink()
+            removed_file = True
+    if removed_file:
+        print(f"Removed the demo database {demo_path}.")
+    if not real_path.exists():
+        return 0
+    init_db(real_path)
+    db = connect(real_path)
+    try:
+        gone = store.remove_legacy_demo(db)  # rows older versions put in the real database
+        if any(v for k, v in gone.items() if k != "kept_responses"):
+            store.audit(db, "cli", "demo_data_remove", json.dumps(gone))
+            print("From the real database: removed {responses} demo responses, {receipts} receipts, "
+                  "{complaints} complaints, {officers} officers, {counters} counters, {kiosks} tablets."
+                  .format(**gone))
+        if gone["kept_responses"]:
+            print(f"Kept {gone['kept_responses']:,} demo responses that lie between real ones in the "
+                  "hash chain: deleting them would break the chain under real ratings. They stay "
+                  "marked demo = 1 and every report says how many it holds.")
+        chain = store.verify_chain(db)
+    finally:
+        db.conn.close()
+    if chain["broken_at"] is not None:
+        print(f"BROKEN at response #{chain['broken_at']}: {chain['reason']}", file=sys.stderr)
+        return 1
+    print(f"Real data intact: {chain['checked']:,} responses, hash chain verified.")
     return 0
 
 
@@ -150,7 +211,7 @@ def cmd_restore(args) -> int:
     source, database = Path(args.file), Path(app.config["DATABASE"])
     pid = serverlock.in_use(app.instance_path)
     if pid:
-        print(f"error: the server is running (pid {pid}) on {app.instance_path}; stop it first "
+        print(f"error: the server is running (pid and database: {pid}) on {app.instance_path}; stop it first "
               "(systemctl stop hailong, or schtasks /End /TN \"Hai long\"), then run restore again",
               file=sys.stderr)
         return 1
@@ -234,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the LAN)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.add_argument("--demo", action="store_true",
+                   help="serve the demo database instance/demo.db (made by demo-data), not the real one")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("create-user", help="create a staff user or reset a password")
@@ -247,10 +310,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["officer", "leader", "kiosk"])
     p.set_defaults(func=cmd_create_token)
 
-    p = sub.add_parser("demo-data", help="add synthetic responses marked as demo")
+    p = sub.add_parser("demo-data", help="synthetic responses in their own database instance/demo.db")
     p.add_argument("--responses", type=int, default=1000, help="how many (default 1000)")
     p.add_argument("--days", type=int, default=365, help="spread over this many past days")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    p.add_argument("--remove", action="store_true",
+                   help="remove every demo row: instance/demo.db, and what older versions put in kiosk.db")
     p.set_defaults(func=cmd_demo_data)
 
     p = sub.add_parser("backup", help="consistent copy of the database while serving")

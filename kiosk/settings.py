@@ -143,6 +143,20 @@ def number(low: float, high: float) -> Callable[[Any], float]:
     return check
 
 
+def boolean(value):
+    """True or False (also "1"/"0", "true"/"false" from an environment variable)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "0", "false", "no", ""):
+        return value.strip().lower() in ("1", "true", "yes")
+    raise ValueError("must be True or False")
+
+
+boolean.hint = "True or False"
+
+
 def folder(value):
     """A folder path: absolute, or relative to the instance folder."""
     if not isinstance(value, str) or not value.strip():
@@ -212,6 +226,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RECEIPT_GUESS_WINDOW", 600, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
             "the largest request body accepted, in bytes", LIMITS),
+    Setting("DEMO_MODE", False, boolean,
+            "serve and report from the demo database instance/demo.db (python -m kiosk demo-data) "
+            "instead of the real instance/kiosk.db; every staff page then says so", UNIT),
     Setting("TRUSTED_PROXIES", 0, integer(0, 5),
             "how many reverse proxies (Caddy, nginx) stand in front and add X-Forwarded-For/Proto/Host; "
             "0 = none, forwarded headers are ignored. Set 1 behind deploy/Caddyfile, never when "

@@ -125,7 +125,13 @@ def tablet_clocks(config, db=None, **_ignored) -> list[Problem]:
     return out
 
 
-CHECKS = (public_address, unit_names, admin_account, secret_key, backup, disk_space, tablet_clocks)
+def demo_mode(config, **_ignored) -> list[Problem]:
+    if config["DEMO_MODE"]:
+        return [Problem("demo_mode", _("DEMO_MODE đang bật: máy chủ đọc và ghi cơ sở dữ liệu demo, không phải dữ liệu thật. Tắt DEMO_MODE (hoặc bỏ --demo) trước khi dùng thật."))]
+    return []
+
+
+CHECKS = (demo_mode, public_address, unit_names, admin_account, secret_key, backup, disk_space, tablet_clocks)
 
 
 def _local(at: str) -> str:

@@ -84,6 +84,8 @@ from kiosk.store.demo_rows import (
     insert_demo_receipts,
     insert_demo_complaints,
     large_cache,
+    copy_accounts,
+    remove_legacy_demo,
 )
 
 __all__ = [
@@ -93,5 +95,5 @@ __all__ = [
     "insert_complaint", "list_complaints", "get_complaint", "complaint_contact", "complaint_events", "complaint_for_receipt", "update_complaint", "erase_contact", "purge_contacts", "staff_usernames",
     "create_receipt", "get_receipt", "list_receipts", "receipts_by_codes", "open_receipt_for_dossier", "mark_returned", "pending_return", "receipt_state",
     "fold", "list_procedures", "search_procedures", "get_procedure", "count_procedures", "save_procedure", "replace_procedures", "list_officers", "get_officer", "officer_for_username", "save_officer", "list_counters", "save_counter", "set_kiosk_counter",
-    "demo_counts", "insert_demo_catalogue", "insert_demo_receipts", "insert_demo_complaints", "large_cache",
+    "demo_counts", "insert_demo_catalogue", "insert_demo_receipts", "insert_demo_complaints", "large_cache", "copy_accounts", "remove_legacy_demo",
 ]

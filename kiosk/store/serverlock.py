@@ -26,21 +26,22 @@ def _try_lock(f) -> bool:
         return False
 
 
-def hold(instance) -> object | None:
-    """Take the lock for this process (keep the returned file open); None if taken."""
+def hold(instance, note: str = "") -> object | None:
+    """Take the lock for this process (keep the returned file open); None if taken. The
+    file then says "<pid> <note>" (serve writes the database it serves)."""
     f = open(Path(instance) / NAME, "a+")
     if not _try_lock(f):
         f.close()
         return None
     f.seek(0)
     f.truncate()
-    f.write(str(os.getpid()))
+    f.write(f"{os.getpid()} {note}".strip())
     f.flush()
     return f
 
 
 def in_use(instance) -> str | None:
-    """The pid (as text) of the process serving ``instance``, or None if nobody does."""
+    """"<pid> <database>" of the process serving ``instance``, or None if nobody does."""
     path = Path(instance) / NAME
     if not path.exists():
         return None
