@@ -87,9 +87,12 @@ def cmd_create_user(args) -> int:
     db = connect(app.config["DATABASE"])
     if store.get_user(db, username=args.name):
         store.set_password(db, args.name, hash_password(password), args.role)
+        if args.full_name is not None:
+            store.set_full_name(db, args.name, args.full_name.strip())
         print(f"Updated user {args.name} ({args.role}).")
     else:
-        store.create_user(db, args.name, hash_password(password), args.role)
+        store.create_user(db, args.name, hash_password(password), args.role,
+                          (args.full_name or "").strip() or None)
         print(f"Created user {args.name} ({args.role}).")
     return 0
 
@@ -303,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="user name")
     p.add_argument("--role", required=True, choices=["admin", "leader", "officer"])
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--full-name", help="the person's name (họ tên), shown on receipts, in the inbox and reports")
     p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("create-token", help="make an API token (printed once)")

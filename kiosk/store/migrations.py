@@ -31,6 +31,9 @@ Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datase
     body_hash       SHA-256 of the canonical submitted body (duplicate vs conflict)
     prev_hash, hash the tamper-evident chain: hash = SHA-256(prev_hash + body_hash + key fields)
 
+``users`` staff accounts: username (sign-in name), full_name (họ tên, shown to people),
+    password_hash, role (admin, leader, officer), created_at, active
+
 ``answers`` one row per answered question (a multi-choice answer gives one row per choice)
     response_id, question_id, value (text; ratings as '1'..'5', yes/no as 'yes'/'no')
     local_date, flagged   copies of the response's local date and (flags != '') so that
@@ -181,6 +184,13 @@ def m006_backup_log(db):
         pk="id", not_null={"at", "ok"}, defaults={"ok": 0},
     )
     db["backups"].create_index(["ok", "at"])
+
+
+@migrations()
+def m007_user_full_name(db):
+    """``users.full_name``: the person's name (họ tên), shown on receipts, in the complaints
+    inbox and in reports instead of the sign-in name; NULL until an admin sets it."""
+    db["users"].add_column("full_name", str)
 
 
 def apply(db):

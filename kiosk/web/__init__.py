@@ -19,13 +19,14 @@ def init_app(app) -> None:
     from kiosk.domain import catalogue
     from kiosk.store.db import connect
     from kiosk.web import (admin, api, auth, complaints, dashboard, db, errors, health, i18n,
-                           phone, proxy, questionnaires, receipts, reports, tablet)
+                           people, phone, proxy, questionnaires, receipts, reports, tablet)
     from kiosk.web import catalogue as catalogue_pages
     proxy.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     health.init_app(app)
+    people.init_app(app)
     questionnaires.init_app(app)
     errors.init_app(app)
     for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,

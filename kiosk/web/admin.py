@@ -22,6 +22,7 @@ class UserForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[
         DataRequired("Vui lòng điền mục này."), Length(3, 40),
         Regexp(r"^[A-Za-z0-9._-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")])
+    full_name = StringField("Họ tên", validators=[Length(max=100)])
     role = SelectField("Vai trò", choices=[(r, r) for r in ROLES])
     password = PasswordField("Mật khẩu", validators=[
         DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
@@ -30,6 +31,10 @@ class UserForm(FlaskForm):
 class PasswordForm(FlaskForm):
     password = PasswordField("Mật khẩu mới", validators=[
         DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
+
+
+class FullNameForm(FlaskForm):
+    full_name = StringField("Họ tên", validators=[Length(max=100)])
 
 
 class ActionForm(FlaskForm):
@@ -71,12 +76,14 @@ def users():
         if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):
             flash(_("Tên đăng nhập này đã có."), "error")
         else:
-            store.create_user(db, name, hash_password(form.password.data), form.role.data)
+            store.create_user(db, name, hash_password(form.password.data), form.role.data,
+                              (form.full_name.data or "").strip() or None)
             store.audit(db, g.user["username"], "create_user", f"{name} ({form.role.data})")
             flash(_("Đã tạo tài khoản {name}.", name=name), "ok")
             return redirect(url_for(".users"))
     return render_template("admin/users.html", form=form, users=store.list_users(db),
-                           password_form=PasswordForm(), action=ActionForm(), ROLE_LABELS=ROLE_LABELS)
+                           password_form=PasswordForm(), name_form=FullNameForm(), action=ActionForm(),
+                           ROLE_LABELS=ROLE_LABELS)
 
 
 def _user_or_404(user_id: int) -> dict:
@@ -109,4 +116,20 @@ def toggle_user(user_id: int):
             flash(_("Không thể tự khóa tài khoản đang dùng."), "error")
         else:
             store.set_user_active(get_db(), user_id, not user["active"], g.user["username"])
+    return redirect(url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/full-name", methods=["POST"])
+@login_required("admin")
+def set_full_name(user_id: int):
+    """The person's name (họ tên) shown on receipts, in the inbox and in reports."""
+    user = _user_or_404(user_id)
+    form = FullNameForm()
+    if form.validate_on_submit():
+        name = (form.full_name.data or "").strip()
+        store.set_full_name(get_db(), user["username"], name)
+        store.audit(get_db(), g.user["username"], "set_full_name", f"{user['username']}: {name}")
+        flash(_("Đã lưu họ tên của {name}.", name=user["username"]), "ok")
+    else:
+        flash(_("Họ tên dài quá 100 ký tự."), "error")
     return redirect(url_for(".users"))
