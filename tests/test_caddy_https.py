@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import PASSWORD, ROOT, free_port
 
 CADDY = shutil.which("caddy")
 
@@ -141,3 +141,28 @@ def test_two_citizens_behind_caddy_are_throttled_apart(behind_caddy):
     assert https(port, "GET", "/r/ABCDEFGHM", source="127.0.0.2",
                  headers={"X-Forwarded-For": "10.9.9.9"})[0] == 429
     assert https(port, "GET", "/r/ABCDEFGHN", source="127.0.0.3")[0] == 404
+
+
+def test_officer_signs_in_through_https_and_the_slip_points_at_the_public_address(behind_caddy, browser):
+    """Sign-in and the receipt form post through Caddy with CSRF on (over https Flask-WTF
+    also checks the Referer, which the pages must let the browser send)."""
+    server, public, _ = behind_caddy
+    server.create_user("lan", "officer")
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900},
+                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    page.goto(public + "/login")
+    page.fill("#username", "lan")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(public + "/receipts/")
+    page.goto(public + "/receipts/new")
+    page.fill("#dossier_code", "HS-CADDY-2")
+    page.fill("#procedure", "khai sinh")
+    page.fill("#appointment_date", "2030-01-10")
+    page.click('[data-testid="issue"]')
+    page.wait_for_selector('[data-testid="receipt-code"]')
+    code = page.inner_text('[data-testid="receipt-code"]').replace("-", "")
+    assert page.inner_text('[data-testid="public-url"]') == f"{public}/r/{code}"
+    assert all(c["secure"] for c in context.cookies() if c["name"] == "session")
+    context.close()
