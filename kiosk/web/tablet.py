@@ -48,7 +48,7 @@ def state():
     pending = None
     if kiosk["counter"]:
         now = clock.utcnow()
-        since = now - timedelta(minutes=int(current_app.config.get("RETURN_BINDING_MINUTES", 10)))
+        since = now - timedelta(minutes=current_app.config["RETURN_BINDING_MINUTES"])
         pending = store.pending_return(db, kiosk["counter"], since, now)
     if pending is None:
         return jsonify({"receipt": None, "procedure_name": None})
