@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Length, Optional
 
+from survey_forms import vocabulary
 from survey_forms.forms import answers_from_form, build_form, choice_list
 
 from kiosk.domain import codes
@@ -45,10 +46,9 @@ def _notice(kind: str):
 
 
 # What a complaint is about and what kind it is, as the citizen reads them.
-KIND_LABELS = {"complaint": "Phản ánh", "suggestion": "Kiến nghị"}
-TOPIC_LABELS = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
-STATUS_LABELS = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời",
-                 "not_accepted": "Không thụ lý"}
+KIND_LABELS = {k: v.vi for k, v in vocabulary.COMPLAINT_KINDS.items()}
+TOPIC_LABELS = {k: v.vi for k, v in vocabulary.TOPICS.items()}
+STATUS_LABELS = {k: v.vi for k, v in vocabulary.COMPLAINT_STATUSES.items()}
 
 
 def _complaint_fields() -> dict:
