@@ -191,6 +191,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the unit that receives dossiers", UNIT),
     Setting("PROVINCE_NAME", "Tỉnh Mẫu", text(), "the province", UNIT),
     Setting("PLACE_NAME", "Mẫu", text(), "for \"Mẫu, ngày … tháng … năm …\" on reports", UNIT),
+    Setting("DEMO_MODE", False, boolean,
+            "serve and report from the demo database instance/demo.db (python -m kiosk demo-data) "
+            "instead of the real instance/kiosk.db; every staff page then says so", UNIT),
     Setting("PUBLIC_BASE_URL", "http://127.0.0.1:8080", base_url,
             "the address citizens' phones reach: the printed QR codes point here", RECEIPTS),
     Setting("RECEIPT_EXPIRY_DAYS", 30, integer(1, 3650),
@@ -226,9 +229,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RECEIPT_GUESS_WINDOW", 600, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
             "the largest request body accepted, in bytes", LIMITS),
-    Setting("DEMO_MODE", False, boolean,
-            "serve and report from the demo database instance/demo.db (python -m kiosk demo-data) "
-            "instead of the real instance/kiosk.db; every staff page then says so", UNIT),
     Setting("TRUSTED_PROXIES", 0, integer(0, 5),
             "how many reverse proxies (Caddy, nginx) stand in front and add X-Forwarded-For/Proto/Host; "
             "0 = none, forwarded headers are ignored. Set 1 behind deploy/Caddyfile, never when "
@@ -295,7 +295,8 @@ def config_template() -> str:
         if s.section != section:
             section = s.section
             lines += ["", f"# --- {section}"]
-        value = json.dumps(s.default, ensure_ascii=False)
+        # Python literals: True/False, not JSON's true/false, so an uncommented line runs
+        value = repr(s.default) if isinstance(s.default, bool) else json.dumps(s.default, ensure_ascii=False)
         lines.append(f"# {s.name} = {value}")
         lines.append(f"#     {s.comment}")
     return "\n".join(lines) + "\n"
