@@ -46,12 +46,13 @@ def cmd_serve(args) -> int:
         print(f"error: another server already serves {app.instance_path} "
               f"(pid and database: {serverlock.in_use(app.instance_path)})", file=sys.stderr)
         return 1
-    schedule = backups.start(app.config, app.instance_path)
+    # the demo database is not backed up: its copies would rotate the real ones away
+    schedule = None if app.config["DEMO_MODE"] else backups.start(app.config, app.instance_path)
     if schedule:
         print(f"  Backups: every {app.config['BACKUP_EVERY_HOURS']} h into "
               f"{backups.folder(app.config, app.instance_path)}, newest {app.config['BACKUP_KEEP']} kept",
               flush=True)
-    else:
+    elif not app.config["DEMO_MODE"]:
         print("WARNING: scheduled backups are off (BACKUP_EVERY_HOURS = 0)", file=sys.stderr, flush=True)
     try:
         serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",

@@ -93,6 +93,8 @@ def test_remove_refuses_while_the_server_serves_the_demo(tmp_path, live_server_f
     assert r.returncode == 1 and "serving the demo database" in r.stderr
     assert (instance / "demo.db").exists()
     server.stop()
+    # the demo is never backed up among the real backups (it would rotate them away)
+    assert not list((instance / "backups").glob("kiosk-*.db"))
     assert cli(instance, "demo-data", "--remove").returncode == 0
 
 
