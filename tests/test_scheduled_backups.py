@@ -57,6 +57,8 @@ def test_a_copy_that_fails_its_check_is_not_kept_and_the_overview_says_so(app, d
     page = login(client, db, "admin").get("/admin/").get_data(as_text=True)
     assert 'data-testid="backup-failed"' in page and "#2" in page
     assert 'data-testid="backup-stale"' in page  # and there is still no good backup
+    assert 'data-testid="doctor-backup"' not in page  # said once on the overview, not twice
+    assert 'data-testid="doctor-backup"' in client.get("/admin/users").get_data(as_text=True)
 
 
 def test_the_overview_shows_the_last_good_backup_and_warns_when_two_periods_old(app, db, client):
