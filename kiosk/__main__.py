@@ -196,7 +196,8 @@ def cmd_backup(args) -> int:
     result = make_checked_backup(db, app.config["DATABASE"], None, 0, clock.utcnow(), kind="manual",
                                  target=args.file)
     if not result["ok"]:
-        print(f"error: the backup in {args.file} failed its check: {result['detail']}", file=sys.stderr)
+        where = f"kept in {args.file}" if result["kept"] else "not kept"
+        print(f"error: the backup failed its check ({where}): {result['detail']}", file=sys.stderr)
         return 1
     print(f"Backed up {app.config['DATABASE']} to {args.file} "
           f"({result['responses']:,} responses, integrity and hash chain checked)")

@@ -47,16 +47,32 @@ def test_with_backups_off_the_server_says_so(live_server_factory):
     assert not scheduled_copies(server.instance / "backups")
 
 
-def test_a_copy_that_fails_its_check_is_not_kept_and_the_overview_says_so(app, db, client, tablet):
+def test_a_copy_that_fails_its_check_is_not_kept(app, db, monkeypatch):
+    import kiosk.store.backup as store_backup
+    monkeypatch.setattr(store_backup, "check_copy", lambda path: {
+        "ok": False, "responses": 0, "detail": "integrity_check: page 3 is never used"})
+    result = backups.run_once(app.config, app.instance_path)
+    assert not result["ok"] and not result["kept"]
+    assert scheduled_copies(backups.folder(app.config, app.instance_path)) == []
+    assert backups.status(db, app.config, clock.utcnow())["failed"]["detail"].startswith("integrity_check")
+
+
+def test_a_damaged_database_is_still_copied_and_nothing_good_is_rotated_away(app, db, client, tablet):
+    """The copy of a database whose chain is broken is faithful: kept, but never counted as
+    good, and the good backups made before the damage stay."""
+    app.config.update(BACKUP_KEEP=1)
     for _ in range(3):
         assert tablet.post("/api/v1/responses", json=rating_body()).status_code == 201
+    good = backups.run_once(app.config, app.instance_path)
+    assert good["ok"]
     db.execute("UPDATE responses SET overall = 1 WHERE seq = 2")  # someone edited a rating
-    result = backups.run_once(app.config, app.instance_path)
-    assert not result["ok"] and "#2" in result["detail"]
-    assert scheduled_copies(backups.folder(app.config, app.instance_path)) == []
+    for _ in range(2):
+        result = backups.run_once(app.config, app.instance_path)
+        assert not result["ok"] and result["kept"] and "#2" in result["detail"]
+    folder = backups.folder(app.config, app.instance_path)
+    assert len(scheduled_copies(folder)) == 3 and check_copy(good["file"])["ok"]
     page = login(client, db, "admin").get("/admin/").get_data(as_text=True)
     assert 'data-testid="backup-failed"' in page and "#2" in page
-    assert 'data-testid="backup-stale"' in page  # and there is still no good backup
     assert 'data-testid="doctor-backup"' not in page  # said once on the overview, not twice
     assert 'data-testid="doctor-backup"' in client.get("/admin/users").get_data(as_text=True)
 

@@ -65,7 +65,7 @@ def check_copy(path) -> dict:
             return {"ok": False, "responses": 0, "detail": "not a Hài lòng database (no responses table)"}
         chain = verify_chain(sqlite_utils.Database(conn))
         if chain["broken_at"] is not None:
-            return {"ok": False, "responses": chain["checked"],
+            return {"ok": False, "responses": chain["checked"], "broken_at": chain["broken_at"],
                     "detail": f"hash chain broken at response #{chain['broken_at']}: {chain['reason']}"}
         return {"ok": True, "responses": chain["checked"], "detail": ""}
     except sqlite3.DatabaseError as exc:
@@ -92,9 +92,15 @@ def last_backup(db, ok: bool = True) -> dict | None:
 def make_checked_backup(db, source, folder, keep: int, now: datetime, kind: str = "scheduled",
                         target=None) -> dict:
     """Copy ``source`` into ``folder`` as ``kiosk-YYYYMMDD-HHMMSS.db`` (or to ``target``),
-    check the copy, keep it only if it passed, then keep the newest ``keep`` scheduled
-    copies. Records the attempt in ``db`` and returns ``{"ok", "file", "responses",
-    "detail", "removed"}``. Never raises for a failed copy: the failure is the answer."""
+    check the copy, and when it passed keep the newest ``keep`` scheduled copies. Records the
+    attempt in ``db`` and returns ``{"ok", "kept", "file", "responses", "detail", "removed"}``.
+    Never raises for a failed copy: the failure is the answer.
+
+    A copy that fails its check is deleted, with one exception: when its hash chain breaks
+    exactly where the database's own chain breaks, the copy is faithful and the damage is
+    in the database. Then the copy is kept (a faithful copy of a damaged database is worth
+    more than none), recorded as not good, and nothing is rotated away, so the good backups
+    from before the damage stay until someone has looked."""
     from kiosk.clock import iso
     if target is None:
         folder = Path(folder)
@@ -115,10 +121,18 @@ def make_checked_backup(db, source, folder, keep: int, now: datetime, kind: str 
     else:
         result = check_copy(target)
         if not result["ok"]:
-            target.unlink()  # a copy that fails its check is not a backup
+            if result.get("broken_at") and _source_broken_at(db) == result["broken_at"]:
+                result["kept"] = True
+                result["detail"] += (" (the database itself is broken there: the copy is kept, older "
+                                     "backups are not rotated away; run python -m kiosk verify)")
+            else:
+                target.unlink()  # a copy that fails its check is not a backup
     if not result["ok"]:
-        record(db, iso(now), target, False, result["responses"], result["detail"], kind)
-        return {**result, "file": str(target), "removed": removed}
+        kept = result.get("kept", False)
+        record(db, iso(now), target, False, result["responses"], result["detail"], kind,
+               target.stat().st_size if kept else None)
+        return {**result, "kept": kept, "file": str(target), "removed": removed}
+    result["kept"] = True
     record(db, iso(now), target, True, result["responses"], "", kind, target.stat().st_size)
     if target is not None and kind == "scheduled":
         copies = sorted(p for p in target.parent.iterdir() if SCHEDULED.match(p.name))
@@ -126,6 +140,11 @@ def make_checked_backup(db, source, folder, keep: int, now: datetime, kind: str 
             old.unlink()
             removed.append(str(old))
     return {**result, "file": str(target), "removed": removed}
+
+
+def _source_broken_at(db) -> int | None:
+    from kiosk.store.responses import verify_chain
+    return verify_chain(db)["broken_at"]
 
 
 def restore(backup_file, database) -> dict:
