@@ -133,3 +133,21 @@ def test_csrf_protected_forms_work_over_https_behind_the_proxy(tmp_path):
     r = c.post("/login", data={"username": "canbo", "password": PASSWORD, "csrf_token": token},
                headers={"Referer": "https://hailong.example.vn/login"})
     assert r.status_code == 302, r.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("hops, cleared", [(0, True), (1, False)])
+def test_waitress_passes_forwarded_headers_on_only_when_a_proxy_is_trusted(tmp_path, monkeypatch, capsys,
+                                                                          hops, cleared):
+    """One layer reads forwarded headers (the app's ProxyFix); waitress drops them at 0 and
+    passes them on otherwise, never applying them a second time itself."""
+    import waitress
+    from kiosk.__main__ import main
+    seen = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))
+    monkeypatch.setenv("KIOSK_INSTANCE", str(tmp_path / "served"))
+    monkeypatch.setenv("KIOSK_TRUSTED_PROXIES", str(hops))
+    monkeypatch.setenv("KIOSK_BACKUP_EVERY_HOURS", "0")
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8099"]) == 0
+    assert seen["clear_untrusted_proxy_headers"] is cleared and seen["trusted_proxy"] is None
+    warned = "anyone who reaches it directly can fake their address" in capsys.readouterr().err
+    assert warned is bool(hops)  # trusting a proxy while listening on every address is a mistake
