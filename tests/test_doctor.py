@@ -17,7 +17,7 @@ from kiosk.web.auth import DEVICE_COOKIE, hash_token
 
 HEALTHY = {"PUBLIC_BASE_URL": "https://hailong.xa-an-binh.gov.vn", "COMMUNE_NAME": "Xã An Bình",
            "UNIT_NAME": "Trung tâm Phục vụ hành chính công xã An Bình", "PROVINCE_NAME": "Tỉnh Đồng Nai",
-           "PLACE_NAME": "An Bình", "MIN_FREE_DISK_MB": 1, "SECRET_KEY": "k" * 64}
+           "PLACE_NAME": "An Bình", "MIN_FREE_DISK_MB": 1, "SECRET_KEY": "k" * 64, "TRUSTED_PROXIES": 1}
 
 
 @pytest.fixture
@@ -57,6 +57,7 @@ BREAKS = {
     "localhost": ("public_address", {"PUBLIC_BASE_URL": "http://127.0.0.1:8080"}, "localhost"),
     "lan": ("public_address", {"PUBLIC_BASE_URL": "http://192.168.1.10:8080"}, "mạng nội bộ"),
     "plain_http": ("public_address", {"PUBLIC_BASE_URL": "http://hailong.xa-an-binh.gov.vn"}, "http không mã hóa"),
+    "https_untrusted_proxy": ("trusted_proxies", {"TRUSTED_PROXIES": 0}, "TRUSTED_PROXIES = 1"),
     "example_names": ("unit_names", {"COMMUNE_NAME": "Xã Mẫu"}, "Xã Mẫu"),
     "default_secret": ("secret_key", {"SECRET_KEY": "change-me"}, "SECRET_KEY"),
     "full_disk": ("disk_space", {"MIN_FREE_DISK_MB": 10_000_000}, "MB trống"),

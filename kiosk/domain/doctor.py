@@ -3,7 +3,8 @@ doctor`` and the banner on the staff pages: one list, made here).
 
 Each check is a named function returning problems; a problem is a Vietnamese text with
 ``{name}`` values (English in ``kiosk/web/translations/en.toml``, like every other text) and
-what to do about it. The checks: the public address (localhost, a LAN address, plain http),
+what to do about it. The checks: the public address (localhost, a LAN address, plain http;
+https without a trusted proxy),
 the unit's names still the examples, no administrator, a default secret key, a stale or
 failed backup, little free disk space, a tablet whose clock is off.
 """
@@ -53,6 +54,15 @@ def public_address(config, **_ignored) -> list[Problem]:
         return [Problem("public_address", _("Địa chỉ công khai {url} là địa chỉ trong mạng nội bộ: điện thoại dùng dữ liệu di động ở nhà không mở được mã QR. Đặt PUBLIC_BASE_URL là địa chỉ https công khai."), {"url": url})]
     if parts.scheme != "https":
         return [Problem("public_address", _("Địa chỉ công khai {url} dùng http không mã hóa: đặt máy chủ sau Caddy (deploy/Caddyfile) và đặt PUBLIC_BASE_URL bắt đầu bằng https://."), {"url": url})]
+    return []
+
+
+def trusted_proxies(config, **_ignored) -> list[Problem]:
+    """waitress speaks no TLS, so an https public address means a proxy stands in front; with
+    TRUSTED_PROXIES 0 every citizen then shares the proxy's address (one guesser pauses all
+    phones) and cookies are not marked Secure."""
+    if urlsplit(config["PUBLIC_BASE_URL"]).scheme == "https" and not int(config["TRUSTED_PROXIES"]):
+        return [Problem("trusted_proxies", _("Địa chỉ công khai dùng https nên máy chủ đứng sau một proxy (Caddy), nhưng TRUSTED_PROXIES = 0: mọi người dân bị coi là cùng một địa chỉ (một người đoán mã làm tạm khóa tất cả) và cookie không được đánh dấu Secure. Đặt TRUSTED_PROXIES = 1 trong instance/config.py."))]
     return []
 
 
@@ -131,7 +141,7 @@ def demo_mode(config, **_ignored) -> list[Problem]:
     return []
 
 
-CHECKS = (demo_mode, public_address, unit_names, admin_account, secret_key, backup, disk_space, tablet_clocks)
+CHECKS = (demo_mode, public_address, trusted_proxies, unit_names, admin_account, secret_key, backup, disk_space, tablet_clocks)
 
 
 def _local(at: str) -> str:
