@@ -63,8 +63,14 @@ def _file(data: bytes, mimetype: str, name: str, summary: dict) -> Response:
 
 
 def _chain_headers(response, summary):
-    chain = summary.get("chain") or {}
+    """Quote the head the figures were computed from, and record it (append-only) so that
+    ``verify`` can later tell whether the data behind an issued file was changed."""
+    chain = summary.get("chain") or {"seq": 0, "hash": ""}
     response.headers["X-Data-Chain"] = f"{chain.get('seq', 0)}:{chain.get('hash', '')}"
+    if chain.get("seq"):
+        period = summary.get("period") or {}
+        store.record_report_head(get_db(), g.reader.name, request.path.rsplit("/", 1)[-1],
+                                 period.get("from"), period.get("to"), chain)
 
 
 def _name(summary: dict, suffix: str) -> str:
@@ -135,5 +141,6 @@ def responses_csv():
     response = Response(stream_with_context(stream), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="hai-long_{start}_{end}_phieu.csv"')
-    _chain_headers(response, {"chain": store.chain_head(get_db())})
+    _chain_headers(response, {"chain": store.chain_head(get_db()),
+                              "period": {"from": start.isoformat(), "to": end.isoformat()}})
     return response
