@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from . import fmt, rows
+from .. import fmt, rows
 
 BOM = "\ufeff"
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

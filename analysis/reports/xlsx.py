@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import fmt, rows
+from .. import fmt, rows
 
 PERCENT = "0.0%"
 RAW_LIMIT = 1_048_576 - 2  # Excel's row limit, less the header and a closing note
