@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
 
 from analysis import summarize
 from analysis.reports.cells import clean, neutralise, to_sheet, unneutralise
@@ -16,7 +17,6 @@ from analysis.reports.csv import responses_csv
 from analysis.reports.xlsx import xlsx_report
 from kiosk import store
 from kiosk.web.auth import hash_token
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
 
 # Formulas give 1337, a value no honest cell of these files holds.
 TRICKY = ["=1000+337", "Tốt;=1000+337;=HYPERLINK(\"http://evil.example\";\"bấm\")", "ok\u0001",
@@ -53,7 +53,7 @@ def test_comment_with_semicolons_is_downloaded_byte_for_byte(fresh_db):
     seq_hash = fresh_db.execute("SELECT seq, hash FROM responses").fetchone()
     assert lines[1] == (f"{rec['id']},2026-11-05,2026-11-05T02:30:00.000Z,kiosk,counter,1,1,,0,,,,,,,"
                         f"Cán bộ A,4000,{seq_hash[0]},{seq_hash[1]},Hài lòng,,,,,,,,,,,,,"
-                        "\"Tốt;'=1+1;'=HYPERLINK(\"\"http://x\"\")\"").encode("utf-8")
+                        "\"Tốt;'=1+1;'=HYPERLINK(\"\"http://x\"\")\"").encode()
     assert lines[2] == b""
 
 
