@@ -12,7 +12,7 @@ import hashlib
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
 from analysis import summarize
-from analysis.csv_export import responses_csv_stream, summary_csv
+from analysis.reports.csv import responses_csv_stream, summary_csv
 
 from kiosk.domain import periods
 from kiosk import store
@@ -99,7 +99,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def report_xlsx():
     """The Excel report: summary sheet and one sheet per breakdown (fast at any size; the
     responses themselves are a download of their own)."""
-    from analysis.xlsx_report import xlsx_report
+    from analysis.reports.xlsx import xlsx_report
     summary, error = period_summary(request.args)
     if error:
         return error
@@ -109,7 +109,7 @@ def report_xlsx():
 @bp.route("/export/responses.xlsx")
 def responses_xlsx():
     """The report workbook plus a sheet with one row per response."""
-    from analysis.xlsx_report import xlsx_report
+    from analysis.reports.xlsx import xlsx_report
     summary, error = period_summary(request.args)
     if error:
         return error
@@ -120,7 +120,7 @@ def responses_xlsx():
 @bp.route("/report.pdf")
 def report_pdf():
     """The administrative-style report (BÁO CÁO) as PDF."""
-    from analysis.pdf_report import pdf_report
+    from analysis.reports.pdf import pdf_report
     summary, error = period_summary(request.args)
     if error:
         return error
