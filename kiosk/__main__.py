@@ -173,10 +173,10 @@ def _remove_demo(app, demo_path, real_path) -> int:
                   "{complaints} complaints, {officers} officers, {counters} counters, {kiosks} tablets."
                   .format(**gone))
         if gone["kept_responses"]:
-            print(f"Kept {gone['kept_responses']:,} demo responses that lie between real ones in the "
-                  "hash chain: deleting them would break the chain under real ratings. They stay "
-                  "marked demo = 1 and every report says how many it holds.")
-        chain = store.verify_chain(db)
+            print(f"Kept {gone['kept_responses']:,} demo responses that lie before real ones (or before a "
+                  "link a report quoted) in the hash chain: deleting them would break the chain. They "
+                  "stay marked demo = 1 and every report says how many it holds.")
+        chain = store.verify_chain(db, heads=store.recorded_heads(db))
     finally:
         db.conn.close()
     if chain["broken_at"] is not None:
@@ -190,16 +190,17 @@ def cmd_backup(args) -> int:
     """A consistent copy of the database, safe while the server is taking ratings."""
     from kiosk import clock
     from kiosk.store.backup import make_checked_backup
-    from kiosk.store.db import connect
-    app = _app()
-    db = connect(app.config["DATABASE"])
-    result = make_checked_backup(db, app.config["DATABASE"], None, 0, clock.utcnow(), kind="manual",
-                                 target=args.file)
+    from kiosk.store.db import connect, init_db
+    database = _database()  # the real database, even while a questionnaire or setting is broken
+    init_db(database)
+    db = connect(database)
+    result = make_checked_backup(db, database, None, 0, clock.utcnow(), kind="manual", target=args.file)
+    db.conn.close()
     if not result["ok"]:
         where = f"kept in {args.file}" if result["kept"] else "not kept"
         print(f"error: the backup failed its check ({where}): {result['detail']}", file=sys.stderr)
         return 1
-    print(f"Backed up {app.config['DATABASE']} to {args.file} "
+    print(f"Backed up {database} to {args.file} "
           f"({result['responses']:,} responses, integrity and hash chain checked)")
     return 0
 
@@ -240,15 +241,26 @@ def cmd_restore(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    """Check the responses' hash chain; exit 1 at the first broken link."""
+    """Check the responses' hash chain and every head a report quoted; exit 1 at the first
+    broken link, 2 for a malformed --head."""
     from kiosk import store
-    from kiosk.store.db import connect
-    app = _app()
-    db = connect(app.config["DATABASE"])
-    result = store.verify_chain(db)
+    from kiosk.store.db import connect, init_db
+    heads = []
+    if args.head:
+        seq, _, head = args.head.partition(":")
+        if not seq.isdigit() or len(head) != 64:
+            print("error: --head takes SEQ:HASH as reports print it, e.g. 1234:3f5a…", file=sys.stderr)
+            return 2
+        heads.append((int(seq), head))
+    init_db(_database())  # brings an older database's schema up (never drops data)
+    db = connect(_database())
+    recorded = store.recorded_heads(db)
+    result = store.verify_chain(db, heads=heads + recorded)
     if result["broken_at"] is None:
         head = store.chain_head(db)
-        print(f"OK: {result['checked']:,} responses, chain intact.")
+        print(f"OK: {result['checked']:,} responses, chain intact; {len(recorded):,} recorded report heads hold.")
+        if args.head:
+            print(f"The quoted head {args.head[:20]}… is still response #{heads[0][0]}.")
         if head["seq"]:
             print(f"Last link: response #{head['seq']} {head['hash']} "
                   "(reports quote this to show which data they were computed from)")
@@ -287,6 +299,13 @@ def cmd_doctor(args) -> int:
     for n, problem in enumerate(problems, 1):
         print(f"{n}. [{problem.check}] {problem.render(catalog)}")
     return 1
+
+
+def _database() -> str:
+    """The instance's database without building the app: backup and verify must work even
+    while a questionnaire file or a setting is broken."""
+    from kiosk import instance_path
+    return str(instance_path() / "kiosk.db")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -336,7 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["vi", "en"], default="vi", help="language (default Vietnamese)")
     p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("verify", help="check the tamper-evident hash chain")
+    p = sub.add_parser("verify", help="check the tamper-evident hash chain and the heads reports quoted")
+    p.add_argument("--head", metavar="SEQ:HASH",
+                   help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
     return parser
 

@@ -111,8 +111,21 @@ def test_remove_cleans_what_older_versions_put_in_the_real_database_without_brea
     assert q("SELECT id, hash FROM responses WHERE demo = 0 ORDER BY seq").fetchall() == real
     assert q("SELECT count(*) FROM responses WHERE demo = 1").fetchone()[0] == 120  # between real ones
     assert q("SELECT count(*) FROM receipts WHERE code LIKE 'DEMO-%'").fetchone()[0] == 0
-    assert q("SELECT count(*) FROM complaints WHERE demo = 1").fetchone()[0] == 0
+    assert q("SELECT count(*) FROM complaints WHERE response_id NOT IN (SELECT id FROM responses)").fetchone()[0] == 0
     assert q("SELECT count(*) FROM officers WHERE name LIKE '%(mẫu)'").fetchone()[0] == 0
     assert q("SELECT count(*) FROM answers WHERE response_id NOT IN (SELECT id FROM responses)").fetchone()[0] == 0
     assert store.verify_chain(db)["broken_at"] is None
+    assert cli(app.instance_path, "verify").returncode == 0
+
+
+def test_remove_keeps_demo_rows_a_report_quoted(app, db, tablet):
+    """A report issued while old demo rows were at the end quoted their last link; removing
+    them would make that head vanish, so they stay."""
+    assert tablet.post("/api/v1/responses", json=rating_body(overall=5)).status_code == 201
+    demo.generate(db, 50, days=5, seed=4, end=date(2026, 11, 28))
+    store.record_report_head(db, "lanhdao", "report.pdf", "2026-11-01", "2026-11-30", store.chain_head(db))
+    demo.generate(db, 30, days=5, seed=5, end=date(2026, 11, 28))
+    r = cli(app.instance_path, "demo-data", "--remove")
+    assert r.returncode == 0, r.stderr
+    assert "removed 30 demo responses" in r.stdout and "Kept 50 demo responses" in r.stdout
     assert cli(app.instance_path, "verify").returncode == 0

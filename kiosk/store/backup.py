@@ -63,7 +63,12 @@ def check_copy(path) -> dict:
             return {"ok": False, "responses": 0, "detail": f"integrity_check: {result}"}
         if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'responses'").fetchone():
             return {"ok": False, "responses": 0, "detail": "not a Hài lòng database (no responses table)"}
-        chain = verify_chain(sqlite_utils.Database(conn))
+        copy = sqlite_utils.Database(conn)
+        heads = []
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'report_heads'").fetchone():
+            from kiosk.store.anchors import recorded_heads
+            heads = recorded_heads(copy)  # every head a report quoted must still hold in the copy
+        chain = verify_chain(copy, heads=heads)
         if chain["broken_at"] is not None:
             return {"ok": False, "responses": chain["checked"], "broken_at": chain["broken_at"],
                     "detail": f"hash chain broken at response #{chain['broken_at']}: {chain['reason']}"}
@@ -143,8 +148,9 @@ def make_checked_backup(db, source, folder, keep: int, now: datetime, kind: str 
 
 
 def _source_broken_at(db) -> int | None:
+    from kiosk.store.anchors import recorded_heads
     from kiosk.store.responses import verify_chain
-    return verify_chain(db)["broken_at"]
+    return verify_chain(db, heads=recorded_heads(db))["broken_at"]
 
 
 def restore(backup_file, database) -> dict:

@@ -32,11 +32,6 @@ def insert_demo_receipts(db, receipts, columns) -> None:
             [tuple(r[c] for c in columns) for r in receipts])
 
 
-def insert_demo_complaints(db, complaints) -> None:
-    with transaction(db):
-        db["complaints"].insert_all(complaints, pk="id", ignore=True)
-
-
 @contextmanager
 def large_cache(db, kib: int = 65536):
     """A bigger page cache while bulk writing, so indexes stay in memory between chunks."""
@@ -73,25 +68,31 @@ def copy_accounts(db, real_path) -> int:
 def remove_legacy_demo(db) -> dict:
     """Remove what older versions of ``demo-data`` wrote into the real database.
 
-    Officers, counters and tablets named "(mẫu)", ``DEMO-`` receipts and demo complaints
-    (with their events and contacts) go. Demo responses go only where they are the end of
-    the hash chain (after the last real response): deleting any before a real one would
-    break the chain under real ratings, and a chain is never re-sealed. Those stay, marked
-    ``demo = 1``, and every report keeps saying how many it holds.
+    Officers, counters and tablets named "(mẫu)" and ``DEMO-`` receipts go. Demo responses
+    (with their answers and complaints, which the chain seals with them) go only where they
+    are the end of the hash chain: after the last real response and after the last link a
+    report quoted. Deleting any before those would break the chain under real ratings or a
+    quoted head, and a chain is never re-sealed. Those stay, marked ``demo = 1``, with their
+    complaints, and every report keeps saying how many demo rows it holds.
     Returns {"responses", "kept_responses", "receipts", "complaints", "officers", "counters", "kiosks"}."""
     out = {}
     with transaction(db):
         last_real = db.execute("SELECT coalesce(max(seq), 0) FROM responses WHERE demo = 0").fetchone()[0]
+        quoted = (db.execute("SELECT coalesce(max(seq), 0) FROM report_heads").fetchone()[0]
+                  if db["report_heads"].exists() else 0)
+        keep_up_to = max(last_real, quoted)
         out["kept_responses"] = db.execute(
-            "SELECT count(*) FROM responses WHERE demo = 1 AND seq < ?", [last_real]).fetchone()[0]
-        demo_complaints = "SELECT id FROM complaints WHERE demo = 1"
-        db.execute(f"DELETE FROM complaint_contacts WHERE complaint_id IN ({demo_complaints})")
-        db.execute(f"DELETE FROM complaint_events WHERE complaint_id IN ({demo_complaints})")
-        out["complaints"] = db.execute("DELETE FROM complaints WHERE demo = 1").rowcount
-        out["receipts"] = db.execute("DELETE FROM receipts WHERE code LIKE 'DEMO-%'").rowcount
+            "SELECT count(*) FROM responses WHERE demo = 1 AND seq <= ?", [keep_up_to]).fetchone()[0]
         tail = "SELECT id FROM responses WHERE demo = 1 AND seq > ?"
-        db.execute(f"DELETE FROM answers WHERE response_id IN ({tail})", [last_real])
-        out["responses"] = db.execute("DELETE FROM responses WHERE demo = 1 AND seq > ?", [last_real]).rowcount
+        tail_complaints = f"SELECT id FROM complaints WHERE response_id IN ({tail})"
+        db.execute(f"DELETE FROM complaint_contacts WHERE complaint_id IN ({tail_complaints})", [keep_up_to])
+        db.execute(f"DELETE FROM complaint_events WHERE complaint_id IN ({tail_complaints})", [keep_up_to])
+        out["complaints"] = db.execute(f"DELETE FROM complaints WHERE id IN ({tail_complaints})",
+                                       [keep_up_to]).rowcount
+        db.execute(f"UPDATE receipts SET response_id = NULL WHERE response_id IN ({tail})", [keep_up_to])
+        out["receipts"] = db.execute("DELETE FROM receipts WHERE code LIKE 'DEMO-%'").rowcount
+        db.execute(f"DELETE FROM answers WHERE response_id IN ({tail})", [keep_up_to])
+        out["responses"] = db.execute("DELETE FROM responses WHERE demo = 1 AND seq > ?", [keep_up_to]).rowcount
         for table in ("officers", "counters", "kiosks"):
             out[table] = db.execute(f"DELETE FROM {table} WHERE name LIKE '%(mẫu)'").rowcount
     return out
