@@ -142,9 +142,10 @@ def test_staff_pages_show_the_doctors_warnings(app, client, db):
     assert "The unit&#39;s names are still the examples" in english
 
 
-def test_an_officer_sees_only_the_qr_address_warning_where_receipts_are_printed(app, client, db):
+def test_an_officer_sees_what_prints_on_the_slips_where_receipts_are_printed(app, client, db):
     login(client, db, "officer")
     page = client.get("/receipts/").get_data(as_text=True)
-    assert 'data-testid="public-url-warning"' in page and 'data-testid="doctor-' not in page
+    assert 'data-testid="public-url-warning"' in page and 'data-testid="doctor-unit_names"' in page
+    assert 'data-testid="doctor-secret_key"' not in page and 'data-testid="doctor-backup"' not in page
     app.config.update(PUBLIC_BASE_URL="https://hailong.xa-an-binh.gov.vn")
     assert 'data-testid="public-url-warning"' not in client.get("/receipts/").get_data(as_text=True)

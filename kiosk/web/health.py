@@ -1,7 +1,7 @@
 """The doctor's findings on the staff pages: the banner in ``base.html``.
 
 Administrators see every problem on every staff page (they can fix them); officers see
-the public-address problem on the receipt pages, where QR codes are printed. The list is
+what prints on the slips (the QR codes' address, the unit's names) on the receipt pages. The list is
 ``kiosk.domain.doctor.examine``, the same that ``python -m kiosk doctor`` prints.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ def staff_warnings() -> list[dict]:
     if user["role"] == "admin":
         wanted = None
     elif user["role"] == "officer" and request.blueprint in ("admin", "receipts"):
-        wanted = {"public_address"}
+        wanted = {"public_address", "unit_names"}  # both print on the slips
     else:
         return []
     problems = doctor.examine(current_app.config, get_db(), current_app.instance_path, utcnow())
