@@ -32,6 +32,7 @@ class Outcome:
     status: Status
     row: dict | None = None                      # the stored response (created, duplicate, conflict)
     fields: dict = field(default_factory=dict)   # {field: problem} for INVALID
+    complaint_code: str | None = None            # the citizen's own code of a complaint made with it
 
     @property
     def stored(self) -> bool:
@@ -68,7 +69,12 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
                                           conflict_body=sub.body_json, flagger=flagger)
     except store.ReceiptAlreadyUsed:
         return Outcome(Status.RECEIPT_USED, fields={"receipt": "used"})
-    return Outcome(Status(status), row=row)
+    code = None
+    if status == "created" and sub.complaint:
+        code = sub.complaint["code"]
+    elif status == "duplicate":
+        code = store.complaint_code_of(db, row["id"])
+    return Outcome(Status(status), row=row, complaint_code=code)
 
 
 def _channel_refused(body, channel: str) -> dict | None:

@@ -54,10 +54,11 @@ def post_response():
 
 def _answer(outcome):
     """The HTTP answer for each outcome of the submission service."""
-    if outcome.status is Status.CREATED:
-        return jsonify({"id": outcome.row["id"], "status": "created"}), 201
-    if outcome.status is Status.DUPLICATE:
-        return jsonify({"id": outcome.row["id"], "status": "duplicate"}), 200
+    if outcome.stored:
+        out = {"id": outcome.row["id"], "status": outcome.status.value}
+        if outcome.complaint_code:  # the citizen's own code: shown on the tablet's thanks screen
+            out["complaint_code"] = outcome.complaint_code
+        return jsonify(out), 201 if outcome.status is Status.CREATED else 200
     if outcome.status is Status.CONFLICT:
         return json_error(409, "conflict", _(
             "Mã đánh giá này đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên."))
