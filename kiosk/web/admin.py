@@ -39,10 +39,12 @@ class ActionForm(FlaskForm):
 @login_required()
 def home():
     """Overview: how many ratings, which tablets and when each was last heard from."""
+    from kiosk.domain import health
     db = get_db()
     kiosks = store.list_kiosks(db)
     return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
                            silent=silent_kiosks(kiosks, utcnow(), current_app.config),
+                           storage_problem=health.problem(current_app.config["DATABASE"]),
                            action=ActionForm())
 
 
