@@ -139,7 +139,7 @@ def post_receipt_return(code):
     counter = body.get("counter") if isinstance(body, dict) else None
     if counter is not None and (not isinstance(counter, str) or len(text.line(counter)) > 60):
         return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), {"counter": "must be text"})
-    counter = text.line(counter) if counter else None
+    counter, has_tablet = receipts.match_counter(get_db(), counter)
     db = get_db()
     canonical = codes.normalize(code)
     row = store.get_receipt(db, canonical) if canonical else None
@@ -150,7 +150,7 @@ def post_receipt_return(code):
         return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
     row = store.get_receipt(db, row["code"])
     return jsonify({"code": row["code"], "returned_at": row["returned_at"], "counter": row["counter"],
-                    "expires_at": row["expires_at"]})
+                    "expires_at": row["expires_at"], "tablet_at_counter": has_tablet})
 
 
 @bp.route("/receipts/<code>/status")
