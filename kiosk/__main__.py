@@ -175,16 +175,27 @@ def cmd_backup(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    """Check the responses' hash chain; exit 1 at the first broken link."""
+    """Check the responses' hash chain and every head a report quoted; exit 1 at the first
+    broken link, 2 for a malformed --head."""
     from kiosk import store
     from kiosk.store.db import connect, init_db
+    heads = []
+    if args.head:
+        seq, _, head = args.head.partition(":")
+        if not seq.isdigit() or len(head) != 64:
+            print("error: --head takes SEQ:HASH as reports print it, e.g. 1234:3f5a…", file=sys.stderr)
+            return 2
+        heads.append((int(seq), head))
     path = _database()
-    init_db(path)
+    init_db(path)  # brings an older database's schema up (never drops data)
     db = connect(path)
-    result = store.verify_chain(db)
+    recorded = store.recorded_heads(db)
+    result = store.verify_chain(db, heads=heads + recorded)
     if result["broken_at"] is None:
         head = store.chain_head(db)
-        print(f"OK: {result['checked']:,} responses, chain intact.")
+        print(f"OK: {result['checked']:,} responses, chain intact; {len(recorded):,} recorded report heads hold.")
+        if args.head:
+            print(f"The quoted head {args.head[:20]}… is still response #{heads[0][0]}.")
         if head["seq"]:
             print(f"Last link: response #{head['seq']} {head['hash']} "
                   "(reports quote this to show which data they were computed from)")
@@ -235,7 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="where to write the copy")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("verify", help="check the tamper-evident hash chain")
+    p = sub.add_parser("verify", help="check the tamper-evident hash chain and the heads reports quoted")
+    p.add_argument("--head", metavar="SEQ:HASH",
+                   help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
     return parser
 

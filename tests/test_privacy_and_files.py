@@ -58,7 +58,7 @@ def test_after_erasure_the_number_is_nowhere_in_the_database(tablet, db):
 
 def test_the_migration_scrubs_phones_that_older_versions_logged(tmp_path):
     db = connect(tmp_path / "old.db")
-    migrations.migrations.apply(db, stop_before="m006_sessions_health_scrub")
+    migrations.migrations.apply(db, stop_before="m007_sessions_health_scrub")
     old = {"id": "x", "comment": "a", "complaint": {"topic": "officer", "phone": PHONE, "consent": True}}
     db["conflicts"].insert({"response_id": "x", "received_at": "2026-01-01", "source": "kiosk",
                             "body": json.dumps(old)})
