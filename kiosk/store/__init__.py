@@ -10,6 +10,11 @@ from kiosk.store.anchors import contact_between, note_contact, record_report_hea
 from kiosk.store.people import (
     create_user,
     set_password,
+    set_role,
+    end_sessions,
+    list_tokens,
+    revoke_tokens,
+    write_problem,
     get_user,
     list_users,
     create_token,
@@ -90,7 +95,7 @@ from kiosk.store.demo_rows import (
 
 __all__ = [
     "contact_between", "note_contact", "record_report_head", "recorded_heads", "report_heads",
-    "create_user", "set_password", "get_user", "list_users", "create_token", "find_token", "enrol_kiosk", "find_kiosk", "touch_kiosk", "list_kiosks", "audit", "ping", "set_user_active", "revoke_kiosk",
+    "create_user", "set_password", "set_role", "end_sessions", "list_tokens", "revoke_tokens", "write_problem", "get_user", "list_users", "create_token", "find_token", "enrol_kiosk", "find_kiosk", "touch_kiosk", "list_kiosks", "audit", "ping", "set_user_active", "revoke_kiosk",
     "ReceiptAlreadyUsed", "canonical_hash", "save_response", "insert_many", "verify_chain", "get_response", "count_responses", "list_responses", "chain_head", "GENESIS",
     "last_rating_at", "unbound_ratings_between", "kiosk_enrolled_at", "counter_day_counts",
     "insert_complaint", "list_complaints", "get_complaint", "complaint_contact", "complaint_events", "complaint_for_receipt", "complaint_by_code", "complaint_code_of", "update_complaint", "erase_contact", "purge_contacts", "staff_usernames",

@@ -143,7 +143,10 @@ def form(code):
     if status != "open":
         return _notice(status)
     if code != canonical:
-        return redirect(url_for("phone.form", code=canonical, **request.args))
+        # Only the language travels: request.args may hold "code", "_method" or "_external",
+        # which url_for would take as its own arguments (that was a 500).
+        lang = request.args.get("lang")
+        return redirect(url_for("phone.form", code=canonical, **({"lang": lang} if lang else {})))
     q = questionnaires.phone()
     lang = get_locale()
     form = _form_class(q, lang)()
