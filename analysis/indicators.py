@@ -56,6 +56,24 @@ def complaint_tally(rows, exclude_flagged: bool) -> dict:
     return out
 
 
+def census_row(indicator: Indicator, tally: dict) -> dict:
+    """Complaints handled is a census, not a sample: every complaint counts, so there is no
+    interval. ``met`` when every complaint that has fallen due (or was decided) was answered,
+    or refused with a reason, on time; ``not_met`` when one was not; ``no_data`` when none
+    is due yet. Complaints not yet due are ``pending`` ("đang trong hạn"), never on time."""
+    n, on_time = tally["counted"], tally["on_time"]
+    verdict = "no_data" if n == 0 else ("met" if on_time == n else "not_met")
+    received = tally["received"]
+    return {
+        "id": indicator.id, "name_vi": indicator.name_vi, "name_en": indicator.name_en,
+        "n": n, "satisfied": on_time, "rate": on_time / n if n else None, "ci_low": None, "ci_high": None,
+        "verdict": verdict, "more_needed": None, "census": True,
+        "target": indicator.target, "target_2030": indicator.target_2030,
+        "received": received, "answered": tally["answered"], "pending": received - n,
+        "answered_share": tally["answered"] / received if received else None,
+    }
+
+
 def indicator_row(indicator: Indicator, n: int, satisfied: int) -> dict:
     """One indicator in the API's shape; shares 0–1, None where there is no data."""
     figures = rate_block(satisfied, n, indicator.target)
@@ -74,11 +92,7 @@ def compute(targets: Targets, overall_counts: dict, answer_counts: dict, complai
     rows = []
     for ind in targets.indicators:
         if ind.source == "complaints":
-            tally = complaint_tally(complaint_rows, exclude_flagged)
-            row = indicator_row(ind, tally["counted"], tally["on_time"])
-            row["received"] = tally["received"]
-            row["answered"] = tally["answered"]
-            row["answered_share"] = tally["answered"] / tally["received"] if tally["received"] else None
+            row = census_row(ind, complaint_tally(complaint_rows, exclude_flagged))
         elif ind.questions[0] == OVERALL:
             row = indicator_row(ind, *overall_tally(overall_counts, exclude_flagged))
         else:

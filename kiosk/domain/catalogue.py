@@ -16,6 +16,7 @@ from datetime import date, datetime
 from analysis.reports.cells import to_sheet, unneutralise
 from analysis.reports.csv import table_csv
 from kiosk import store
+from kiosk.domain.text import line as clean_line
 from kiosk.store import fold
 
 
@@ -124,6 +125,8 @@ def read_procedures(filename: str, data: bytes) -> list[dict]:
     """Parse and check a whole file; raises BadFile listing every bad row."""
     is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
     rows = _rows_from_xlsx(data) if is_xlsx else _rows_from_csv(data)
+    # The one normaliser: an NFD "Hộ tịch" from one file and an NFC one from another are one field.
+    rows = [[clean_line(v) if isinstance(v, str) else v for v in r] for r in rows]
     if not rows:
         raise BadFile([(0, _("Tệp không có dữ liệu."), {})])
     header = [HEADERS.get(" ".join(fold(unescape(h)).replace("_", " ").split())) for h in rows[0]]

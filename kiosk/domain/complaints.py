@@ -10,6 +10,7 @@ from datetime import date
 
 from survey_forms import vocabulary
 
+from kiosk.domain import codes
 from kiosk.domain.workdays import add_working_days, parse_holidays
 
 TOPICS = tuple(vocabulary.TOPICS)
@@ -59,7 +60,9 @@ def parse_complaint(value, comment, *, received: date, holidays) -> tuple[dict |
     """Validate the ``complaint`` object of a response body.
 
     Returns (complaint, errors). A phone number without ``consent: true`` is an error: no
-    number is ever stored without consent. The text defaults to the response's comment.
+    number is ever stored without consent. The text defaults to the response's comment and
+    is required. The complaint gets its own short code (``code``): the citizen who filed it
+    holds it, and only that code shows the reply.
     """
     if value is None:
         return None, {}
@@ -101,4 +104,5 @@ def parse_complaint(value, comment, *, received: date, holidays) -> tuple[dict |
     text = text.strip()
     due = add_working_days(received, DUE_WORKING_DAYS, parse_holidays(holidays))
     return {"topic": topic, "kind": kind, "text": text, "phone": clean_phone,
-            "flags": " ".join(text_flags(text)), "due_date": due.isoformat()}, {}
+            "flags": " ".join(text_flags(text)), "due_date": due.isoformat(),
+            "code": codes.new_code()}, {}

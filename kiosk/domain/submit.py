@@ -7,12 +7,13 @@ The API, the phone form and anything later (imports, a one-stop integration) cal
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Mapping
 
 from kiosk import store
-from kiosk.domain import integrity, intake
+from kiosk.domain import integrity, intake, text
 from kiosk.domain.principals import Principal
 
 
@@ -32,6 +33,7 @@ class Outcome:
     status: Status
     row: dict | None = None                      # the stored response (created, duplicate, conflict)
     fields: dict = field(default_factory=dict)   # {field: problem} for INVALID
+    complaint_code: str | None = None            # the citizen's own code of a complaint made with it
 
     @property
     def stored(self) -> bool:
@@ -47,6 +49,9 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     """Check and store one response ``body`` sent by ``principal``; never raises for bad
     input. ``settings``: the installation's settings (app.config); ``forms``: its
     questionnaires."""
+    if text.json_problem(body):
+        return Outcome(Status.INVALID, fields={"body": text.json_problem(body)})
+    body = text.deep_clean(body)  # the one normaliser: NFC, no control characters
     channel_default = "phone" if principal.kind == "phone" else "kiosk"
     refused = _channel_refused(body, channel_default)
     if refused:
@@ -65,10 +70,24 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     flagger = integrity.make_flagger(settings, len(sub.answers), sub.clock_rejected, credential)
     try:
         status, row = store.save_response(db, sub.row, sub.answers, complaint=sub.complaint,
-                                          conflict_body=sub.body_json, flagger=flagger)
+                                          conflict_body=without_phone(body), flagger=flagger)
     except store.ReceiptAlreadyUsed:
         return Outcome(Status.RECEIPT_USED, fields={"receipt": "used"})
-    return Outcome(Status(status), row=row)
+    code = None
+    if status == "created" and sub.complaint:
+        code = sub.complaint["code"]
+    elif status == "duplicate":
+        code = store.complaint_code_of(db, row["id"])
+    return Outcome(Status(status), row=row, complaint_code=code)
+
+
+def without_phone(body) -> str:
+    """The body as logged with a conflicting resend: everything but the complaint's phone
+    number, which lives only in ``complaint_contacts`` (where erasure can reach it)."""
+    logged = dict(body)
+    if isinstance(logged.get("complaint"), dict):
+        logged["complaint"] = {k: v for k, v in logged["complaint"].items() if k != "phone"}
+    return json.dumps(logged, ensure_ascii=False)[:intake.BODY_LOG_LIMIT]
 
 
 def _channel_refused(body, channel: str) -> dict | None:

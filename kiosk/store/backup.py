@@ -28,6 +28,7 @@ def backup(source, target) -> None:
     tmp = target.with_suffix(target.suffix + ".partial")
     if tmp.exists():
         tmp.unlink()
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # a copy of phone numbers: 0600
     src = sqlite3.connect(str(source), timeout=30)
     dst = sqlite3.connect(str(tmp))
     try:
@@ -39,10 +40,7 @@ def backup(source, target) -> None:
     finally:
         dst.close()
         src.close()
-    try:
-        tmp.chmod(0o600)  # phone numbers and password hashes are in there
-    except OSError:
-        pass
+    tmp.chmod(0o600)
     tmp.replace(target)
 
 

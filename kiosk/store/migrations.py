@@ -207,7 +207,35 @@ def m006_chain_v2_and_anchors(db):
 
 
 @migrations()
-def m007_backup_log(db):
+def m007_sessions_health_scrub(db):
+    """``users.session_gen``: a counter in every staff session cookie; logout, a password
+    change or reset, deactivation and a role change add one, which ends every session of
+    that user at once. ``health_probe``: one row that ``/healthz`` rewrites to prove the
+    database takes writes. Scrubs phone numbers from ``conflicts.body``, where conflicting
+    resends of a complaint used to log them (only ``complaint_contacts`` holds a phone)."""
+    if "session_gen" not in db["users"].columns_dict:
+        db["users"].add_column("session_gen", int, not_null_default=0)
+    db["health_probe"].create({"id": int, "at": str}, pk="id", if_not_exists=True)
+    for row in list(db.query("SELECT id, body FROM conflicts WHERE body LIKE '%phone%'")):
+        db.execute("UPDATE conflicts SET body = ? WHERE id = ?", [_scrub_phone(row["body"]), row["id"]])
+
+
+def _scrub_phone(body: str | None) -> str | None:
+    """A logged body without ``complaint.phone``; a body cut at the log limit (not JSON any
+    more) loses everything from its ``"phone"`` key on."""
+    import json
+    import re
+    try:
+        parsed = json.loads(body)
+    except (TypeError, ValueError):
+        return re.sub(r'"phone".*', '"phone": "[erased]"', body or "", flags=re.S)
+    if isinstance(parsed, dict) and isinstance(parsed.get("complaint"), dict):
+        parsed["complaint"].pop("phone", None)
+    return json.dumps(parsed, ensure_ascii=False)
+
+
+@migrations()
+def m008_backup_log(db):
     """``backups``: one row per backup attempt (scheduled by the server, or ``python -m
     kiosk backup``), so the overview and ``doctor`` can say when the last good one was made.
 
@@ -223,7 +251,7 @@ def m007_backup_log(db):
 
 
 @migrations()
-def m008_user_full_name(db):
+def m009_user_full_name(db):
     """``users.full_name``: the person's name (họ tên), shown on receipts, in the complaints
     inbox and in reports instead of the sign-in name; NULL until an admin sets it."""
     db["users"].add_column("full_name", str)

@@ -22,6 +22,8 @@ def init_app(app) -> None:
                            people, phone, proxy, questionnaires, receipts, reports, tablet)
     from kiosk.web import catalogue as catalogue_pages
     proxy.init_app(app)
+    from kiosk.web.clean_request import CleanRequest
+    app.request_class = CleanRequest  # every form field and query argument normalised
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
