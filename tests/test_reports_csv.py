@@ -6,11 +6,12 @@ import pytest
 from analysis import summarize
 from analysis.csv_export import neutralise, responses_csv, responses_csv_stream, summary_csv
 from analysis.rows import header
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
+from tests.analysis_helpers import add
 
 HEADER = ("Mã phiếu,Ngày,Thời điểm (UTC),Kênh,Phiếu,Phiên bản phiếu,Hoàn thành,Đánh dấu nghi vấn,"
           "Dữ liệu mẫu,Máy tính bảng,Quầy,Mã biên nhận,Mã hồ sơ,Mã thủ tục,Lĩnh vực,Cán bộ,"
-          "Thời gian trả lời (ms),Số thứ tự,Mã kiểm tra (chuỗi băm),overall,reasons,staff,access,service_result,posted,on_time,"
+          "Thời gian trả lời (ms),Số thứ tự,Mã kiểm tra (chuỗi băm),"
+          "overall,reasons,staff,access,service_result,posted,on_time,"
           "resubmitted,visits,agencies,on_the_spot,online_used,online_satisfaction,Góp ý")
 
 
