@@ -158,8 +158,8 @@ def test_rating_belongs_to_the_local_date_of_the_tap(tablet, db, monkeypatch, ra
                                                      client_time, local_date):
     from datetime import datetime
 
-    from kiosk.domain import intake
-    monkeypatch.setattr(intake, "utcnow", lambda: datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
+    from kiosk import clock
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
     body = rating_body(created_at=client_time)
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     row = store.get_response(db, body["id"])

@@ -4,9 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiosk import create_app, store
+from kiosk import clock, create_app, store
 from kiosk.clock import iso
-from kiosk.domain import intake
 from kiosk.domain.integrity import is_open, too_fast
 from kiosk.store.db import connect
 from kiosk.web.auth import DEVICE_COOKIE, hash_token
@@ -19,7 +18,7 @@ HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
 @pytest.fixture
 def counter(tmp_path, monkeypatch):
     """An enrolled tablet at counter 'Quầy 1' with the default rules, at a fixed clock."""
-    monkeypatch.setattr(intake, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
     app = create_app({"INSTANCE": tmp_path / "i", "TESTING": True, "SECRET_KEY": "t",
                       "OPENING_HOURS": HOURS, "OPENING_GRACE_MINUTES": 30})
     db = connect(app.config["DATABASE"])

@@ -6,6 +6,8 @@ from datetime import timedelta
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 
 from kiosk.web import questionnaires
+from survey_forms import vocabulary
+
 from kiosk import store
 from kiosk import clock
 from kiosk.web.auth import current_kiosk
@@ -26,6 +28,7 @@ def index():
         "commune_name": cfg["COMMUNE_NAME"],
         "unit_name": cfg["UNIT_NAME"],
         "questionnaire": q.to_client(),
+        "vocabulary": vocabulary.for_client(),
         "settings": {
             "idle_seconds": int(cfg["IDLE_SECONDS"]),
             "thanks_seconds": int(cfg["THANKS_SECONDS"]),
@@ -48,7 +51,7 @@ def state():
     pending = None
     if kiosk["counter"]:
         now = clock.utcnow()
-        since = now - timedelta(minutes=int(current_app.config.get("RETURN_BINDING_MINUTES", 10)))
+        since = now - timedelta(minutes=current_app.config["RETURN_BINDING_MINUTES"])
         pending = store.pending_return(db, kiosk["counter"], since, now)
     if pending is None:
         return jsonify({"receipt": None, "procedure_name": None})
