@@ -54,17 +54,17 @@ def _render(fmt: str, summary: dict, args) -> bytes:
     if fmt == "json":
         return (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "csv":
-        from .csv_export import summary_csv
+        from .reports.csv import summary_csv
         return summary_csv(summary)
     if fmt == "xlsx":
-        from .xlsx_report import xlsx_report
+        from .reports.xlsx import xlsx_report
         return xlsx_report(summary, db=args.db if args.with_responses else None)
     if fmt == "pdf":
-        from .pdf_report import pdf_report
+        from .reports.pdf import pdf_report
         meta = {k: getattr(args, k) for k in ("commune", "unit", "province", "place")
                 if getattr(args, k)}
         return pdf_report(summary, meta)
-    from .text_report import render
+    from .reports.text import render
     return render(summary).encode("utf-8")
 
 

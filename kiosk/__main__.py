@@ -101,15 +101,26 @@ def cmd_backup(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    """Check the responses' hash chain; exit 1 at the first broken link."""
+    """Check the responses' hash chain and every head a report quoted; exit 1 at the first
+    broken link, 2 for a malformed --head."""
     from kiosk import store
-    from kiosk.store.db import connect
-    app = _app()
-    db = connect(app.config["DATABASE"])
-    result = store.verify_chain(db)
+    from kiosk.store.db import connect, init_db
+    heads = []
+    if args.head:
+        seq, _, head = args.head.partition(":")
+        if not seq.isdigit() or len(head) != 64:
+            print("error: --head takes SEQ:HASH as reports print it, e.g. 1234:3f5a…", file=sys.stderr)
+            return 2
+        heads.append((int(seq), head))
+    init_db(_database())  # brings an older database's schema up (never drops data)
+    db = connect(_database())
+    recorded = store.recorded_heads(db)
+    result = store.verify_chain(db, heads=heads + recorded)
     if result["broken_at"] is None:
         head = store.chain_head(db)
-        print(f"OK: {result['checked']:,} responses, chain intact.")
+        print(f"OK: {result['checked']:,} responses, chain intact; {len(recorded):,} recorded report heads hold.")
+        if args.head:
+            print(f"The quoted head {args.head[:20]}… is still response #{heads[0][0]}.")
         if head["seq"]:
             print(f"Last link: response #{head['seq']} {head['hash']} "
                   "(reports quote this to show which data they were computed from)")
@@ -117,6 +128,13 @@ def cmd_verify(args) -> int:
     print(f"BROKEN at response #{result['broken_at']}: {result['reason']} "
           f"({result['checked']:,} checked before it).")
     return 1
+
+
+def _database() -> str:
+    """The instance's database without building the app: backup and verify must work even
+    while a questionnaire file or a setting is broken."""
+    from kiosk import instance_path
+    return str(instance_path() / "kiosk.db")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="where to write the copy")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("verify", help="check the tamper-evident hash chain")
+    p = sub.add_parser("verify", help="check the tamper-evident hash chain and the heads reports quoted")
+    p.add_argument("--head", metavar="SEQ:HASH",
+                   help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
     return parser
 

@@ -168,6 +168,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BURST_WINDOW_SECONDS", 180, integer(1, 86400), "… within this window on one tablet", FLAGS),
     Setting("MIN_MS_PER_ANSWER", 500, integer(0, 60000),
             "faster than this per answer is not humanly plausible", FLAGS),
+    Setting("LATE_MINUTES", 15, integer(1, 1440),
+            "a rating that arrives this long after its own time from a tablet or token that was in "
+            "contact meanwhile is flagged late (an honest offline queue is not)", FLAGS),
     Setting("KIOSK_SILENCE_MINUTES", 90, integer(1, 10080),
             "warn when a tablet is silent this long while the counter is open", FLAGS),
     Setting("HOLIDAYS", list(DEFAULT_HOLIDAYS), dates,

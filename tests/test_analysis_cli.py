@@ -109,8 +109,8 @@ def test_every_command_has_help(args):
 
 
 def test_analysis_imports_without_flask_or_kiosk():
-    code = ("import analysis, analysis.summary, analysis.csv_export, analysis.xlsx_report, "
-            "analysis.pdf_report, analysis.text_report, analysis.__main__, survey_forms, sys; "
+    code = ("import analysis, analysis.summary, analysis.reports.csv, analysis.reports.xlsx, "
+            "analysis.reports.pdf, analysis.reports.text, analysis.__main__, survey_forms, sys; "
             "assert 'flask' not in sys.modules; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'kiosk', 'werkzeug')]; "
             "assert not bad, bad")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from analysis import summarize
-from analysis.csv_export import neutralise, responses_csv, responses_csv_stream, summary_csv
+from analysis.reports.cells import neutralise
+from analysis.reports.csv import responses_csv, responses_csv_stream, summary_csv
 from analysis.rows import header
 from tests.analysis_helpers import add
 

@@ -6,7 +6,7 @@ import io
 from openpyxl import load_workbook
 
 from analysis import summarize
-from analysis.xlsx_report import xlsx_report
+from analysis.reports.xlsx import xlsx_report
 from tests.analysis_helpers import add
 
 
@@ -76,7 +76,7 @@ def test_excel_report_of_an_empty_period_says_no_data(fresh_db):
 
 
 def test_raw_sheet_stops_at_excels_row_limit_with_a_note(fresh_db, monkeypatch):
-    import analysis.xlsx_report as report
+    import analysis.reports.xlsx as report
     monkeypatch.setattr(report, "RAW_LIMIT", 2)
     for _ in range(3):
         add(fresh_db, "2026-11-05 09:00", 5)

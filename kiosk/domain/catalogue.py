@@ -3,7 +3,8 @@
 Import is all-or-nothing: every row is checked first and every bad row is reported with
 its line number (the header is line 1, as in Excel); only a clean file is written, in one
 transaction. Exports are UTF-8 with a BOM (so Excel shows Vietnamese) and cells that a
-spreadsheet would run as a formula are escaped.
+spreadsheet would run as a formula are escaped by the reports' own cell rules
+(``analysis.reports.cells``), which an import undoes.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import io
 import re
 from datetime import date, datetime
 
+from analysis.reports.cells import to_sheet, unneutralise
+from analysis.reports.csv import table_csv
 from kiosk import store
 from kiosk.store import fold
 
@@ -31,7 +34,6 @@ HEADERS = {  # folded header text → column
     "valid to": "valid_to", "hieu luc den": "valid_to", "den ngay": "valid_to", "het hieu luc": "valid_to",
 }
 EXPORT_HEADERS = ("code", "name", "field", "valid_from", "valid_to")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NAME_MAX = 500
 
 
@@ -64,11 +66,8 @@ def parse_date(value) -> str | None:
 
 
 def unescape(value) -> str:
-    """Undo our own export escaping ('=… written as '=…) and trim."""
-    text = "" if value is None else str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        text = text[1:]
-    return text
+    """A cell as imported: our own export escaping undone ('=… back to =…), trimmed."""
+    return unneutralise(value).strip()
 
 
 def check_procedure(raw: dict) -> tuple[dict, dict]:
@@ -155,29 +154,21 @@ def read_procedures(filename: str, data: bytes) -> list[dict]:
     return out
 
 
-def escape_cell(value) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def procedures_csv(rows: list[dict]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)  # CRLF line ends, as Excel writes them
-    writer.writerow(EXPORT_HEADERS)
-    for r in rows:
-        writer.writerow([escape_cell(r.get(c)) for c in COLUMNS])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    """The list as CSV, written like every other download (BOM, CRLF, formulas escaped)."""
+    return table_csv([EXPORT_HEADERS, *([r.get(c) for c in COLUMNS] for r in rows)])
 
 
 def procedures_xlsx(rows: list[dict]) -> bytes:
+    """The list as a workbook; text cells are strings, never formulas (``to_sheet``)."""
     from openpyxl import Workbook
     wb = Workbook()
     ws = wb.active
     ws.title = "Thu tuc"
     ws.append(list(EXPORT_HEADERS))
-    for r in rows:
-        ws.append([escape_cell(r.get(c)) for c in COLUMNS])
+    for line, r in enumerate(rows, start=2):
+        for column, c in enumerate(COLUMNS, start=1):
+            to_sheet(ws.cell(row=line, column=column), r.get(c))
     for col, width in zip("ABCDE", (26, 60, 24, 12, 12)):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -80,6 +80,8 @@ def parse_complaint(value, comment, *, received: date, holidays) -> tuple[dict |
         text = comment or ""
     if not isinstance(text, str):
         errors["complaint.text"] = "must be text"
+    elif not text.strip():
+        errors["complaint.text"] = "is required: a complaint says what it is about"
     elif len(text) > 2000:
         errors["complaint.text"] = f"is too long ({len(text)} characters; at most 2000)"
     consent = value.get("consent", False)

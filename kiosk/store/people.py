@@ -4,6 +4,7 @@ from __future__ import annotations
 from kiosk.store.db import transaction
 from datetime import timedelta
 
+from kiosk.store.anchors import note_contact
 from kiosk.store.db import transaction, write_lock
 from kiosk.clock import iso, utcnow
 
@@ -46,6 +47,7 @@ def find_token(db, token_hash: str) -> dict | None:
     if _stale(rows[0]["last_used_at"], now):  # a write only once a minute, not per request
         with write_lock:
             db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [iso(now), rows[0]["id"]])
+        note_contact(db, f"token:{rows[0]['name']}", now)
     return rows[0]
 
 
@@ -81,6 +83,8 @@ def touch_kiosk(db, kiosk: dict) -> None:
     if _stale(kiosk.get("last_seen_at"), now):
         with write_lock:
             db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ?", [iso(now), kiosk["id"]])
+        note_contact(db, f"kiosk:{kiosk['name']}", now)
+        kiosk["last_seen_at"] = iso(now)
 
 
 def list_kiosks(db) -> list[dict]:

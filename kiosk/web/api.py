@@ -39,12 +39,16 @@ def post_response():
     if who is None:
         return json_error(401, "not_enrolled", _(
             "Thiết bị chưa được đăng ký hoặc thiếu mã truy cập. Quản trị viên cần đăng ký máy tính bảng này."))
-    if who.role not in ("kiosk", "officer"):
+    if who.role != "kiosk":  # officers and leaders never rate: only tablets and kiosk tokens
         return json_error(403, "forbidden", _("Mã truy cập này không được gửi đánh giá."))
+    if guess_throttle().blocked(who.key):
+        return json_error(429, "too_many_requests", _("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
     body, error = _json_body()
     if error:
         return error
     outcome = submit(get_db(), body, principal=who, settings=current_app.config, forms=questionnaires.forms())
+    if outcome.status is Status.RECEIPT_UNKNOWN:  # guessing codes is throttled as on /r/
+        guess_throttle().fail(who.key)
     return _answer(outcome)
 
 
@@ -62,6 +66,10 @@ def _answer(outcome):
     if outcome.status in (Status.RECEIPT_UNKNOWN, Status.RECEIPT_EXPIRED):
         reason = "unknown receipt code" if outcome.status is Status.RECEIPT_UNKNOWN else "receipt code has expired"
         return json_error(400, "invalid_receipt", _("Mã phiếu không có hoặc đã hết hạn."), {"receipt": reason})
+    if outcome.status is Status.WRONG_CHANNEL:
+        return json_error(400, "wrong_channel", _(
+            "Máy tính bảng và mã truy cập của quầy chỉ gửi đánh giá tại quầy; đánh giá qua điện thoại chỉ gửi từ trang của mã QR."),
+            outcome.fields)
     if outcome.fields.get("complaint.phone") == "consent_required":
         return json_error(400, "consent_required", _(
             "Chỉ lưu số điện thoại khi Ông/Bà đồng ý (đánh dấu ô đồng ý)."), outcome.fields)

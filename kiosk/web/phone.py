@@ -176,6 +176,11 @@ def form(code):
 def _contact_problem(form, fields: dict) -> str | None:
     """A friendly message (and the field's own error) when the phone number was refused:
     typed without consent, or not a phone number. The number is not stored either way."""
+    if "complaint.text" in fields:
+        message = _("Xin Ông/Bà ghi nội dung phản ánh, kiến nghị vào ô góp ý, để cơ quan biết cần trả lời điều gì.")
+        if "comment" in form:
+            form["comment"].errors = [message]
+        return message
     error = fields.get("complaint.phone")
     if error is None:
         return None

@@ -14,7 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from . import fmt
+from .. import fmt
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "LiberationSerif"

@@ -1,7 +1,7 @@
 """A plain-text summary for the terminal: the indicators table, then the breakdowns."""
 from __future__ import annotations
 
-from . import fmt
+from .. import fmt
 
 WIDTHS = (36, 9, 9, 17, 26, 60)
 

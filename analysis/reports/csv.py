@@ -1,22 +1,15 @@
-"""CSV downloads: UTF-8 with BOM and CRLF so Excel shows Vietnamese, with formula-leading
-cells neutralised so a comment like ``=HYPERLINK(...)`` stays text in a spreadsheet."""
+"""CSV downloads: UTF-8 with BOM and CRLF so Excel shows Vietnamese, every cell through
+``cells.neutralise`` so a comment like ``Tốt;=HYPERLINK(...)`` stays text in a spreadsheet
+whatever separator it is opened with."""
 from __future__ import annotations
 
 import csv
 import io
 
-from . import fmt, rows
+from .. import fmt, rows
+from .cells import neutralise
 
 BOM = "\ufeff"
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Prefix text starting with = + - @ tab or CR with a single quote (OWASP's CSV
-    injection advice); numbers and other text are unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def _encode(table, bom: bool = True):
@@ -35,6 +28,11 @@ def _encode(table, bom: bool = True):
         yield text.encode("utf-8")
     if first and bom:
         yield BOM.encode("utf-8")
+
+
+def table_csv(table) -> bytes:
+    """A whole table (header row first) as one CSV download: BOM, CRLF, cells neutralised."""
+    return b"".join(_encode(table))
 
 
 def responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged: bool = False):
@@ -72,7 +70,7 @@ def summary_csv(summary: dict) -> bytes:
     table.append(["formula", "", summary["formula"]["vi"]] + [""] * 12)
     chain = summary.get("chain") or {}
     table.append(["chain", chain.get("seq", 0), chain.get("hash", "")] + [""] * 12)
-    return b"".join(_encode(table))
+    return table_csv(table)
 
 
 def _num(value) -> str:
