@@ -184,9 +184,8 @@ def main(argv=None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]  # `python -m kiosk --port 8000` serves
     args = parser.parse_args(argv)
-    from survey_forms import QuestionnaireError
-
     from kiosk.settings import SettingsError
+    from survey_forms import QuestionnaireError
     try:
         return args.func(args)
     except SettingsError as exc:  # a malformed setting: say which, no traceback

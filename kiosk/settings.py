@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.domain.workdays import DEFAULT_HOLIDAYS
@@ -66,7 +67,7 @@ def base_url(value):
     if parts.query or parts.fragment:
         raise ValueError("must not have a ? query or # fragment")
     try:
-        parts.port
+        _ = parts.port  # urlsplit checks the port only when it is read
     except ValueError:
         raise ValueError("has a port that is not a number") from None
     return value.strip().rstrip("/")

@@ -169,7 +169,7 @@ def procedures_xlsx(rows: list[dict]) -> bytes:
     for line, r in enumerate(rows, start=2):
         for column, c in enumerate(COLUMNS, start=1):
             to_sheet(ws.cell(row=line, column=column), r.get(c))
-    for col, width in zip("ABCDE", (26, 60, 24, 12, 12)):
+    for col, width in zip("ABCDE", (26, 60, 24, 12, 12), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
     wb.save(buf)

@@ -1,12 +1,12 @@
 """Staff users, API tokens, enrolled tablets and the audit log."""
 from __future__ import annotations
 
-from kiosk.store.db import transaction
 from datetime import timedelta
 
+from kiosk.clock import iso, utcnow
 from kiosk.store.anchors import note_contact
 from kiosk.store.db import transaction, write_lock
-from kiosk.clock import iso, utcnow
+
 
 def create_user(db, username: str, password_hash: str, role: str) -> int:
     with transaction(db):

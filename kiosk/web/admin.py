@@ -1,20 +1,18 @@
 """Pages for the commune's staff: overview and tablets; staff accounts for the admin."""
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from survey_forms.forms import choice_list
-
 from kiosk import store
+from kiosk.clock import utcnow
+from kiosk.domain.integrity import silent_kiosks
 from kiosk.web.auth import ROLES, hash_password, login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import ROLE_LABELS, _
-from kiosk.domain.integrity import silent_kiosks
-from kiosk.clock import utcnow
+from survey_forms.forms import choice_list
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

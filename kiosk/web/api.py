@@ -7,10 +7,10 @@ from kiosk import store
 from kiosk.domain.submit import Status, submit
 from kiosk.web import questionnaires
 from kiosk.web.auth import api_principal
-from kiosk.web.throttles import guess_throttle
 from kiosk.web.db import get_db
 from kiosk.web.errors import json_error
 from kiosk.web.i18n import _
+from kiosk.web.throttles import guess_throttle
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
@@ -112,8 +112,7 @@ def post_receipt():
 @bp.route("/receipts/<code>/return", methods=["POST"])
 def post_receipt_return(code):
     """"Trả kết quả" from the one-stop software: ``{"counter": "Quầy 1"}`` (optional)."""
-    from kiosk.domain import codes
-    from kiosk.domain import receipts
+    from kiosk.domain import codes, receipts
     who, error = _officer_token()
     if error:
         return error

@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import functools
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from kiosk import store
-from kiosk.domain.principals import Principal
 from kiosk.domain.credentials import hash_password, hash_token, new_token, password_matches  # noqa: F401
-from kiosk.web.throttles import login_throttle
+from kiosk.domain.principals import Principal
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _
+from kiosk.web.throttles import login_throttle
 
 ROLES = ("admin", "leader", "officer")
 TOKEN_ROLES = ("officer", "leader", "kiosk")

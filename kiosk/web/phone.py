@@ -13,18 +13,17 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Length, Optional
 
-from survey_forms import vocabulary
-from survey_forms.forms import answers_from_form, build_form, choice_list
-
+from kiosk import clock, store
 from kiosk.domain import codes
+from kiosk.domain.complaints import KINDS, TOPICS
 from kiosk.domain.principals import PHONE
 from kiosk.domain.submit import Status, submit
 from kiosk.web import questionnaires
-from kiosk import clock, store
-from kiosk.web.throttles import guess_throttle
-from kiosk.domain.complaints import KINDS, TOPICS
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _, get_locale
+from kiosk.web.throttles import guess_throttle
+from survey_forms import vocabulary
+from survey_forms.forms import answers_from_form, build_form, choice_list
 
 bp = Blueprint("phone", __name__)
 NOTICES = {  # kind → (HTTP status, title, explanation)

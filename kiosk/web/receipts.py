@@ -6,14 +6,25 @@ The officer's pages never show what a citizen answered: at most "đã đánh gi�
 """
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
+from kiosk import store
 from kiosk.domain import codes
-from kiosk import clock, store
+from kiosk.domain.receipts import mark_returned, state
 from kiosk.web.auth import api_principal, login_required
 from kiosk.web.db import get_db
-from kiosk.domain.receipts import mark_returned, state
 from kiosk.web.i18n import _
 from kiosk.web.qr import qr_png, qr_svg
 
