@@ -114,7 +114,8 @@ def filtered_line(summary: dict) -> str:
              f"dở dang {number(r['incomplete'])})"]
     if r["flagged"]:
         names = ", ".join(f"{FLAG_VI.get(k, k)}: {number(v)}" for k, v in r["by_flag"].items())
-        action = "đã loại khỏi số liệu" if summary["exclude_flagged"] else "vẫn được tính, xem cột loại trừ"
+        action = ("không được tính vào số liệu chính; số liệu tính cả các phiếu này được ghi kèm"
+                  if summary["exclude_flagged"] else "vẫn được tính (số liệu thô); xem cột loại trừ")
         parts.append(f"phiếu bị đánh dấu nghi vấn: {number(r['flagged'])} ({names}) – {action}")
     else:
         parts.append("không có phiếu bị đánh dấu nghi vấn")
@@ -130,3 +131,11 @@ def chain_line(summary: dict) -> str:
         return "Mã kiểm tra dữ liệu: chưa có phiếu nào."
     return (f"Mã kiểm tra dữ liệu: tính trên cơ sở dữ liệu đến phiếu số {number(chain['seq'])}, "
             f"mã chuỗi băm {chain['hash']} (đối chiếu bằng lệnh: python -m kiosk verify).")
+
+
+def beside(summary: dict) -> tuple[str, list[dict]]:
+    """(heading, indicator rows) of the variant shown next to the headline: the raw figures
+    (flagged ratings counted) beside a headline that leaves them out, or the reverse."""
+    if summary.get("exclude_flagged", True):
+        return "tính cả phiếu nghi vấn", summary["all"]["indicators"]
+    return "không tính phiếu nghi vấn", summary["excluding_flagged"]["indicators"]

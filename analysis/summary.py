@@ -54,15 +54,17 @@ def _months_back(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
-def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = False,
+def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = True,
               targets: Targets | str | None = None, today=None) -> dict:
     """All figures for local dates ``date_from``..``date_to`` inclusive (Asia/Ho_Chi_Minh).
 
     ``conn_or_path``: a sqlite3 connection, a sqlite_utils.Database or a database path
     (opened read-only). ``targets``: a Targets, a path to a targets file, or None for the
     shipped file. ``today`` (local date) decides which complaints are past due; default
-    today in Vietnam. Top-level ``indicators`` and the breakdowns follow ``exclude_flagged``; both
-    variants of the indicators are under ``all`` and ``excluding_flagged``.
+    today in Vietnam. Top-level ``indicators`` and the breakdowns follow ``exclude_flagged``: by
+    default the headline leaves flagged (suspicious) ratings out; both variants of the
+    indicators are under ``all`` (raw) and ``excluding_flagged``, and ``beside`` names the
+    variant a report shows next to the headline.
     """
     start, end = parse_date(date_from), parse_date(date_to)
     if start > end:
@@ -111,6 +113,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
         "indicators": both[chosen],
         "all": {"indicators": both["all"]},
         "excluding_flagged": {"indicators": both["excluding_flagged"]},
+        "beside": "all" if exclude_flagged else "excluding_flagged",
         "flagged": {"responses": totals["flagged"], "by_flag": totals["by_flag"],
                     "excluded": exclude_flagged},
         "responses": totals,

@@ -59,7 +59,13 @@ def test_excel_and_pdf_reports_are_written(db_file, tmp_path):
     xlsx, pdf = tmp_path / "r.xlsx", tmp_path / "r.pdf"
     assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "-o", xlsx).returncode == 0
     wb = load_workbook(io.BytesIO(xlsx.read_bytes()))
-    assert wb["Tổng hợp"]["C6"].value == 2 and "Phiếu chi tiết" not in wb.sheetnames
+    # headline n without the flagged rating, the raw n beside it (last column)
+    assert wb["Tổng hợp"]["C6"].value == 1 and wb["Tổng hợp"]["M6"].value == 2
+    assert wb["Tổng hợp"]["L5"].value == "Tỷ lệ (tính cả phiếu nghi vấn)"
+    assert "Phiếu chi tiết" not in wb.sheetnames
+    r = run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--include-flagged", "-o", xlsx)
+    assert r.returncode == 0
+    assert load_workbook(io.BytesIO(xlsx.read_bytes()))["Tổng hợp"]["C6"].value == 2
     assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--with-responses",
                "-o", xlsx).returncode == 0
     assert load_workbook(io.BytesIO(xlsx.read_bytes()))["Phiếu chi tiết"].max_row == 3

@@ -79,11 +79,12 @@ def test_flagged_responses_are_shown_both_ways(fresh_db):
     assert s["responses"]["by_flag"] == {"burst": 2, "hours": 1}
     assert s["all"]["indicators"][0]["n"] == 4
     assert s["excluding_flagged"]["indicators"][0]["n"] == 2
-    assert s["indicators"][0]["n"] == 4
-    excluded = summarize(fresh_db, "2026-11-01", "2026-11-30", exclude_flagged=True, today="2026-11-30")
-    assert excluded["indicators"][0]["n"] == 2
-    assert excluded["breakdowns"]["month"][0]["n"] == 2
-    assert excluded["flagged"]["excluded"] is True
+    # The headline leaves the flagged ratings out by default; the raw figures stand beside it.
+    assert s["indicators"][0]["n"] == 2 and s["breakdowns"]["month"][0]["n"] == 2
+    assert s["flagged"]["excluded"] is True and s["beside"] == "all"
+    raw = summarize(fresh_db, "2026-11-01", "2026-11-30", exclude_flagged=False, today="2026-11-30")
+    assert raw["indicators"][0]["n"] == 4 and raw["breakdowns"]["month"][0]["n"] == 4
+    assert raw["flagged"]["excluded"] is False and raw["beside"] == "excluding_flagged"
 
 
 def test_demo_and_incomplete_responses_are_counted_and_reported(fresh_db):

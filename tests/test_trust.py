@@ -212,3 +212,62 @@ def test_unknown_receipt_codes_through_the_api_are_throttled(app, tablet, db):
     codes = [tablet.post("/api/v1/responses", json=body(receipt=f"ZZZZZZZZ{c}")).status_code for c in "2345"]
     assert codes == [400, 400, 400, 429]
     assert store.count_responses(db) == 0
+
+
+# --- the headline leaves flagged ratings out, everywhere -----------------------------------
+
+@pytest.fixture
+def burst_lifted(tablet, db):
+    """Two honest ratings (one happy, one not) and four taps in a burst, all flagged."""
+    db.execute("UPDATE kiosks SET enrolled_at = '2026-01-01T00:00:00.000Z'")
+    now = clock.utcnow()
+    for minutes, overall in ((30, 5), (20, 1)):
+        b = body(overall=overall, answers={}, created_at=clock.iso(now - timedelta(minutes=minutes)))
+        assert tablet.post("/api/v1/responses", json=b).status_code == 201
+    db.execute("UPDATE responses SET flags = ''")  # whatever the test clock, these two are honest
+    for i in range(4):
+        b = body(overall=5, answers={}, comment=None, created_at=clock.iso(now - timedelta(seconds=40 - i)))
+        tablet.post("/api/v1/responses", json=b)
+    db.execute("UPDATE responses SET flags = 'burst' WHERE flags = '' AND seq > 2")
+    db.execute("UPDATE answers SET flagged = 1 WHERE response_id IN (SELECT id FROM responses WHERE seq > 2)")
+    store.create_token(db, "lanh-dao", "leader", hash_token("leader-token"))
+    return db
+
+
+def _leader(client, path, **args):
+    return client.get(path, query_string=args, headers={"Authorization": "Bearer leader-token"})
+
+
+def test_the_api_headline_leaves_flagged_ratings_out_with_the_raw_beside(client, burst_lifted):
+    s = _leader(client, "/api/v1/summary").get_json()
+    head = s["indicators"][0]
+    assert (head["n"], head["satisfied"]) == (2, 1)
+    raw = s["all"]["indicators"][0]
+    assert (raw["n"], raw["satisfied"]) == (6, 5)
+    assert s["flagged"]["by_flag"] == {"burst": 4} and s["flagged"]["excluded"] is True
+    raw_view = _leader(client, "/api/v1/summary", exclude_flagged="0").get_json()
+    assert raw_view["indicators"][0]["n"] == 6
+
+
+def test_the_dashboard_headline_leaves_flagged_ratings_out(client, burst_lifted):
+    from kiosk.domain.credentials import hash_password
+    store.create_user(burst_lifted, "lanh-dao", hash_password("mat-khau-1234"), "leader")
+    r = client.post("/login", data={"username": "lanh-dao", "password": "mat-khau-1234"})
+    assert r.status_code == 302
+    page = client.get("/admin/dashboard/").get_data(as_text=True)
+    assert "50,0%" in page and "83,3%" in page  # 1 of 2, and raw 5 of 6 beside it
+    raw = client.get("/admin/dashboard/", query_string={"include_flagged": "1"}).get_data(as_text=True)
+    assert raw.index("83,3%") < raw.index("50,0%")
+
+
+def test_the_pdf_and_excel_headline_leave_flagged_ratings_out(client, burst_lifted):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+    pdf = PdfReader(io.BytesIO(_leader(client, "/api/v1/report.pdf").data))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "50,0%" in " ".join(text.split()) and "tính cả phiếu nghi vấn" in text
+    ws = load_workbook(io.BytesIO(_leader(client, "/api/v1/report.xlsx").data))["Tổng hợp"]
+    assert (ws["C6"].value, ws["E6"].value) == (2, 0.5)
+    assert ws["M6"].value == 6

@@ -49,13 +49,14 @@ def responses_csv(conn_or_path, date_from, date_to, exclude_flagged: bool = Fals
 
 
 def summary_csv(summary: dict) -> bytes:
-    """The indicators (all and excluding flagged) and the breakdowns as one CSV: shares
-    as decimals with a dot for systems, plus a Vietnamese-formatted percentage."""
-    excl = {r["id"]: r for r in summary["excluding_flagged"]["indicators"]}
+    """The indicators (the headline, then the other variant beside it) and the breakdowns
+    as one CSV: shares as decimals with a dot for systems, plus a Vietnamese-formatted
+    percentage."""
+    side = "including_flagged" if summary.get("exclude_flagged", True) else "excluding_flagged"
+    excl = {r["id"]: r for r in fmt.beside(summary)[1]}
     table = [["section", "id", "label", "n", "satisfied", "rate", "ci_low", "ci_high", "rate_vi",
-              "target", "target_2030", "verdict", "verdict_vi", "n_excluding_flagged",
-              "rate_excluding_flagged"]]
-    for r in summary["all"]["indicators"]:
+              "target", "target_2030", "verdict", "verdict_vi", f"n_{side}", f"rate_{side}"]]
+    for r in summary["indicators"]:
         e = excl[r["id"]]
         table.append(["indicator", r["id"], r["name_vi"], r["n"], r["satisfied"], _num(r["rate"]),
                       _num(r["ci_low"]), _num(r["ci_high"]), fmt.percent(r["rate"]),

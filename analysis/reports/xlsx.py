@@ -64,6 +64,7 @@ def _widths(ws, widths):
 
 def _summary_sheet(wb, summary: dict, meta: dict) -> None:
     ws = wb.create_sheet("Tổng hợp")
+    side, side_rows = fmt.beside(summary)
     _widths(ws, [6, 60, 11, 11, 10, 12, 12, 11, 11, 26, 14, 14, 14])
     ws.freeze_panes = "A6"
     _append(ws, [_cell(ws, "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, DOANH NGHIỆP", font=TITLE)])
@@ -72,8 +73,8 @@ def _summary_sheet(wb, summary: dict, meta: dict) -> None:
     _append(ws, [])
     _header(ws, ["STT", "Chỉ tiêu", "Số phiếu (n)", "Số hài lòng", "Tỷ lệ", "Cận dưới KTC 95%",
                  "Cận trên KTC 95%", "Mục tiêu", "Mục tiêu 2030", "Kết luận",
-                 "Cần thêm phiếu (ước tính)", "Tỷ lệ (loại phiếu nghi vấn)", "n (loại phiếu nghi vấn)"])
-    excluded = {r["id"]: r for r in summary["excluding_flagged"]["indicators"]}
+                 "Cần thêm phiếu (ước tính)", f"Tỷ lệ ({side})", f"n ({side})"])
+    excluded = {r["id"]: r for r in side_rows}
     for i, r in enumerate(summary["indicators"], 1):
         e = excluded[r["id"]]
         _append(ws, [i, _cell(ws, r["name_vi"], alignment=WRAP), _cell(ws, r["n"], number_format=INTEGER),
@@ -153,7 +154,7 @@ def _raw_sheet(wb, conn_or_path, summary: dict) -> None:
     _header(ws, head)
     period = summary["period"]
     written = 0
-    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], summary["exclude_flagged"]):
+    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], False):  # every row, flags shown
         if written == RAW_LIMIT:
             _append(ws, [_cell(ws, "Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu.",
                              font=BOLD)])

@@ -38,7 +38,7 @@ def period_summary(args):
     except periods.BadPeriod as exc:
         return None, json_error(400, "bad_period", _("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))))
     summary = summarize(get_db().conn, start, end,
-                        exclude_flagged=args.get("exclude_flagged") in ("1", "true", "yes"),
+                        exclude_flagged=args.get("exclude_flagged", "1") not in ("0", "false", "no"),
                         today=local_today())
     return summary, None
 
