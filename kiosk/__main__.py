@@ -18,6 +18,7 @@ def _app():
 def cmd_serve(args) -> int:
     """Serve with waitress (the production server; no debugger, several threads)."""
     import os
+
     from waitress import serve
     if args.demo:
         os.environ["KIOSK_DEMO_MODE"] = "1"
@@ -92,9 +93,9 @@ def _database() -> str:
 def cmd_create_user(args) -> int:
     """Create a staff user (or reset the password of an existing one)."""
     from kiosk import store
+    from kiosk.domain import text
     from kiosk.domain.credentials import hash_password
     from kiosk.store.db import connect
-    from kiosk.domain import text
     name = text.line(args.name)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -163,9 +164,9 @@ def cmd_list_tokens(args) -> int:
     header = ("name", "role", "created (UTC)", "last used (UTC)", "state")
     table = [(r["name"], r["role"], (r["created_at"] or "")[:19], (r["last_used_at"] or "never")[:19],
               "revoked" if r["revoked"] else "active") for r in rows]
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *table, strict=True)]
     for line in (header, *table):
-        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
     return 0
 
 
@@ -188,6 +189,7 @@ def cmd_revoke_token(args) -> int:
 def cmd_demo_data(args) -> int:
     """Synthetic responses into their own database (instance/demo.db), or --remove them."""
     from pathlib import Path
+
     from kiosk import DEMO_DATABASE, store
     from kiosk.domain import demo
     from kiosk.store.db import connect, init_db
@@ -280,6 +282,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     """Replace the database with a backup (server stopped), keeping a copy of the current one."""
     from pathlib import Path
+
     from kiosk import clock
     from kiosk.domain import backups
     from kiosk.store import serverlock
@@ -441,9 +444,8 @@ def main(argv=None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]  # `python -m kiosk --port 8000` serves
     args = parser.parse_args(argv)
-    from survey_forms import QuestionnaireError
-
     from kiosk.settings import SettingsError
+    from survey_forms import QuestionnaireError
     try:
         return args.func(args)
     except SettingsError as exc:  # a malformed setting: say which, no traceback

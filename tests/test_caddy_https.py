@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD, ROOT, free_port
+from tests.helpers import PASSWORD, ROOT, free_port
 
 CADDY = shutil.which("caddy")
 
@@ -44,13 +44,17 @@ def wait_for(port: int, timeout=20):
     deadline = time.time() + timeout
     ctx = ssl._create_unverified_context()
     while time.time() < deadline:
+        c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=2)
         try:
-            c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=2)
             c.request("GET", "/healthz", headers={"Host": f"localhost:{port}"})
-            if c.getresponse().status == 200:
+            r = c.getresponse()
+            r.read()
+            if r.status == 200:
                 return
         except OSError:
             pass
+        finally:
+            c.close()
         time.sleep(0.2)
     raise RuntimeError("caddy did not answer on https")
 
@@ -89,9 +93,12 @@ def https(port, method, path, source="127.0.0.1", body=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     if data is not None:
         hdrs["Content-Type"] = "application/json"
-    conn.request(method, path, body=data, headers=hdrs)
-    r = conn.getresponse()
-    return r.status, r.read(), r
+    try:
+        conn.request(method, path, body=data, headers=hdrs)
+        r = conn.getresponse()
+        return r.status, r.read(), r  # the headers stay readable once the socket is closed
+    finally:
+        conn.close()
 
 
 def test_citizen_rates_on_a_phone_through_https_behind_caddy(behind_caddy, browser):

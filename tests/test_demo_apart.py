@@ -9,10 +9,10 @@ import subprocess
 import sys
 from datetime import date
 
-from conftest import ALWAYS_OPEN, PASSWORD, ROOT, rating_body
 from kiosk import create_app, store
 from kiosk.domain import demo
 from kiosk.store.db import connect
+from tests.helpers import ALWAYS_OPEN, PASSWORD, ROOT
 
 
 def cli(instance, *args, env=None, input=None):
@@ -31,7 +31,7 @@ def snapshot(path):
         conn.close()
 
 
-def real_instance(tmp_path):
+def real_instance(tmp_path, rating_body):
     """An instance in use: an admin, a tablet and three real ratings."""
     instance = tmp_path / "instance"
     app = create_app({"INSTANCE": instance, "TESTING": True, "WTF_CSRF_ENABLED": False,
@@ -47,8 +47,8 @@ def real_instance(tmp_path):
     return instance, db
 
 
-def test_demo_data_never_touches_the_real_database_and_is_removed_whole(tmp_path):
-    instance, db = real_instance(tmp_path)
+def test_demo_data_never_touches_the_real_database_and_is_removed_whole(tmp_path, rating_body):
+    instance, db = real_instance(tmp_path, rating_body)
     before = snapshot(instance / "kiosk.db")
     r = cli(instance, "demo-data", "--responses", "300", "--days", "20")
     assert r.returncode == 0, r.stderr
@@ -68,8 +68,8 @@ def test_demo_data_never_touches_the_real_database_and_is_removed_whole(tmp_path
     assert cli(instance, "verify").returncode == 0
 
 
-def test_the_demo_database_is_shown_as_demo_and_staff_can_sign_in_to_it(tmp_path):
-    instance, _ = real_instance(tmp_path)
+def test_the_demo_database_is_shown_as_demo_and_staff_can_sign_in_to_it(tmp_path, rating_body):
+    instance, _ = real_instance(tmp_path, rating_body)
     assert cli(instance, "demo-data", "--responses", "50", "--days", "5").returncode == 0
     app = create_app({"INSTANCE": instance, "TESTING": True, "WTF_CSRF_ENABLED": False,
                       "SECRET_KEY": "t" * 32, "DEMO_MODE": True})
@@ -84,8 +84,8 @@ def test_the_demo_database_is_shown_as_demo_and_staff_can_sign_in_to_it(tmp_path
     assert 'data-testid="demo-mode"' not in real.test_client().get("/login").get_data(as_text=True)
 
 
-def test_remove_refuses_while_the_server_serves_the_demo(tmp_path, live_server_factory):
-    instance, db = real_instance(tmp_path)
+def test_remove_refuses_while_the_server_serves_the_demo(tmp_path, live_server_factory, rating_body):
+    instance, db = real_instance(tmp_path, rating_body)
     db.conn.close()
     assert cli(instance, "demo-data", "--responses", "20", "--days", "2").returncode == 0
     server = live_server_factory(instance=instance, env={"KIOSK_DEMO_MODE": "1"})
@@ -98,7 +98,8 @@ def test_remove_refuses_while_the_server_serves_the_demo(tmp_path, live_server_f
     assert cli(instance, "demo-data", "--remove").returncode == 0
 
 
-def test_remove_cleans_what_older_versions_put_in_the_real_database_without_breaking_the_chain(app, db, tablet):
+def test_remove_cleans_what_older_versions_put_in_the_real_database_without_breaking_the_chain(
+        app, db, tablet, rating_body):
     assert tablet.post("/api/v1/responses", json=rating_body(overall=5)).status_code == 201
     demo.generate(db, 120, days=5, seed=2, end=date(2026, 11, 28))  # the old demo-data
     assert tablet.post("/api/v1/responses", json=rating_body(overall=3)).status_code == 201
@@ -118,7 +119,7 @@ def test_remove_cleans_what_older_versions_put_in_the_real_database_without_brea
     assert cli(app.instance_path, "verify").returncode == 0
 
 
-def test_remove_keeps_demo_rows_a_report_quoted(app, db, tablet):
+def test_remove_keeps_demo_rows_a_report_quoted(app, db, tablet, rating_body):
     """A report issued while old demo rows were at the end quoted their last link; removing
     them would make that head vanish, so they stay."""
     assert tablet.post("/api/v1/responses", json=rating_body(overall=5)).status_code == 201

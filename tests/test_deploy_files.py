@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
 from kiosk.__main__ import build_parser
+from tests.helpers import ROOT
 
 DEPLOY = ROOT / "deploy"
 

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from conftest import ALWAYS_OPEN, PASSWORD, ROOT, login, make_user, rating_body
 from kiosk import clock, create_app, store
 from kiosk.domain import backups, doctor
 from kiosk.store.db import connect
-from kiosk.web.auth import DEVICE_COOKIE, hash_token
+from kiosk.web.auth import DEVICE_COOKIE, hash_password, hash_token
+from tests.helpers import ALWAYS_OPEN, PASSWORD, ROOT
 
 HEALTHY = {"PUBLIC_BASE_URL": "https://hailong.xa-an-binh.gov.vn", "COMMUNE_NAME": "Xã An Bình",
            "UNIT_NAME": "Trung tâm Phục vụ hành chính công xã An Bình", "PROVINCE_NAME": "Tỉnh Đồng Nai",
@@ -26,7 +26,7 @@ def healthy(tmp_path):
     app = create_app({"INSTANCE": tmp_path / "instance", "TESTING": True, "WTF_CSRF_ENABLED": False,
                       "OPENING_HOURS": ALWAYS_OPEN, "COOLDOWN_SECONDS": 0, **HEALTHY})
     db = connect(app.config["DATABASE"])
-    make_user(db, "admin", "admin")
+    store.create_user(db, "admin", hash_password(PASSWORD), "admin")
     assert backups.run_once(app.config, app.instance_path)["ok"]
     yield app, db
     db.conn.close()
@@ -36,7 +36,7 @@ def found(app, db):
     return doctor.examine(app.config, db, app.instance_path)
 
 
-def rate_from_tablet(app, db, offset_minutes: float, name="Quầy 2"):
+def rate_from_tablet(app, db, rating_body, offset_minutes: float, name="Quầy 2"):
     token = "t-" + name
     if not store.find_kiosk(db, hash_token(token)):
         store.enrol_kiosk(db, name, hash_token(token), "admin", counter=name)
@@ -47,9 +47,9 @@ def rate_from_tablet(app, db, offset_minutes: float, name="Quầy 2"):
     assert c.post("/api/v1/responses", json=body, headers={"X-Kiosk-Request": "1"}).status_code == 201
 
 
-def test_a_healthy_installation_has_nothing_to_fix(healthy):
+def test_a_healthy_installation_has_nothing_to_fix(healthy, rating_body):
     app, db = healthy
-    rate_from_tablet(app, db, 0)
+    rate_from_tablet(app, db, rating_body, 0)
     assert found(app, db) == []
 
 
@@ -89,12 +89,12 @@ def test_a_stale_backup_is_found(healthy):
     assert [p.check for p in problems] == ["backup"] and "48 giờ" in problems[0].render()
 
 
-def test_a_tablet_whose_clock_is_off_is_found_but_an_offline_queue_is_not(healthy):
+def test_a_tablet_whose_clock_is_off_is_found_but_an_offline_queue_is_not(healthy, rating_body):
     app, db = healthy
-    rate_from_tablet(app, db, -180, name="Quầy 3")  # queued three hours ago, sent now: honest
-    rate_from_tablet(app, db, 0, name="Quầy 3")
+    rate_from_tablet(app, db, rating_body, -180, name="Quầy 3")  # queued three hours ago, sent now: honest
+    rate_from_tablet(app, db, rating_body, 0, name="Quầy 3")
     assert found(app, db) == []
-    rate_from_tablet(app, db, 12, name="Quầy 4")  # twelve minutes ahead
+    rate_from_tablet(app, db, rating_body, 12, name="Quầy 4")  # twelve minutes ahead
     problems = found(app, db)
     assert [p.check for p in problems] == ["tablet_clock"]
     assert "Quầy 4" in problems[0].render() and "+12 phút" in problems[0].render()
@@ -132,8 +132,8 @@ def test_doctor_exits_0_when_all_is_well(tmp_path):
     assert "All is well." in doctor_cli(instance, "--lang", "en").stdout
 
 
-def test_staff_pages_show_the_doctors_warnings(app, client, db):
-    login(client, db, "admin")
+def test_staff_pages_show_the_doctors_warnings(app, client, db, login):
+    login(client, "admin")
     page = client.get("/catalogue/procedures").get_data(as_text=True)  # any staff page
     for p in doctor.examine(app.config, db, app.instance_path):
         assert f'data-testid="{"public-url-warning" if p.check == "public_address" else "doctor-" + p.check}"' in page
@@ -142,8 +142,8 @@ def test_staff_pages_show_the_doctors_warnings(app, client, db):
     assert "The unit&#39;s names are still the examples" in english
 
 
-def test_an_officer_sees_what_prints_on_the_slips_where_receipts_are_printed(app, client, db):
-    login(client, db, "officer")
+def test_an_officer_sees_what_prints_on_the_slips_where_receipts_are_printed(app, client, db, login):
+    login(client, "officer")
     page = client.get("/receipts/").get_data(as_text=True)
     assert 'data-testid="public-url-warning"' in page and 'data-testid="doctor-unit_names"' in page
     assert 'data-testid="doctor-secret_key"' not in page and 'data-testid="doctor-backup"' not in page

@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from conftest import ALWAYS_OPEN, PASSWORD, make_user
-from kiosk import create_app
+from kiosk import create_app, store
 from kiosk.domain import codes
 from kiosk.store.db import connect
+from kiosk.web.auth import hash_password
+from tests.helpers import ALWAYS_OPEN, PASSWORD
 
 PROXY = "127.0.0.1"  # Caddy on the same machine
 
@@ -29,10 +30,14 @@ def via_proxy(app, client_ip, proto="https", host="hailong.example.vn"):
     return c
 
 
-def sign_in(app, client):
+def add_user(app, name, role):
     db = connect(app.config["DATABASE"])
-    make_user(db, "canbo", "officer")
+    store.create_user(db, name, hash_password(PASSWORD), role)
     db.conn.close()
+
+
+def sign_in(app, client):
+    add_user(app, "canbo", "officer")
     return client.post("/login", data={"username": "canbo", "password": PASSWORD})
 
 
@@ -72,9 +77,7 @@ def test_with_no_trusted_proxy_forwarded_headers_are_ignored(tmp_path):
 def test_a_direct_https_request_gets_a_secure_cookie_even_without_a_proxy(tmp_path):
     """TLS terminated by the server itself (TRUSTED_PROXIES 0): still Secure, still HSTS."""
     app = make(tmp_path, 0)
-    db = connect(app.config["DATABASE"])
-    make_user(db, "canbo", "officer")
-    db.conn.close()
+    add_user(app, "canbo", "officer")
     r = app.test_client().post("/login", base_url="https://hailong.example.vn",
                                data={"username": "canbo", "password": PASSWORD})
     assert r.status_code == 302 and "Secure" in session_cookie(r)
@@ -109,9 +112,7 @@ def test_a_client_cannot_spoof_its_address_past_the_proxy(tmp_path):
 
 def test_sign_in_failures_count_per_real_client_behind_the_proxy(tmp_path):
     app = make(tmp_path, 1)
-    db = connect(app.config["DATABASE"])
-    make_user(db, "lanh_dao", "leader")
-    db.conn.close()
+    add_user(app, "lanh_dao", "leader")
     attacker, leader = via_proxy(app, "198.51.100.66"), via_proxy(app, "198.51.100.20")
     for _ in range(5):
         attacker.post("/login", data={"username": "lanh_dao", "password": "sai-mat-khau"})
@@ -123,9 +124,7 @@ def test_csrf_protected_forms_work_over_https_behind_the_proxy(tmp_path):
     """Over https Flask-WTF wants a same-site Referer: the pages must let the browser send it."""
     app = create_app({"INSTANCE": tmp_path / "csrf", "TESTING": True, "SECRET_KEY": "t",
                       "TRUSTED_PROXIES": 1})
-    db = connect(app.config["DATABASE"])
-    make_user(db, "canbo", "officer")
-    db.conn.close()
+    add_user(app, "canbo", "officer")
     c = via_proxy(app, "203.0.113.7")
     page = c.get("/login")
     assert page.headers["Referrer-Policy"] == "same-origin"
@@ -141,6 +140,7 @@ def test_waitress_passes_forwarded_headers_on_only_when_a_proxy_is_trusted(tmp_p
     """One layer reads forwarded headers (the app's ProxyFix); waitress drops them at 0 and
     passes them on otherwise, never applying them a second time itself."""
     import waitress
+
     from kiosk.__main__ import main
     seen = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))

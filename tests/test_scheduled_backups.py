@@ -6,18 +6,17 @@ import sqlite3
 import time
 from datetime import timedelta
 
-from conftest import login, rating_body
 from kiosk import clock
 from kiosk.domain import backups
 from kiosk.store.backup import SCHEDULED, check_copy, record
-from test_load import send
+from tests.helpers import send
 
 
 def scheduled_copies(folder):
     return sorted(p.name for p in folder.iterdir() if SCHEDULED.match(p.name)) if folder.exists() else []
 
 
-def test_the_server_backs_up_on_schedule_checks_and_keeps_the_newest(live_server_factory):
+def test_the_server_backs_up_on_schedule_checks_and_keeps_the_newest(live_server_factory, rating_body):
     # a period of 1.8 s stands for a day; three are kept
     server = live_server_factory(env={"KIOSK_BACKUP_EVERY_HOURS": "0.0005", "KIOSK_BACKUP_KEEP": "3"})
     token = server.cli("create-token", "Quầy 1", "--role", "kiosk").stdout.strip()
@@ -57,7 +56,8 @@ def test_a_copy_that_fails_its_check_is_not_kept(app, db, monkeypatch):
     assert backups.status(db, app.config, clock.utcnow())["failed"]["detail"].startswith("integrity_check")
 
 
-def test_a_damaged_database_is_still_copied_and_nothing_good_is_rotated_away(app, db, client, tablet):
+def test_a_damaged_database_is_still_copied_and_nothing_good_is_rotated_away(
+        app, db, client, tablet, rating_body, login):
     """The copy of a database whose chain is broken is faithful: kept, but never counted as
     good, and the good backups made before the damage stay."""
     app.config.update(BACKUP_KEEP=1)
@@ -71,14 +71,14 @@ def test_a_damaged_database_is_still_copied_and_nothing_good_is_rotated_away(app
         assert not result["ok"] and result["kept"] and "#2" in result["detail"]
     folder = backups.folder(app.config, app.instance_path)
     assert len(scheduled_copies(folder)) == 3 and check_copy(good["file"])["ok"]
-    page = login(client, db, "admin").get("/admin/").get_data(as_text=True)
+    page = login(client, "admin").get("/admin/").get_data(as_text=True)
     assert 'data-testid="backup-failed"' in page and "#2" in page
     assert 'data-testid="doctor-backup"' not in page  # said once on the overview, not twice
     assert 'data-testid="doctor-backup"' in client.get("/admin/users").get_data(as_text=True)
 
 
-def test_the_overview_shows_the_last_good_backup_and_warns_when_two_periods_old(app, db, client):
-    login(client, db, "officer")
+def test_the_overview_shows_the_last_good_backup_and_warns_when_two_periods_old(app, db, client, login):
+    login(client, "officer")
     page = client.get("/admin/").get_data(as_text=True)
     assert "Chưa có bản sao lưu nào" in page
     result = backups.run_once(app.config, app.instance_path)
@@ -100,7 +100,7 @@ def test_a_manual_backup_is_checked_and_recorded(live_server):
     assert rows == [{"kind": "manual", "ok": 1}]
 
 
-def test_restore_refuses_while_the_server_runs_then_puts_the_backup_back(live_server_factory, tmp_path):
+def test_restore_refuses_while_the_server_runs_then_puts_the_backup_back(live_server_factory, tmp_path, rating_body):
     server = live_server_factory()
     token = server.cli("create-token", "Quầy 1", "--role", "kiosk").stdout.strip()
     first = [rating_body(overall=5) for _ in range(3)]
@@ -122,7 +122,7 @@ def test_restore_refuses_while_the_server_runs_then_puts_the_backup_back(live_se
     assert server.cli("verify").returncode == 0
 
 
-def test_restore_refuses_a_damaged_or_tampered_backup(live_server_factory, tmp_path):
+def test_restore_refuses_a_damaged_or_tampered_backup(live_server_factory, tmp_path, rating_body):
     server = live_server_factory()
     token = server.cli("create-token", "Quầy 1", "--role", "kiosk").stdout.strip()
     assert all(send(server.url, token, rating_body()) == 201 for _ in range(2))

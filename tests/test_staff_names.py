@@ -8,17 +8,17 @@ import re
 import subprocess
 import sys
 
-from conftest import PASSWORD, ROOT, login, make_user, rating_body
 from kiosk import settings, store
 from kiosk.web.auth import hash_password
+from tests.helpers import PASSWORD, ROOT
 
 
-def test_an_officer_lands_on_receipts_after_sign_in_and_others_on_the_overview(client, db):
-    make_user(db, "canbo1", "officer")
+def test_an_officer_lands_on_receipts_after_sign_in_and_others_on_the_overview(client, db, make_user):
+    make_user("canbo1", "officer")
     r = client.post("/login", data={"username": "canbo1", "password": PASSWORD})
     assert r.headers["Location"].endswith("/receipts/")
     client.post("/logout")
-    make_user(db, "lanhdao", "leader")
+    make_user("lanhdao", "leader")
     r = client.post("/login", data={"username": "lanhdao", "password": PASSWORD})
     assert r.headers["Location"].endswith("/admin/")
     client.post("/logout")
@@ -35,21 +35,21 @@ def test_create_user_takes_a_full_name(app, db):
     assert store.get_user(db, username="canbo1")["full_name"] == "Nguyễn Thị Lan"
 
 
-def test_the_receipt_shows_the_officers_full_name_and_so_do_the_ratings(app, client, db):
+def test_the_receipt_shows_the_officers_full_name_and_so_do_the_ratings(app, client, db, login):
     store.create_user(db, "canbo1", hash_password(PASSWORD), "officer", "Nguyễn Thị Lan")
-    login(client, db, "officer", name="canbo1")
+    login(client, "officer", name="canbo1")
     page = client.get("/receipts/new").get_data(as_text=True)
     assert re.search(r'name="officer"[^>]*value="Nguyễn Thị Lan"', page), "the form starts with the full name"
     assert "Nguyễn Thị Lan (" in page  # who is signed in, in the top bar
     assert "canbo1 (" not in page
 
 
-def test_the_inbox_shows_who_handles_a_complaint_by_full_name(client, db, tablet):
+def test_the_inbox_shows_who_handles_a_complaint_by_full_name(client, db, tablet, rating_body, login, make_user):
     body = rating_body(overall=1, complaint={"topic": "officer", "text": "Chờ lâu quá"})
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     (complaint,) = store.list_complaints(db)
-    login(client, db, "admin")
-    make_user(db, "lanhdao", "leader")
+    login(client, "admin")
+    make_user("lanhdao", "leader")
     store.set_full_name(db, "lanhdao", "Trần Văn Minh")
     r = client.post(f"/admin/complaints/{complaint['id']}", data={"action": "assign", "assignee": "lanhdao"})
     assert r.status_code == 302, r.get_data(as_text=True)[:300]
@@ -59,8 +59,8 @@ def test_the_inbox_shows_who_handles_a_complaint_by_full_name(client, db, tablet
     assert "Trần Văn Minh" in detail
 
 
-def test_the_admin_adds_and_corrects_full_names(client, db):
-    login(client, db, "admin")
+def test_the_admin_adds_and_corrects_full_names(client, db, login):
+    login(client, "admin")
     r = client.post("/admin/users", data={"username": "canbo2", "full_name": "Lê Thị Hoa",
                                           "role": "officer", "password": "mat-khau-dai"})
     assert r.status_code == 302

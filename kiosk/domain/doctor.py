@@ -49,11 +49,12 @@ def public_address(config, **_ignored) -> list[Problem]:
     except ValueError:
         ip = None
     if host == "localhost" or host.endswith(".localhost") or (ip is not None and ip.is_loopback):
-        return [Problem("public_address", _("Địa chỉ công khai {url} là máy chủ tự gọi chính nó (localhost): mã QR trên phiếu không mở được trên điện thoại nào. Đặt PUBLIC_BASE_URL là địa chỉ https công khai (xem mục “Đưa lên Internet” trong README)."), {"url": url})]
-    if (ip is not None and (ip.is_private or ip.is_link_local)) or "." not in host or host.endswith((".lan", ".local", ".home", ".internal")):
-        return [Problem("public_address", _("Địa chỉ công khai {url} là địa chỉ trong mạng nội bộ: điện thoại dùng dữ liệu di động ở nhà không mở được mã QR. Đặt PUBLIC_BASE_URL là địa chỉ https công khai."), {"url": url})]
+        return [Problem("public_address", _("Địa chỉ công khai {url} là máy chủ tự gọi chính nó (localhost): mã QR trên phiếu không mở được trên điện thoại nào. Đặt PUBLIC_BASE_URL là địa chỉ https công khai (xem mục “Đưa lên Internet” trong README)."), {"url": url})]  # noqa: E501 (a translated message stays on one line)
+    on_lan = ip is not None and (ip.is_private or ip.is_link_local)
+    if on_lan or "." not in host or host.endswith((".lan", ".local", ".home", ".internal")):
+        return [Problem("public_address", _("Địa chỉ công khai {url} là địa chỉ trong mạng nội bộ: điện thoại dùng dữ liệu di động ở nhà không mở được mã QR. Đặt PUBLIC_BASE_URL là địa chỉ https công khai."), {"url": url})]  # noqa: E501 (a translated message stays on one line)
     if parts.scheme != "https":
-        return [Problem("public_address", _("Địa chỉ công khai {url} dùng http không mã hóa: đặt máy chủ sau Caddy (deploy/Caddyfile) và đặt PUBLIC_BASE_URL bắt đầu bằng https://."), {"url": url})]
+        return [Problem("public_address", _("Địa chỉ công khai {url} dùng http không mã hóa: đặt máy chủ sau Caddy (deploy/Caddyfile) và đặt PUBLIC_BASE_URL bắt đầu bằng https://."), {"url": url})]  # noqa: E501 (a translated message stays on one line)
     return []
 
 
@@ -62,7 +63,7 @@ def trusted_proxies(config, **_ignored) -> list[Problem]:
     TRUSTED_PROXIES 0 every citizen then shares the proxy's address (one guesser pauses all
     phones) and cookies are not marked Secure."""
     if urlsplit(config["PUBLIC_BASE_URL"]).scheme == "https" and not int(config["TRUSTED_PROXIES"]):
-        return [Problem("trusted_proxies", _("Địa chỉ công khai dùng https nên máy chủ đứng sau một proxy (Caddy), nhưng TRUSTED_PROXIES = 0: mọi người dân bị coi là cùng một địa chỉ (một người đoán mã làm tạm khóa tất cả) và cookie không được đánh dấu Secure. Đặt TRUSTED_PROXIES = 1 trong instance/config.py."))]
+        return [Problem("trusted_proxies", _("Địa chỉ công khai dùng https nên máy chủ đứng sau một proxy (Caddy), nhưng TRUSTED_PROXIES = 0: mọi người dân bị coi là cùng một địa chỉ (một người đoán mã làm tạm khóa tất cả) và cookie không được đánh dấu Secure. Đặt TRUSTED_PROXIES = 1 trong instance/config.py."))]  # noqa: E501 (a translated message stays on one line)
     return []
 
 
@@ -71,19 +72,19 @@ def unit_names(config, **_ignored) -> list[Problem]:
             if config[name] == settings.BY_NAME[name].default]
     if not left:
         return []
-    return [Problem("unit_names", _("Tên đơn vị vẫn là tên mẫu ({names}): “{commune}” sẽ in trên phiếu và báo cáo. Sửa trong instance/config.py rồi khởi động lại."), {"names": ", ".join(left), "commune": config["COMMUNE_NAME"]})]
+    return [Problem("unit_names", _("Tên đơn vị vẫn là tên mẫu ({names}): “{commune}” sẽ in trên phiếu và báo cáo. Sửa trong instance/config.py rồi khởi động lại."), {"names": ", ".join(left), "commune": config["COMMUNE_NAME"]})]  # noqa: E501 (a translated message stays on one line)
 
 
 def admin_account(config, db=None, **_ignored) -> list[Problem]:
     if health.active_admins(db):
         return []
-    return [Problem("admin_account", _("Chưa có tài khoản quản trị viên: chạy python -m kiosk create-user admin --role admin."))]
+    return [Problem("admin_account", _("Chưa có tài khoản quản trị viên: chạy python -m kiosk create-user admin --role admin."))]  # noqa: E501 (a translated message stays on one line)
 
 
 def secret_key(config, **_ignored) -> list[Problem]:
     key = str(config.get("SECRET_KEY") or "")
     if key.lower() in WEAK_SECRETS or len(key) < 16:
-        return [Problem("secret_key", _("Khóa bí mật (SECRET_KEY) là giá trị mặc định hoặc quá ngắn: ai biết nó có thể giả phiên đăng nhập. Xóa dòng SECRET_KEY trong instance/config.py; máy chủ sẽ tự tạo khóa mới."))]
+        return [Problem("secret_key", _("Khóa bí mật (SECRET_KEY) là giá trị mặc định hoặc quá ngắn: ai biết nó có thể giả phiên đăng nhập. Xóa dòng SECRET_KEY trong instance/config.py; máy chủ sẽ tự tạo khóa mới."))]  # noqa: E501 (a translated message stays on one line)
     return []
 
 
@@ -91,11 +92,11 @@ def backup(config, db=None, now=None, instance_path=None, **_ignored) -> list[Pr
     state = backups.status(db, config, now)
     out = []
     if state["last"] is None:
-        out.append(Problem("backup", _("Chưa có bản sao lưu nào đã kiểm tra. Chạy máy chủ bằng python -m kiosk serve (tự sao lưu theo BACKUP_EVERY_HOURS) hoặc chạy python -m kiosk backup.")))
+        out.append(Problem("backup", _("Chưa có bản sao lưu nào đã kiểm tra. Chạy máy chủ bằng python -m kiosk serve (tự sao lưu theo BACKUP_EVERY_HOURS) hoặc chạy python -m kiosk backup.")))  # noqa: E501 (a translated message stays on one line)
     elif state["stale"]:
-        out.append(Problem("backup", _("Bản sao lưu tốt gần nhất lúc {at} đã cũ hơn {hours} giờ."), {"at": _local(state["last"]["at"]), "hours": state["stale_hours"]}))
+        out.append(Problem("backup", _("Bản sao lưu tốt gần nhất lúc {at} đã cũ hơn {hours} giờ."), {"at": _local(state["last"]["at"]), "hours": state["stale_hours"]}))  # noqa: E501 (a translated message stays on one line)
     if state["failed"]:
-        out.append(Problem("backup", _("Lần sao lưu lúc {at} bị lỗi: {detail}"), {"at": _local(state["failed"]["at"]), "detail": state["failed"]["detail"]}))
+        out.append(Problem("backup", _("Lần sao lưu lúc {at} bị lỗi: {detail}"), {"at": _local(state["failed"]["at"]), "detail": state["failed"]["detail"]}))  # noqa: E501 (a translated message stays on one line)
     return out
 
 
@@ -109,7 +110,7 @@ def disk_space(config, instance_path=None, **_ignored) -> list[Problem]:
             probe = probe.parent
         free_mb = shutil.disk_usage(probe).free // (1024 * 1024)
         if free_mb < need_mb:
-            out.append(Problem("disk_space", _("Đĩa chứa {place} ({path}) chỉ còn {free} MB trống (cần ít nhất {need} MB, MIN_FREE_DISK_MB): khi đĩa đầy, đánh giá không lưu được."), {"place": label, "path": str(path), "free": free_mb, "need": need_mb}))
+            out.append(Problem("disk_space", _("Đĩa chứa {place} ({path}) chỉ còn {free} MB trống (cần ít nhất {need} MB, MIN_FREE_DISK_MB): khi đĩa đầy, đánh giá không lưu được."), {"place": label, "path": str(path), "free": free_mb, "need": need_mb}))  # noqa: E501 (a translated message stays on one line)
     return out
 
 
@@ -131,17 +132,18 @@ def tablet_clocks(config, db=None, **_ignored) -> list[Problem]:
         best = max(offsets)
         if abs(best) > limit:
             minutes = round(best.total_seconds() / 60)
-            out.append(Problem("tablet_clock", _("Đồng hồ của máy tính bảng “{name}” lệch khoảng {minutes} phút so với máy chủ (cho phép {limit} phút): đánh giá sẽ bị gắn cờ giờ. Bật “Ngày giờ tự động” trên máy."), {"name": name, "minutes": f"{minutes:+d}", "limit": int(config["CLOCK_TOLERANCE_MINUTES"])}))
+            out.append(Problem("tablet_clock", _("Đồng hồ của máy tính bảng “{name}” lệch khoảng {minutes} phút so với máy chủ (cho phép {limit} phút): đánh giá sẽ bị gắn cờ giờ. Bật “Ngày giờ tự động” trên máy."), {"name": name, "minutes": f"{minutes:+d}", "limit": int(config["CLOCK_TOLERANCE_MINUTES"])}))  # noqa: E501 (a translated message stays on one line)
     return out
 
 
 def demo_mode(config, **_ignored) -> list[Problem]:
     if config["DEMO_MODE"]:
-        return [Problem("demo_mode", _("DEMO_MODE đang bật: máy chủ đọc và ghi cơ sở dữ liệu demo, không phải dữ liệu thật. Tắt DEMO_MODE (hoặc bỏ --demo) trước khi dùng thật."))]
+        return [Problem("demo_mode", _("DEMO_MODE đang bật: máy chủ đọc và ghi cơ sở dữ liệu demo, không phải dữ liệu thật. Tắt DEMO_MODE (hoặc bỏ --demo) trước khi dùng thật."))]  # noqa: E501 (a translated message stays on one line)
     return []
 
 
-CHECKS = (demo_mode, public_address, trusted_proxies, unit_names, admin_account, secret_key, backup, disk_space, tablet_clocks)
+CHECKS = (demo_mode, public_address, trusted_proxies, unit_names, admin_account, secret_key, backup, disk_space,
+          tablet_clocks)
 
 
 def _local(at: str) -> str:

@@ -1,8 +1,9 @@
 """Writes for synthetic demo data (``python -m kiosk demo-data``), every row marked demo."""
 from __future__ import annotations
 
-from kiosk.store.db import transaction
 from contextlib import contextmanager
+
+from kiosk.store.db import transaction
 
 
 def demo_counts(db) -> tuple[int, int]:
@@ -56,7 +57,8 @@ def copy_accounts(db, real_path) -> int:
             return 0
         columns = [c for c in (r[1] for r in real.execute("PRAGMA table_info(users)"))
                    if c != "id" and c in db["users"].columns_dict]
-        rows = [dict(zip(columns, r)) for r in real.execute(f"SELECT {', '.join(columns)} FROM users")]
+        rows = [dict(zip(columns, r, strict=True))
+                for r in real.execute(f"SELECT {', '.join(columns)} FROM users")]
     finally:
         real.close()
     before = db.execute("SELECT count(*) FROM users").fetchone()[0]

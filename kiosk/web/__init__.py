@@ -18,8 +18,24 @@ def init_app(app) -> None:
     """Register the database, CSRF, i18n, questionnaires, errors and every blueprint."""
     from kiosk.domain import catalogue
     from kiosk.store.db import connect
-    from kiosk.web import (admin, api, auth, complaints, dashboard, db, errors, health, i18n,
-                           people, phone, proxy, questionnaires, receipts, reports, tablet)
+    from kiosk.web import (
+        admin,
+        api,
+        auth,
+        complaints,
+        dashboard,
+        db,
+        errors,
+        health,
+        i18n,
+        people,
+        phone,
+        proxy,
+        questionnaires,
+        receipts,
+        reports,
+        tablet,
+    )
     from kiosk.web import catalogue as catalogue_pages
     proxy.init_app(app)
     from kiosk.web.clean_request import CleanRequest
