@@ -56,6 +56,18 @@ def text(max_length: int = 200, allow_empty: bool = False) -> Callable[[Any], st
     return check
 
 
+def boolean(value):
+    """True or False (also "true"/"false", "1"/"0" from the environment)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and str(value).strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
+    raise ValueError("must be True or False")
+
+
+boolean.hint = "True or False"
+
+
 def base_url(value):
     """An absolute http(s) address without query or fragment: what QR codes point to."""
     if not isinstance(value, str):
@@ -151,9 +163,15 @@ SETTINGS: tuple[Setting, ...] = (
             "a receipt code stops working this many days after the result is returned", RECEIPTS),
     Setting("RETURN_BINDING_MINUTES", 10, integer(1, 240),
             "after \"Trả kết quả\", the counter's tablet rates that dossier for this long", RECEIPTS),
-    Setting("IDLE_SECONDS", 60, integer(1, 3600),
-            "the tablet returns to the welcome screen after this many seconds untouched", TABLET),
-    Setting("THANKS_SECONDS", 5, integer(1, 120), "how long \"Cảm ơn Ông/Bà\" stays", TABLET),
+    Setting("IDLE_SECONDS", 20, integer(1, 600),
+            "a follow-up question left untouched this long goes back to the welcome screen "
+            "(short, so the next citizen's taps never join this citizen's answers)", TABLET),
+    Setting("THANKS_SECONDS", 8, integer(1, 120),
+            "how long \"Cảm ơn Ông/Bà, đã ghi nhận\" stays after a face tap before the welcome "
+            "screen comes back by itself", TABLET),
+    Setting("TABLET_VOICE", False, boolean,
+            "a speaker button reads the question and the faces aloud in Vietnamese (only where "
+            "the tablet has a vi-VN voice)", TABLET),
     Setting("TABLET_QUESTIONNAIRE", "counter", name_of_questionnaire,
             "the questionnaire of the counter tablet", TABLET),
     Setting("PHONE_QUESTIONNAIRE", "phone", name_of_questionnaire,
@@ -227,7 +245,8 @@ def config_template() -> str:
         if s.section != section:
             section = s.section
             lines += ["", f"# --- {section}"]
-        value = json.dumps(s.default, ensure_ascii=False)
+        # config.py is Python: True/False, not JSON's true/false
+        value = repr(s.default) if isinstance(s.default, bool) else json.dumps(s.default, ensure_ascii=False)
         lines.append(f"# {s.name} = {value}")
         lines.append(f"#     {s.comment}")
     return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory, url_for
 
 from kiosk.web import questionnaires
 from kiosk import store
@@ -12,6 +12,66 @@ from kiosk.web.auth import current_kiosk
 from kiosk.web.db import get_db
 
 bp = Blueprint("tablet", __name__)
+
+
+def _(text: str) -> str:
+    """Marks a Vietnamese text for the catalogue (tests/test_translations.py finds it);
+    both languages go to the page at once by ``client_strings``."""
+    return text
+
+
+# Every text the tablet's script shows, Vietnamese first; English from translations/en.toml.
+# The page receives both (the citizen switches language without a reload): one catalogue.
+TEXTS = {
+    "procedure": _("Thủ tục:"),
+    "tap_face": _("Mời Ông/Bà chạm vào một khuôn mặt"),
+    "redo_title": _("Mời Ông/Bà chọn lại khuôn mặt"),
+    "ack": _("Cảm ơn Ông/Bà, đã ghi nhận"),
+    "more": _("Ông/Bà có muốn trả lời thêm vài câu không?"),
+    "progress": _("Câu hỏi {i}/{n} · không bắt buộc"),
+    "back": _("Quay lại"),
+    "redo": _("Chọn lại"),
+    "skip": _("Bỏ qua"),
+    "done": _("Xong"),
+    "voice": _("Nghe đọc câu hỏi"),
+    "comment_label": _("Góp ý của Ông/Bà"),
+    "comment_placeholder": _("Mời Ông/Bà nhập góp ý (không bắt buộc)"),
+    "chars": _("{n}/{max} ký tự"),
+    "group_procedure": _("Thủ tục"),
+    "group_officer": _("Cán bộ"),
+    "group_place": _("Nơi tiếp đón"),
+    "group_other": _("Khác"),
+    "thanks": _("Cảm ơn Ông/Bà!"),
+    "thanks_text": _("Ý kiến của Ông/Bà giúp chúng tôi phục vụ tốt hơn."),
+    "thanks_cx": _("Phản ánh, kiến nghị của Ông/Bà sẽ được trả lời trong 15 ngày làm việc."),
+    "ne_title": _("Thiết bị chưa được đăng ký"),
+    "ne_text": _("Máy tính bảng này chưa được đăng ký để nhận đánh giá. Quản trị viên cần đăng nhập trên chính máy này tại trang đăng ký thiết bị và đặt tên cho máy."),  # noqa: E501
+    "ne_link": _("Mở trang đăng ký thiết bị"),
+    "ne_keep": _("Các đánh giá đã nhận trên máy này vẫn được giữ lại và sẽ được gửi sau khi đăng ký."),
+    "queue_title": _("{n} đánh giá đang chờ gửi"),
+    "cx_toggle": _("Tôi muốn được phản hồi"),
+    "cx_toggle_sub": _("Góp ý được gửi thành phản ánh, kiến nghị và được trả lời"),
+    "cx_kind": _("Đây là"),
+    "cx_kind_complaint": _("Phản ánh"),
+    "cx_kind_suggestion": _("Kiến nghị"),
+    "cx_topic": _("Về việc"),
+    "cx_phone": _("Số điện thoại để được gọi lại (không bắt buộc)"),
+    "cx_notice_title": _("Thông báo về số điện thoại"),
+    "cx_notice_what": _("Lưu gì: chỉ số điện thoại Ông/Bà nhập ở trên, lưu riêng, không gắn với phiếu đánh giá."),
+    "cx_notice_why": _("Để làm gì: chỉ để gọi lại cho Ông/Bà về phản ánh, kiến nghị này."),
+    "cx_notice_who": _("Ai giữ: {unit}, UBND {commune}; chỉ cán bộ xử lý xem được."),
+    "cx_notice_how_long": _("Bao lâu: đến khi phản ánh được giải quyết xong và thêm {days} ngày, sau đó tự động xóa."),
+    "cx_notice_withdraw": _("Rút lại: báo tại quầy hoặc qua điện thoại bất cứ lúc nào; cán bộ xử lý xóa số ngay."),
+    "cx_consent": _("Tôi đồng ý để lưu số điện thoại này theo thông báo trên."),
+    "cx_need_consent": _("Số điện thoại chỉ được lưu khi Ông/Bà đánh dấu ô đồng ý. Xin Ông/Bà đánh dấu ô đồng ý, hoặc xóa số điện thoại nếu không muốn được gọi lại."),  # noqa: E501
+    "cx_bad_phone": _("Số điện thoại chưa đúng. Xin Ông/Bà nhập số di động hoặc cố định, ví dụ 0912 345 678."),
+}
+
+
+def client_strings() -> dict:
+    """{key: {"vi": ..., "en": ...}} of every tablet text, English from the catalogue."""
+    en = current_app.extensions["i18n"].get("en", {})
+    return {key: {"vi": vi, "en": en.get(vi, vi)} for key, vi in TEXTS.items()}
 
 
 @bp.route("/")
@@ -26,15 +86,27 @@ def index():
         "commune_name": cfg["COMMUNE_NAME"],
         "unit_name": cfg["UNIT_NAME"],
         "questionnaire": q.to_client(),
+        "strings": client_strings(),
         "settings": {
             "idle_seconds": int(cfg["IDLE_SECONDS"]),
             "thanks_seconds": int(cfg["THANKS_SECONDS"]),
+            "voice": bool(cfg["TABLET_VOICE"]),
             "api_url": url_for("api.post_response"),
             "state_url": url_for("tablet.state"),
             "enrol_url": url_for("auth.enrol"),
+            "sw_url": url_for("tablet.service_worker"),
         },
     }
     return render_template("tablet/index.html", data=data, **data)
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The tablet's service worker, served from the root so that it may cover the page "/"."""
+    response = send_from_directory(current_app.static_folder, "tablet/sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
 
 
 @bp.route("/tablet/state")
