@@ -5,11 +5,12 @@
 
 import { pick } from "./flow.js";
 
-/** The texts to read for the welcome screen: the question, then each face's label. */
+/** The texts to read for the welcome screen: the question, then each face's label in the
+    order the faces stand on the screen (the questionnaire's order). */
 export function welcomeLines(p, lang) {
   const q = p.overallQuestion;
   if (!q) return [];
-  return [pick(q.text, lang)].concat(q.options.slice().reverse().map((o) => pick(o.label, lang)));
+  return [pick(q.text, lang)].concat(q.options.map((o) => pick(o.label, lang)));
 }
 
 /** A Vietnamese voice among ``voices``, or null. */
