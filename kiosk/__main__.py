@@ -164,7 +164,17 @@ def main(argv=None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]  # `python -m kiosk --port 8000` serves
     args = parser.parse_args(argv)
-    return args.func(args)
+    from survey_forms import QuestionnaireError
+
+    from kiosk.settings import SettingsError
+    try:
+        return args.func(args)
+    except SettingsError as exc:  # a malformed setting: say which, no traceback
+        print(f"error: a setting in instance/config.py or KIOSK_* is not valid: {exc}", file=sys.stderr)
+        return 2
+    except QuestionnaireError as exc:
+        print(f"error: a questionnaire file is not valid: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from .vocabulary import TOPICS
 from .model import (QUESTION_TYPES, TEXT_MAX, Choice, Condition, Question,
                     Questionnaire, Text)
 
@@ -157,8 +158,8 @@ class _Builder:
                     self.fail(cw + ".value", f"{c['value']!r} is used twice", qid)
                 values.add(c["value"])
                 group = c.get("group")
-                if group is not None and group not in ("procedure", "officer", "place", "other"):
-                    self.fail(cw + ".group", "must be procedure, officer, place or other", qid)
+                if group is not None and group not in TOPICS:
+                    self.fail(cw + ".group", f"must be one of {', '.join(TOPICS)}", qid)
                 built.append(Choice(c["value"], self.text(c.get("label"), cw + ".label", qid), group))
             choices = tuple(built)
         elif "choices" in raw:

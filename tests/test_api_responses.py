@@ -157,8 +157,8 @@ def test_client_time_in_the_future_is_replaced_and_flagged(tablet, db):
 ])
 def test_rating_belongs_to_the_local_date_of_the_tap(tablet, db, monkeypatch, client_time, local_date):
     from datetime import datetime, timezone
-    from kiosk.domain import intake
-    monkeypatch.setattr(intake, "utcnow", lambda: datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc))
+    from kiosk import clock
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc))
     body = rating_body(created_at=client_time)
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     row = store.get_response(db, body["id"])

@@ -22,8 +22,8 @@ PERIOD = {"from": "2026-11-01", "to": "2026-11-30"}
 def rated(tablet, db, monkeypatch):
     """Eleven ratings in November 2026: 8 satisfied, 3 not; one resubmission answer."""
     from datetime import datetime, timezone
-    from kiosk.domain import intake
-    monkeypatch.setattr(intake, "utcnow", lambda: datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc))
+    from kiosk import clock
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc))
     for i, overall in enumerate([5, 5, 4, 4, 5, 4, 5, 4, 2, 1, 3]):
         answers = {"resubmitted": "no"} if i == 0 else {}
         body = rating_body(overall=overall, answers=answers,

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ALWAYS_OPEN
 from kiosk import create_app, store
-from kiosk.domain import intake
+from kiosk import clock
 from kiosk.web.auth import DEVICE_COOKIE, hash_token
 from kiosk.store.db import connect
 from kiosk.domain.integrity import is_open, too_fast
@@ -20,7 +20,7 @@ HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
 @pytest.fixture
 def counter(tmp_path, monkeypatch):
     """An enrolled tablet at counter 'Quầy 1' with the default rules, at a fixed clock."""
-    monkeypatch.setattr(intake, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
     app = create_app({"INSTANCE": tmp_path / "i", "TESTING": True, "SECRET_KEY": "t",
                       "OPENING_HOURS": HOURS, "OPENING_GRACE_MINUTES": 30})
     db = connect(app.config["DATABASE"])

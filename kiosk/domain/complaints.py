@@ -8,11 +8,13 @@ import re
 import unicodedata
 from datetime import date
 
+from survey_forms import vocabulary
+
 from kiosk.domain.workdays import add_working_days, parse_holidays
 
-TOPICS = ("procedure", "officer", "place", "other")
-KINDS = ("complaint", "suggestion")
-DUE_WORKING_DAYS = 15
+TOPICS = tuple(vocabulary.TOPICS)
+KINDS = tuple(vocabulary.COMPLAINT_KINDS)
+DUE_WORKING_DAYS = vocabulary.DUE_WORKING_DAYS
 _PHONE = re.compile(r"^(?:\+?84|0)(?:\d{9}|\d{10})$")
 # A short list of common Vietnamese and English insults, compared without diacritics.
 _PROFANITY = {"dm", "dmm", "dcm", "vcl", "vkl", "clm", "cut", "dit", "lon", "buoi", "cac",

@@ -15,6 +15,8 @@ from itertools import accumulate
 from datetime import date, datetime, timedelta, timezone
 
 from kiosk import store
+from kiosk.domain.complaints import DUE_WORKING_DAYS
+from kiosk.domain.workdays import DEFAULT_HOLIDAYS, add_working_days, parse_holidays
 from kiosk.store import canonical_hash
 from kiosk.clock import LOCAL_TZ, iso, local_fields, local_today
 
@@ -278,7 +280,7 @@ def _follow_ups(rng, answers, channel, overall, cause, code) -> None:
     counter's quick questions now and then, the phone form more fully."""
     low = overall <= 3
     if low and rng.random() < 0.75:
-        groups = ["procedure", "officer", "place", "other"]
+        groups = list(REASONS)
         weights = [3, 2, 3, 1]
         if cause:
             weights[groups.index(cause)] += 4
@@ -331,7 +333,7 @@ def _complaint_rows(rng, picked, today: date) -> list[dict]:
     rows = []
     for record, answers in picked[:2000]:
         received = date.fromisoformat(record["local_date"])
-        due = received + timedelta(days=21)  # about 15 working days
+        due = add_working_days(received, DUE_WORKING_DAYS, parse_holidays(DEFAULT_HOLIDAYS))
         outcome = rng.choices(["on_time", "late", "not_accepted", "open"], [75, 10, 5, 10])[0]
         answered = None
         if outcome == "on_time" or outcome == "not_accepted":

@@ -1,37 +1,42 @@
 """Integrity flags: suspicious responses are kept and marked, never deleted.
 
-Each rule is a small pure function of the response and a few counts; the flags go on the
-response (``responses.flags``) and every report shows figures with and without them.
-
-Flags:
-  clock          the client's time was implausible; the server's time was used (intake)
-  cooldown       a tap within ``COOLDOWN_SECONDS`` of the previous one on the same tablet
-  burst          ``BURST_COUNT`` or more ratings within ``BURST_WINDOW_SECONDS`` on one tablet,
-                 not bound to dossiers
-  hours          outside opening hours (plus ``OPENING_GRACE_MINUTES``)
-  fast           finished faster than ``MIN_MS_PER_ANSWER`` per answer given
-  unenrolled     rated before the tablet was enrolled (queued, then sent)
-  over_returned  an unbound rating at a counter that already has as many ratings that day as
-                 dossiers returned there (a rating bound to a returned dossier is never flagged)
+``RULES`` is the table: flag name → a small function of one ``Check`` (the row about to
+be stored, its answer count, the installation's settings and the database, for counts)
+that says whether the flag applies. The flags go on the response (``responses.flags``) and
+every report shows the figures with and without them. The rules run inside the write
+transaction, so what they count (earlier taps, bursts) cannot change before the row is
+written. Each rule has its own test in tests/test_integrity_flags.py.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable, Mapping
 
 from kiosk import store
 from kiosk.clock import iso, local, parse_iso
 
-DEFAULTS = {
-    "COOLDOWN_SECONDS": 10,
-    "BURST_COUNT": 6,
-    "BURST_WINDOW_SECONDS": 180,
-    "MIN_MS_PER_ANSWER": 500,
-    # Weekday (0 = Monday) → opening spans, local time. Communes commonly open Saturday morning.
-    "OPENING_HOURS": {"0": ["07:00-17:30"], "1": ["07:00-17:30"], "2": ["07:00-17:30"],
-                      "3": ["07:00-17:30"], "4": ["07:00-17:30"], "5": ["07:00-11:30"]},
-    "OPENING_GRACE_MINUTES": 30,
-    "KIOSK_SILENCE_MINUTES": 90,
-}
+
+@dataclass(frozen=True)
+class Check:
+    """What a rule may look at: ``row`` (the responses columns, flags not yet set),
+    ``answer_count``, ``clock_rejected`` (intake refused the client's time), ``settings``
+    (the installation's settings mapping) and ``db`` (for counts of earlier rows)."""
+
+    db: object
+    row: dict
+    answer_count: int
+    settings: Mapping
+    clock_rejected: bool = False
+
+    @property
+    def rated(self) -> datetime:
+        return parse_iso(self.row["rated_at"])
+
+    @property
+    def tablet(self) -> str | None:
+        """The tablet's name for a counter (kiosk) rating, else None."""
+        return self.row.get("kiosk") if self.row["channel"] == "kiosk" else None
 
 
 def is_open(moment: datetime, hours: dict, grace_minutes: int = 0) -> bool:
@@ -53,60 +58,87 @@ def too_fast(duration_ms, answer_count: int, complete: int, min_ms_per_answer: i
     return duration_ms < min_ms_per_answer * max(1, answer_count)
 
 
-def rules_from(config) -> dict:
-    return {key: config.get(key, default) for key, default in DEFAULTS.items()}
+def clock(c: Check) -> bool:
+    """The client's time was in the future or older than ``OFFLINE_WINDOW_DAYS``: the
+    server's time was used instead (decided by the intake)."""
+    return c.clock_rejected
 
 
-def make_flagger(config, answer_count: int):
-    """A ``flagger(db, row)`` for ``store.save_response`` using this installation's rules."""
-    rules = rules_from(config)
+def hours(c: Check) -> bool:
+    """Rated outside ``OPENING_HOURS`` widened by ``OPENING_GRACE_MINUTES``."""
+    return not is_open(c.rated, c.settings["OPENING_HOURS"], c.settings["OPENING_GRACE_MINUTES"])
 
+
+def fast(c: Check) -> bool:
+    """Finished faster than ``MIN_MS_PER_ANSWER`` per answer given (as the client measured)."""
+    return too_fast(c.row.get("duration_ms"), c.answer_count, c.row.get("complete", 1),
+                    c.settings["MIN_MS_PER_ANSWER"])
+
+
+def cooldown(c: Check) -> bool:
+    """A tap within ``COOLDOWN_SECONDS`` of the previous rating on the same tablet."""
+    if not c.tablet:
+        return False
+    previous = store.last_rating_at(c.db, c.tablet, c.row["rated_at"])
+    return previous is not None and (c.rated - parse_iso(previous)).total_seconds() < c.settings["COOLDOWN_SECONDS"]
+
+
+def burst(c: Check) -> bool:
+    """``BURST_COUNT`` or more ratings within ``BURST_WINDOW_SECONDS`` on one tablet, not
+    bound to dossiers (a dossier-bound rating is vouched for by its receipt)."""
+    if not c.tablet or c.row.get("receipt"):
+        return False
+    since = iso(c.rated - timedelta(seconds=c.settings["BURST_WINDOW_SECONDS"]))
+    limit = c.settings["BURST_COUNT"]
+    return store.unbound_ratings_between(c.db, c.tablet, since, c.row["rated_at"], limit) + 1 >= limit
+
+
+def unenrolled(c: Check) -> bool:
+    """Rated before the tablet was enrolled (queued on a device, then sent)."""
+    if not c.tablet:
+        return False
+    enrolled_at = store.kiosk_enrolled_at(c.db, c.tablet)
+    return bool(enrolled_at) and c.rated < parse_iso(enrolled_at) - timedelta(minutes=1)
+
+
+def over_returned(c: Check) -> bool:
+    """An unbound counter rating at a counter that already has as many ratings that day as
+    dossiers returned there (a rating bound to a returned dossier is never flagged); only
+    at counters that return dossiers through receipts at all."""
+    counter = c.row.get("counter")
+    if not counter or c.row["channel"] != "kiosk" or c.row.get("receipt"):
+        return False
+    ratings, returned, ever = store.counter_day_counts(c.db, counter, c.row["local_date"])
+    return ever and ratings + 1 > returned
+
+
+RULES: dict[str, Callable[[Check], bool]] = {
+    "clock": clock, "hours": hours, "fast": fast, "cooldown": cooldown, "burst": burst,
+    "unenrolled": unenrolled, "over_returned": over_returned,
+}
+
+
+def make_flagger(settings: Mapping, answer_count: int, clock_rejected: bool = False):
+    """A ``flagger(db, row) -> [flag names]`` for ``store.save_response``."""
     def flagger(db, row) -> list[str]:
-        flags = []
-        rated = parse_iso(row["rated_at"])
-        if not is_open(rated, rules["OPENING_HOURS"], rules["OPENING_GRACE_MINUTES"]):
-            flags.append("hours")
-        if too_fast(row.get("duration_ms"), answer_count, row.get("complete", 1),
-                    rules["MIN_MS_PER_ANSWER"]):
-            flags.append("fast")
-        kiosk = row.get("kiosk")
-        if kiosk and row["channel"] == "kiosk":
-            previous = store.last_rating_at(db, kiosk, row["rated_at"])
-            if previous is not None:
-                gap = (rated - parse_iso(previous)).total_seconds()
-                if gap < rules["COOLDOWN_SECONDS"]:
-                    flags.append("cooldown")
-            if not row.get("receipt"):
-                since = iso(rated - timedelta(seconds=rules["BURST_WINDOW_SECONDS"]))
-                recent = store.unbound_ratings_between(db, kiosk, since, row["rated_at"],
-                                                       rules["BURST_COUNT"])
-                if recent + 1 >= rules["BURST_COUNT"]:
-                    flags.append("burst")
-            enrolled_at = store.kiosk_enrolled_at(db, kiosk)
-            if enrolled_at and rated < parse_iso(enrolled_at) - timedelta(minutes=1):
-                flags.append("unenrolled")
-        counter = row.get("counter")
-        if counter and row["channel"] == "kiosk" and not row.get("receipt"):
-            ratings, returned, ever = store.counter_day_counts(db, counter, row["local_date"])
-            if ever and ratings + 1 > returned:
-                flags.append("over_returned")
-        return flags
-
+        check = Check(db=db, row=row, answer_count=answer_count, settings=settings,
+                      clock_rejected=clock_rejected)
+        return [name for name, rule in RULES.items() if rule(check)]
     return flagger
 
 
-def silent_kiosks(kiosks: list[dict], now: datetime, config) -> list[dict]:
+def silent_kiosks(kiosks: list[dict], now: datetime, settings: Mapping) -> list[dict]:
     """Enrolled tablets not heard from for longer than ``KIOSK_SILENCE_MINUTES`` while the
     counter is open, so that silence is never read as satisfaction."""
-    rules = rules_from(config)
-    if not is_open(now, rules["OPENING_HOURS"]):
+    if not is_open(now, settings["OPENING_HOURS"]):
         return []
-    limit = timedelta(minutes=rules["KIOSK_SILENCE_MINUTES"])
+    limit = timedelta(minutes=settings["KIOSK_SILENCE_MINUTES"])
     silent = []
     for k in kiosks:
         if k.get("revoked"):
             continue
         seen = parse_iso(k.get("last_seen_at") or "") or parse_iso(k.get("enrolled_at") or "")
         if seen is None or now - seen > limit:
-            silent.append(dict(k, silent_minutes=None if seen is None else int((now - seen).total_seconds() // 60)))
+            minutes = None if seen is None else int((now - seen).total_seconds() // 60)
+            silent.append(dict(k, silent_minutes=minutes))
     return silent

@@ -1,4 +1,4 @@
-"""Working days for complaint deadlines (15 working days, DOMAIN.md).
+"""Working days for complaint deadlines (``vocabulary.DUE_WORKING_DAYS``, DOMAIN.md).
 
 Saturdays, Sundays and the configured public holidays are skipped. The default holiday
 list covers the fixed holidays and this period's Tết and Hùng Kings days as announced;

@@ -54,15 +54,17 @@ def _insert(db, table: str, rows: list[dict]) -> None:
     db.conn.executemany(sql, [[r.get(c) for c in columns] for r in rows])
 
 
-def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, dict]:
+def save_response(db, record: dict, answers: dict, *, complaint: dict | None = None,
+                  conflict_body: str = "", flagger=None) -> tuple[str, dict]:
     """Store a response once. Returns ("created" | "duplicate" | "conflict", stored row).
 
     ``record`` carries the response columns including ``id`` and ``body_hash``. The same id
     with the same body is a duplicate (a retry); with a different body it is a conflict,
-    logged in ``conflicts`` and never overwriting what was stored. A receipt is marked used
-    in the same transaction; if another response used it first, ReceiptAlreadyUsed.
-    ``flagger(db, row)`` returns integrity flags; it runs under the write lock, so what it
-    counts (earlier taps, bursts) cannot change before the row is written.
+    logged in ``conflicts`` (``conflict_body``: the body as received) and never overwriting
+    what was stored. A receipt is marked used in the same transaction; if another response
+    used it first, ReceiptAlreadyUsed. ``flagger(db, row)`` returns integrity flags; it runs
+    under the write lock, so what it counts (earlier taps, bursts) cannot change before the
+    row is written. ``complaint`` (checked by the domain) is stored with the response.
     """
     with transaction(db):
         existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
@@ -72,7 +74,7 @@ def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, d
                 return "duplicate", row
             db["conflicts"].insert({
                 "response_id": record["id"], "received_at": record["submitted_at"],
-                "body": record.get("_body", ""), "source": record.get("kiosk") or record["channel"],
+                "body": conflict_body, "source": record.get("kiosk") or record["channel"],
             })
             return "conflict", row
         if record.get("receipt"):
@@ -81,7 +83,7 @@ def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, d
                 [record["submitted_at"], record["id"], record["receipt"]])
             if cur.rowcount != 1:
                 raise ReceiptAlreadyUsed(record["receipt"])
-        row = {k: v for k, v in record.items() if not k.startswith("_")}
+        row = dict(record)
         if flagger is not None:
             flags = set(filter(None, row.get("flags", "").split())) | set(flagger(db, row))
             row["flags"] = " ".join(sorted(flags))
@@ -91,7 +93,6 @@ def save_response(db, record: dict, answers: dict, flagger=None) -> tuple[str, d
         row["hash"] = link_hash(prev, row)
         _insert(db, "responses", [row])
         _insert(db, "answers", _answer_rows(row, answers))
-        complaint = record.get("_complaint")
         if complaint:
             from kiosk.store.complaints import insert_complaint
             insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt")),

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from kiosk.domain import integrity, intake
 from kiosk import store
+from kiosk.domain.submit import Status, submit
+from kiosk.web import questionnaires
 from kiosk.web.auth import api_principal
 from kiosk.web.throttles import guess_throttle
 from kiosk.web.db import get_db
@@ -38,45 +39,33 @@ def post_response():
     if who is None:
         return json_error(401, "not_enrolled", _(
             "Thiết bị chưa được đăng ký hoặc thiếu mã truy cập. Quản trị viên cần đăng ký máy tính bảng này."))
-    if who["role"] not in ("kiosk", "officer"):
+    if who.role not in ("kiosk", "officer"):
         return json_error(403, "forbidden", _("Mã truy cập này không được gửi đánh giá."))
     body, error = _json_body()
     if error:
         return error
-    try:
-        record, answers = intake.parse(body, channel_default="kiosk",
-                                       window_days=current_app.config["OFFLINE_WINDOW_DAYS"],
-                                       holidays=current_app.config["HOLIDAYS"])
-    except intake.Invalid as exc:
-        if exc.fields.get("complaint.phone") == "consent_required":
-            return json_error(400, "consent_required", _(
-                "Chỉ lưu số điện thoại khi Ông/Bà đồng ý (đánh dấu ô đồng ý)."), exc.fields)
-        return json_error(400, "invalid", _("Dữ liệu đánh giá không hợp lệ."), exc.fields)
-    db = get_db()
-    kiosk = who.get("kiosk")
-    if kiosk:
-        record["kiosk"] = kiosk["name"]
-        record["counter"] = kiosk["counter"]
-        store.touch_kiosk(db, kiosk)
-    elif record["channel"] == "kiosk":
-        record["kiosk"] = who["name"]
-    try:
-        intake.bind_receipt(db, record)
-    except intake.Invalid as exc:
-        return json_error(400, "invalid_receipt", _("Mã phiếu không có hoặc đã hết hạn."), exc.fields)
-    except store.ReceiptAlreadyUsed:
+    outcome = submit(get_db(), body, principal=who, settings=current_app.config, forms=questionnaires.forms())
+    return _answer(outcome)
+
+
+def _answer(outcome):
+    """The HTTP answer for each outcome of the submission service."""
+    if outcome.status is Status.CREATED:
+        return jsonify({"id": outcome.row["id"], "status": "created"}), 201
+    if outcome.status is Status.DUPLICATE:
+        return jsonify({"id": outcome.row["id"], "status": "duplicate"}), 200
+    if outcome.status is Status.CONFLICT:
+        return json_error(409, "conflict", _(
+            "Mã đánh giá này đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên."))
+    if outcome.status is Status.RECEIPT_USED:
         return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
-    try:
-        status, row = store.save_response(
-            db, record, answers, flagger=integrity.make_flagger(current_app.config, len(answers)))
-    except store.ReceiptAlreadyUsed:
-        return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
-    if status == "created":
-        return jsonify({"id": row["id"], "status": "created"}), 201
-    if status == "duplicate":
-        return jsonify({"id": row["id"], "status": "duplicate"}), 200
-    return json_error(409, "conflict", _(
-        "Mã đánh giá này đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên."))
+    if outcome.status in (Status.RECEIPT_UNKNOWN, Status.RECEIPT_EXPIRED):
+        reason = "unknown receipt code" if outcome.status is Status.RECEIPT_UNKNOWN else "receipt code has expired"
+        return json_error(400, "invalid_receipt", _("Mã phiếu không có hoặc đã hết hạn."), {"receipt": reason})
+    if outcome.fields.get("complaint.phone") == "consent_required":
+        return json_error(400, "consent_required", _(
+            "Chỉ lưu số điện thoại khi Ông/Bà đồng ý (đánh dấu ô đồng ý)."), outcome.fields)
+    return json_error(400, "invalid", _("Dữ liệu đánh giá không hợp lệ."), outcome.fields)
 
 
 # --- receipts (for the one-stop software) -------------------------------------------------
@@ -85,7 +74,7 @@ def _officer_token():
     who = api_principal()
     if who is None:
         return None, json_error(401, "unauthorized", _("Thiếu mã truy cập hoặc mã không hợp lệ."))
-    if who["role"] not in ("officer", "admin"):
+    if who.role not in ("officer", "admin"):
         return None, json_error(403, "forbidden", _("Chỉ cán bộ tiếp nhận mới được cấp mã phiếu."))
     return who, None
 
@@ -103,7 +92,7 @@ def post_receipt():
         return error
     db = get_db()
     try:
-        row, created = receipts.issue(db, receipts.validate_issue(db, body), who["name"],
+        row, created = receipts.issue(db, receipts.validate_issue(db, body), who.name,
                                       current_app.config["RECEIPT_EXPIRY_DAYS"])
     except receipts.Invalid as exc:
         return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), exc.fields)
@@ -129,7 +118,7 @@ def post_receipt_return(code):
     row = store.get_receipt(db, canonical) if canonical else None
     if row is None:
         return json_error(404, "not_found", _("Không tìm thấy mã phiếu."))
-    if not receipts.mark_returned(db, row["code"], (counter or "").strip() or None, who["name"],
+    if not receipts.mark_returned(db, row["code"], (counter or "").strip() or None, who.name,
                                   current_app.config["RECEIPT_EXPIRY_DAYS"]):
         return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
     row = store.get_receipt(db, row["code"])
@@ -146,9 +135,9 @@ def get_receipt_status(code):
     who = api_principal()
     if who is None:
         return json_error(401, "unauthorized", _("Thiếu mã truy cập hoặc mã không hợp lệ."))
-    if who["role"] not in ("kiosk", "officer", "admin"):
+    if who.role not in ("kiosk", "officer", "admin"):
         return json_error(403, "forbidden", _("Ông/Bà không có quyền truy cập trang này."))
-    key = f"{who['kind']}:{who['name']}"
+    key = who.key
     if guess_throttle().blocked(key):
         return json_error(429, "too_many_requests", _("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
     canonical = codes.normalize(code)

@@ -16,6 +16,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from kiosk import store
+from kiosk.domain.principals import Principal
 from kiosk.domain.credentials import hash_password, hash_token, new_token, password_matches  # noqa: F401
 from kiosk.web.throttles import login_throttle
 from kiosk.web.db import get_db
@@ -134,8 +135,8 @@ def current_kiosk() -> dict | None:
     return g.kiosk
 
 
-def api_principal() -> dict | None:
-    """Who calls the API: ``{"kind": "token"|"kiosk"|"user", "role", "name"}`` or None.
+def api_principal() -> Principal | None:
+    """Who calls the API, or None.
 
     A bearer token (stored hashed), or an enrolled tablet's cookie together with the
     ``X-Kiosk-Request`` header (a header no other site can make a browser send, which is
@@ -144,13 +145,10 @@ def api_principal() -> dict | None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         row = store.find_token(get_db(), hash_token(header[7:].strip()))
-        return {"kind": "token", "role": row["role"], "name": row["name"]} if row else None
+        return Principal("token", row["role"], row["name"]) if row else None
     if request.headers.get(DEVICE_HEADER) == "1":
         kiosk = current_kiosk()
-        if kiosk:
-            return {"kind": "kiosk", "role": "kiosk", "name": kiosk["name"],
-                    "kiosk": kiosk}
-        return None
+        return Principal("kiosk", "kiosk", kiosk["name"], kiosk=kiosk) if kiosk else None
     if request.method == "GET" and g.get("user"):
-        return {"kind": "user", "role": g.user["role"], "name": g.user["username"]}
+        return Principal("user", g.user["role"], g.user["username"])
     return None

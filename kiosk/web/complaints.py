@@ -14,6 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length
 
+from survey_forms import vocabulary
+
 from kiosk import store
 from kiosk.web.auth import login_required
 from kiosk.web.db import get_db
@@ -22,14 +24,12 @@ from kiosk.clock import iso, local, local_today, utcnow
 
 bp = Blueprint("complaints", __name__, url_prefix="/admin/complaints")
 
-STATUS_LABELS = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời",
-                 "not_accepted": "Không thụ lý"}
-TOPIC_LABELS = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
+STATUS_LABELS = {k: v.vi for k, v in vocabulary.COMPLAINT_STATUSES.items()}
+TOPIC_LABELS = {k: v.vi for k, v in vocabulary.TOPICS.items()}
 EVENT_LABELS = {"received": "Tiếp nhận", "assigned": "Giao xử lý", "status": "Chuyển trạng thái",
                 "answered": "Trả lời", "not_accepted": "Không thụ lý", "phone_erased": "Xóa số điện thoại"}
 ACTOR_LABELS = {"citizen": "Công dân", "system": "Hệ thống"}
-FLAG_LABELS = {"empty": "Nội dung trống", "profanity": "Lời lẽ không phù hợp",
-               "gibberish": "Nội dung khó đọc"}
+FLAG_LABELS = {k: v.vi for k, v in vocabulary.TEXT_FLAGS.items()}
 PURGE_INTERVAL = timedelta(hours=1)
 # action → (new status, form field, column, message when the text is missing)
 CLOSING = {"answer": ("answered", "reply", "reply", "Vui lòng nhập nội dung trả lời."),

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from analysis import monthly_trend, summarize
+from survey_forms import vocabulary
 from analysis.fmt import FLAG_VI, VERDICT_VI, WEEKDAYS_VI
 
 from kiosk.web import charts
@@ -25,8 +26,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/admin/dashboard")
 BREAKDOWNS = [("month", "Theo tháng"), ("quarter", "Theo quý"), ("field", "Theo lĩnh vực"),
               ("procedure", "Theo thủ tục"), ("officer", "Theo cán bộ"), ("counter", "Theo quầy"),
               ("channel", "Theo kênh")]
-GROUPS = [("procedure", "Thủ tục (giấy tờ, phí, quy định)"), ("officer", "Cán bộ (thái độ, hướng dẫn)"),
-          ("place", "Nơi tiếp đón (chờ đợi, cơ sở vật chất)"), ("other", "Khác")]
+GROUPS = [(k, v.vi) for k, v in vocabulary.TOPIC_DETAILS.items()]
 WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 

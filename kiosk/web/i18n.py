@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import g, request, session
 
 from analysis import fmt
+from survey_forms import vocabulary
 
 LANGUAGES = ("vi", "en")
 ROLE_LABELS = {"admin": "Quản trị viên", "leader": "Lãnh đạo", "officer": "Cán bộ một cửa"}
@@ -82,7 +83,8 @@ _ = gettext
 
 def init_app(app) -> None:
     app.extensions["i18n"] = {lang: load_catalog(lang) for lang in LANGUAGES if lang != "vi"}
-    app.jinja_env.globals.update(_=gettext, get_locale=get_locale, ROLE_LABELS=ROLE_LABELS)
+    app.jinja_env.globals.update(_=gettext, get_locale=get_locale, ROLE_LABELS=ROLE_LABELS,
+                                 due_working_days=vocabulary.DUE_WORKING_DAYS)
     app.jinja_env.filters.update(localtime=localtime, vndate=vndate, percent=fmt.percent,
                                   number=fmt.number)
 

@@ -13,9 +13,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Length, Optional
 
+from survey_forms import vocabulary
 from survey_forms.forms import answers_from_form, build_form, choice_list
 
-from kiosk.domain import codes, integrity, intake
+from kiosk.domain import codes
+from kiosk.domain.principals import PHONE
+from kiosk.domain.submit import Status, submit
 from kiosk.web import questionnaires
 from kiosk import clock, store
 from kiosk.web.throttles import guess_throttle
@@ -43,10 +46,9 @@ def _notice(kind: str):
 
 
 # What a complaint is about and what kind it is, as the citizen reads them.
-KIND_LABELS = {"complaint": "Phản ánh", "suggestion": "Kiến nghị"}
-TOPIC_LABELS = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
-STATUS_LABELS = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời",
-                 "not_accepted": "Không thụ lý"}
+KIND_LABELS = {k: v.vi for k, v in vocabulary.COMPLAINT_KINDS.items()}
+TOPIC_LABELS = {k: v.vi for k, v in vocabulary.TOPICS.items()}
+STATUS_LABELS = {k: v.vi for k, v in vocabulary.COMPLAINT_STATUSES.items()}
 
 
 def _complaint_fields() -> dict:
@@ -195,8 +197,10 @@ def _complaint_status(complaint: dict, code: str, sent: bool = False):
 
 
 def _save(db, q, form, code, complaint=None) -> tuple[str, dict]:
-    """Store through the same intake and store path as the API. Returns (outcome, the
-    intake's field errors)."""
+    """Store through the submission service, as the phone (a citizen nobody knows).
+    Returns (what to show: created, duplicate, used, expired, unknown or invalid; the
+    field errors). A conflict (this form's id already stored with other answers, e.g. sent
+    again after going back) means the code was used by the first send: shown as used."""
     overall, answers, comment = answers_from_form(q, form)
     try:
         rid = str(uuid.UUID(form.rid.data or ""))
@@ -208,19 +212,9 @@ def _save(db, q, form, code, complaint=None) -> tuple[str, dict]:
         body["comment"] = comment
     if complaint is not None:
         body["complaint"] = complaint
-    cfg = current_app.config
-    try:
-        record, clean = intake.parse(body, channel_default="phone", window_days=cfg["OFFLINE_WINDOW_DAYS"],
-                                     holidays=cfg["HOLIDAYS"])
-        intake.bind_receipt(db, record)
-        status, _row = store.save_response(db, record, clean,
-                                           flagger=integrity.make_flagger(cfg, len(clean)))
-    except intake.Invalid as exc:
-        if "receipt" in exc.fields:
-            return ("expired" if "expired" in exc.fields["receipt"] else "unknown"), exc.fields
-        if "complaint.phone" not in exc.fields:
-            current_app.logger.warning("phone form refused: %s", exc.fields)
-        return "invalid", exc.fields
-    except store.ReceiptAlreadyUsed:
+    outcome = submit(db, body, principal=PHONE, settings=current_app.config, forms=questionnaires.forms())
+    if outcome.status is Status.INVALID and "complaint.phone" not in outcome.fields:
+        current_app.logger.warning("phone form refused: %s", outcome.fields)
+    if outcome.status is Status.CONFLICT:
         return "used", {}
-    return ("created" if status == "created" else ("duplicate" if status == "duplicate" else "used")), {}
+    return outcome.status.value, outcome.fields

@@ -9,23 +9,22 @@ from flask import current_app
 
 import survey_forms
 
+from kiosk.domain.intake import Forms
+
 
 def init_app(app) -> None:
-    loaded = {}
-    for key in ("TABLET_QUESTIONNAIRE", "PHONE_QUESTIONNAIRE"):
-        name = app.config[key]
-        loaded[name] = survey_forms.load(name)
-    app.extensions["questionnaires"] = loaded
+    app.extensions["questionnaires"] = Forms(tablet=survey_forms.load(app.config["TABLET_QUESTIONNAIRE"]),
+                                             phone=survey_forms.load(app.config["PHONE_QUESTIONNAIRE"]))
 
 
-def get(name: str):
-    """The loaded questionnaire ``name`` (None if this installation does not use it)."""
-    return current_app.extensions["questionnaires"].get(name)
+def forms() -> Forms:
+    """This installation's questionnaires (the tablet's and the phone form's)."""
+    return current_app.extensions["questionnaires"]
 
 
 def tablet():
-    return get(current_app.config["TABLET_QUESTIONNAIRE"])
+    return forms().tablet
 
 
 def phone():
-    return get(current_app.config["PHONE_QUESTIONNAIRE"])
+    return forms().phone

@@ -142,7 +142,7 @@ def _slips(rows, layout):
 def qr(code, fmt):
     """The QR code alone, SVG or PNG, for staff and for the one-stop software's token."""
     who = api_principal()
-    if who is None or who["role"] not in ("officer", "admin", "leader"):
+    if who is None or who.role not in ("officer", "admin", "leader"):
         abort(401 if who is None else 403)
     row = _receipt_or_404(code)
     if fmt == "svg":

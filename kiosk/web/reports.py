@@ -49,7 +49,7 @@ def _readers_only():
     who = api_principal()
     if who is None:
         return json_error(401, "unauthorized", _("Cần đăng nhập hoặc mã truy cập của lãnh đạo."))
-    if who["role"] not in READERS:
+    if who.role not in READERS:
         return json_error(403, "forbidden", _("Chỉ lãnh đạo và quản trị viên được xem báo cáo."))
     g.reader = who
 

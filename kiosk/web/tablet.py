@@ -6,6 +6,8 @@ from datetime import timedelta
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory, url_for
 
 from kiosk.web import questionnaires
+from survey_forms import vocabulary
+
 from kiosk import store
 from kiosk import clock
 from kiosk.web.auth import current_kiosk
@@ -22,6 +24,7 @@ def _(text: str) -> str:
 
 # Every text the tablet's script shows, Vietnamese first; English from translations/en.toml.
 # The page receives both (the citizen switches language without a reload): one catalogue.
+# Topics (the reason groups) and complaint kinds come from survey_forms.vocabulary.
 TEXTS = {
     "procedure": _("Thủ tục:"),
     "tap_face": _("Mời Ông/Bà chạm vào một khuôn mặt"),
@@ -37,13 +40,9 @@ TEXTS = {
     "comment_label": _("Góp ý của Ông/Bà"),
     "comment_placeholder": _("Mời Ông/Bà nhập góp ý (không bắt buộc)"),
     "chars": _("{n}/{max} ký tự"),
-    "group_procedure": _("Thủ tục"),
-    "group_officer": _("Cán bộ"),
-    "group_place": _("Nơi tiếp đón"),
-    "group_other": _("Khác"),
     "thanks": _("Cảm ơn Ông/Bà!"),
     "thanks_text": _("Ý kiến của Ông/Bà giúp chúng tôi phục vụ tốt hơn."),
-    "thanks_cx": _("Phản ánh, kiến nghị của Ông/Bà sẽ được trả lời trong 15 ngày làm việc."),
+    "thanks_cx": _("Phản ánh, kiến nghị của Ông/Bà sẽ được trả lời trong {n} ngày làm việc."),
     "ne_title": _("Thiết bị chưa được đăng ký"),
     "ne_text": _("Máy tính bảng này chưa được đăng ký để nhận đánh giá. Quản trị viên cần đăng nhập trên chính máy này tại trang đăng ký thiết bị và đặt tên cho máy."),  # noqa: E501
     "ne_link": _("Mở trang đăng ký thiết bị"),
@@ -52,8 +51,6 @@ TEXTS = {
     "cx_toggle": _("Tôi muốn được phản hồi"),
     "cx_toggle_sub": _("Góp ý được gửi thành phản ánh, kiến nghị và được trả lời"),
     "cx_kind": _("Đây là"),
-    "cx_kind_complaint": _("Phản ánh"),
-    "cx_kind_suggestion": _("Kiến nghị"),
     "cx_topic": _("Về việc"),
     "cx_phone": _("Số điện thoại để được gọi lại (không bắt buộc)"),
     "cx_notice_title": _("Thông báo về số điện thoại"),
@@ -87,6 +84,7 @@ def index():
         "unit_name": cfg["UNIT_NAME"],
         "questionnaire": q.to_client(),
         "strings": client_strings(),
+        "vocabulary": vocabulary.for_client(),
         "settings": {
             "idle_seconds": int(cfg["IDLE_SECONDS"]),
             "thanks_seconds": int(cfg["THANKS_SECONDS"]),
@@ -120,7 +118,7 @@ def state():
     pending = None
     if kiosk["counter"]:
         now = clock.utcnow()
-        since = now - timedelta(minutes=int(current_app.config.get("RETURN_BINDING_MINUTES", 10)))
+        since = now - timedelta(minutes=current_app.config["RETURN_BINDING_MINUTES"])
         pending = store.pending_return(db, kiosk["counter"], since, now)
     if pending is None:
         return jsonify({"receipt": None, "procedure_name": None})

@@ -18,7 +18,14 @@ const SCREEN_OF = { welcome: "welcome", redo: "welcome", not_enrolled: "not-enro
 const ACTIONS = { ack: ["redo", "done"], redo: ["back"], quick: ["back", "skip", "done"],
                   comment: ["back", "done"] };
 
+/** The label of ``value`` in one of the vocabulary's lists ({value, label: {vi, en}}). */
+export function vocabLabel(vocabulary, list, value, lang) {
+  const item = ((vocabulary || {})[list] || []).find((x) => x.value === value);
+  return item ? pick(item.label, lang) : value;
+}
+
 export function createScreens(doc, strings, p, data) {
+  const vocabulary = data.vocabulary || {};
   const $ = (sel, root) => (root || doc).querySelector(sel);
   const $all = (sel, root) => Array.prototype.slice.call((root || doc).querySelectorAll(sel));
 
@@ -51,7 +58,12 @@ export function createScreens(doc, strings, p, data) {
   function languageTexts(s) {
     const t = (key, values) => text(strings, s.lang, key, values);
     doc.documentElement.lang = s.lang;
-    $all("[data-i18n]").forEach((node) => { node.textContent = t(node.getAttribute("data-i18n")); });
+    const filled = { n: vocabulary.due_working_days };
+    $all("[data-i18n]").forEach((node) => { node.textContent = t(node.getAttribute("data-i18n"), filled); });
+    $all("[data-vocab]").forEach((node) => {
+      const [list, value] = node.getAttribute("data-vocab").split(":");
+      node.textContent = vocabLabel(vocabulary, list, value, s.lang);
+    });
     $all(".lang-btn").forEach((b) => {
       b.setAttribute("aria-pressed", b.getAttribute("data-lang") === s.lang ? "true" : "false");
     });
@@ -107,7 +119,7 @@ export function createScreens(doc, strings, p, data) {
     const chosen = s.response.answers[q.id] || [];
     const groups = $('[data-role="groups"]', box);
     groups.textContent = "";
-    const order = GROUPS.slice();
+    const order = (vocabulary.topics || []).map((x) => x.value).concat(GROUPS).filter((g, i, all) => all.indexOf(g) === i);
     q.options.forEach((o) => { if (order.indexOf(o.group || "other") < 0) order.push(o.group); });
     order.forEach((group) => {
       const options = q.options.filter((o) => (o.group || "other") === group);
@@ -115,7 +127,7 @@ export function createScreens(doc, strings, p, data) {
       const section = el("section", { className: "group group-" + group, "data-testid": "group-" + group }, [
         el("h3", { className: "group-title" }, [
           svgIcon("group-icon", GROUP_ICONS[group] || GROUP_ICONS.other),
-          el("span", { text: text(strings, s.lang, "group_" + group) })
+          el("span", { text: vocabLabel(vocabulary, "topics", group, s.lang) })
         ])
       ]);
       options.forEach((o) => {

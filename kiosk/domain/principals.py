@@ -1,0 +1,30 @@
+"""Who is asking: the credential behind a request, as the rules see it.
+
+The web layer turns a bearer token, an enrolled tablet's cookie, a signed-in user or the
+phone form into one of these; the domain decides from it what may be done.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("token", "kiosk", "user", "phone")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """``kind``: token, kiosk (an enrolled tablet), user (signed in) or phone (the QR form,
+    a citizen nobody knows); ``role``: kiosk, officer, leader, admin or citizen; ``name``: the
+    token's, tablet's or user's name; ``kiosk``: the enrolled tablet's row, for a tablet."""
+
+    kind: str
+    role: str
+    name: str
+    kiosk: dict | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable key for per-credential limits (guessing, throttles)."""
+        return f"{self.kind}:{self.name}"
+
+
+PHONE = Principal(kind="phone", role="citizen", name="phone")

@@ -1,0 +1,103 @@
+"""Each integrity rule of the table, on its own: when it flags a rating and when it does not.
+
+The end-to-end stories (a burst of taps through the API, normal traffic unflagged) are in
+test_integrity_flags.py; here each named function of ``integrity.RULES`` is called with a
+``Check`` built by hand, so "where is the rule that flags a burst" has one answer and one test.
+"""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kiosk import settings, store
+from kiosk.clock import iso, local_fields
+from kiosk.domain import integrity
+from kiosk.domain.integrity import RULES, Check
+
+TUESDAY_10AM = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # 10:00 in Vietnam
+SETTINGS = settings.defaults()
+
+
+def row(at=TUESDAY_10AM, **over):
+    base = {"id": "r", "channel": "kiosk", "kiosk": "Quầy 1", "counter": "Quầy 1", "receipt": None,
+            "rated_at": iso(at), "duration_ms": None, "complete": 1, **local_fields(at)}
+    return {**base, **over}
+
+
+def check(db, r=None, *, answers=1, clock_rejected=False, **settings_over):
+    return Check(db=db, row=r or row(), answer_count=answers, settings={**SETTINGS, **settings_over},
+                 clock_rejected=clock_rejected)
+
+
+def earlier(db, seconds_before, n=1, receipt=None):
+    """``n`` stored tablet ratings ``seconds_before`` the check's moment."""
+    for i in range(n):
+        at = TUESDAY_10AM - timedelta(seconds=seconds_before + i)
+        store.save_response(db, dict(row(at, id=f"e{seconds_before}-{i}", receipt=receipt), overall=5, scale=5,
+                                     questionnaire="counter", questionnaire_version=1,
+                                     submitted_at=iso(at), flags="", demo=0, body_hash=f"h{i}"), {})
+
+
+def test_every_rule_says_what_it_flags():
+    assert set(RULES) == {"clock", "hours", "fast", "cooldown", "burst", "unenrolled", "over_returned"}
+    for name, rule in RULES.items():
+        assert rule.__doc__ and len(rule.__doc__) > 30, name
+
+
+def test_clock_flags_a_time_the_intake_refused(db):
+    assert RULES["clock"](check(db, clock_rejected=True))
+    assert not RULES["clock"](check(db))
+
+
+def test_hours_flags_a_rating_outside_opening_hours(db):
+    night = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)  # 21:00 local
+    assert RULES["hours"](check(db, row(night)))
+    assert not RULES["hours"](check(db))
+
+
+def test_fast_flags_a_finished_rating_quicker_than_a_person_reads(db):
+    assert RULES["fast"](check(db, row(duration_ms=300), answers=2))
+    assert not RULES["fast"](check(db, row(duration_ms=3000), answers=2))
+    assert not RULES["fast"](check(db, row(duration_ms=300, complete=0), answers=2))
+
+
+def test_cooldown_flags_a_tap_right_after_the_previous_one(db):
+    earlier(db, 4)
+    assert RULES["cooldown"](check(db, COOLDOWN_SECONDS=10))
+    assert not RULES["cooldown"](check(db, COOLDOWN_SECONDS=3))
+    assert not RULES["cooldown"](check(db, row(channel="phone"), COOLDOWN_SECONDS=10))
+
+
+def test_burst_flags_many_unbound_ratings_in_a_short_window(db):
+    earlier(db, 20, n=5)
+    assert RULES["burst"](check(db, BURST_COUNT=6, BURST_WINDOW_SECONDS=180))
+    assert not RULES["burst"](check(db, BURST_COUNT=7, BURST_WINDOW_SECONDS=180))
+    assert not RULES["burst"](check(db, row(receipt="ABCDEFGHJ"), BURST_COUNT=6, BURST_WINDOW_SECONDS=180))
+
+
+def test_unenrolled_flags_a_rating_older_than_the_tablets_enrolment(db):
+    store.enrol_kiosk(db, "Quầy 1", "hash", "admin", counter="Quầy 1")
+    db.execute("UPDATE kiosks SET enrolled_at = ?", [iso(TUESDAY_10AM + timedelta(hours=1))])
+    assert RULES["unenrolled"](check(db))
+    db.execute("UPDATE kiosks SET enrolled_at = ?", [iso(TUESDAY_10AM - timedelta(days=1))])
+    assert not RULES["unenrolled"](check(db))
+
+
+def test_over_returned_flags_more_unbound_ratings_than_dossiers_returned(db):
+    assert not RULES["over_returned"](check(db)), "a counter that never returns through receipts"
+    db["receipts"].insert({"code": "R1", "counter": "Quầy 1", "returned_at": iso(TUESDAY_10AM - timedelta(hours=1)),
+                           "dossier_code": "HS1", "procedure_code": "1.001193"})
+    assert not RULES["over_returned"](check(db)), "one dossier returned, first rating"
+    earlier(db, 60)
+    assert RULES["over_returned"](check(db)), "one dossier returned, second rating"
+    assert not RULES["over_returned"](check(db, row(receipt="R2"))), "bound ratings are never over"
+
+
+def test_the_flagger_lists_every_rule_that_applies(db):
+    night = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
+    flagger = integrity.make_flagger(SETTINGS, answer_count=1, clock_rejected=True)
+    assert flagger(db, row(night, duration_ms=100)) == ["clock", "hours", "fast"]
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_honest_phone_ratings_are_never_flagged(db, name):
+    assert not RULES[name](check(db, row(channel="phone", kiosk=None, counter=None, duration_ms=90_000)))
