@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from ipaddress import ip_address
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -35,6 +37,21 @@ class ActionForm(FlaskForm):
     """CSRF only: for buttons that change one thing."""
 
 
+def offline_copy_possible(scheme: str, host: str) -> bool:
+    """Can a tablet opening this address keep an offline copy (a service worker)? Browsers
+    allow one only on HTTPS or on the machine itself (localhost, 127.0.0.1, ::1)."""
+    if scheme == "https":
+        return True
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.strip("[]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 @bp.route("/")
 @login_required()
 def home():
@@ -43,6 +60,7 @@ def home():
     kiosks = store.list_kiosks(db)
     return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
                            silent=silent_kiosks(kiosks, utcnow(), current_app.config),
+                           offline_copy=offline_copy_possible(request.scheme, request.host),
                            action=ActionForm())
 
 
