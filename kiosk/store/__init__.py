@@ -57,6 +57,7 @@ from kiosk.store.receipts import (
     get_receipt,
     list_receipts,
     receipts_by_codes,
+    latest_receipt_of_dossier,
     open_receipt_for_dossier,
     mark_returned,
     pending_return,
@@ -91,7 +92,7 @@ __all__ = [
     "ReceiptAlreadyUsed", "canonical_hash", "save_response", "insert_many", "verify_chain", "get_response", "count_responses", "list_responses", "chain_head", "GENESIS",
     "last_rating_at", "unbound_ratings_between", "kiosk_enrolled_at", "counter_day_counts",
     "insert_complaint", "list_complaints", "get_complaint", "complaint_contact", "complaint_events", "complaint_for_receipt", "update_complaint", "erase_contact", "purge_contacts", "staff_usernames",
-    "create_receipt", "get_receipt", "list_receipts", "receipts_by_codes", "open_receipt_for_dossier", "mark_returned", "pending_return", "receipt_state",
+    "create_receipt", "get_receipt", "list_receipts", "receipts_by_codes", "open_receipt_for_dossier", "latest_receipt_of_dossier", "mark_returned", "pending_return", "receipt_state",
     "fold", "list_procedures", "search_procedures", "get_procedure", "count_procedures", "save_procedure", "replace_procedures", "list_officers", "get_officer", "officer_for_username", "save_officer", "list_counters", "save_counter", "set_kiosk_counter",
     "demo_counts", "insert_demo_catalogue", "insert_demo_receipts", "insert_demo_complaints", "large_cache",
 ]

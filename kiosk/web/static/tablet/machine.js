@@ -28,7 +28,8 @@ export const PREV = "step:prev";
 /** state × event → next state. "step:*" moves through the follow-up questions (past the
     last one: "thanks"; before the first: back to "ack"). */
 export const TABLE = {
-  welcome: { face: "ack", lang: "welcome", timeout: "welcome" },
+  welcome: { face: "ack", keypad: "keypad", lang: "welcome", timeout: "welcome" },
+  keypad: { found: "welcome", back: "welcome", timeout: "welcome", lang: "keypad" },
   not_enrolled: { lang: "not_enrolled", timeout: "not_enrolled" },
   ack: { reason: "ack", redo: "redo", more: FIRST, done: "thanks", timeout: "welcome", lang: "ack" },
   redo: { face: "ack", back: "ack", timeout: "welcome", lang: "redo" },
@@ -157,9 +158,11 @@ export function transition(s, ev, p) {
   }
   if (target !== n.name) n.problem = target === "step" ? n.problem : null;
   if (target === "welcome") {
-    const lang = s.name === "welcome" && ev.type === "lang" ? n.lang : "vi";
+    // the next citizen starts in Vietnamese; the keypad's own citizen keeps their language
+    const keep = (s.name === "welcome" && ev.type === "lang") || (s.name === "keypad" && ev.type !== "timeout");
+    const lang = keep ? n.lang : "vi";
     const fresh = initial(n.enrolled, lang);
-    if (ev.type === "timeout" || s.name !== "welcome") return { state: fresh, effects };
+    if (ev.type === "timeout" || (s.name !== "welcome")) return { state: fresh, effects };
     n.name = fresh.name;
     return { state: n, effects };
   }

@@ -59,6 +59,8 @@ const outbox = createOutbox({
 
 let timer = null;
 let touchedHere = false;
+let typed = "";          // the keypad's code so far
+let keypadProblem = null;
 let lockUntil = 0;
 let lockTimer = null;
 
@@ -123,8 +125,38 @@ function dispatch(ev, quiet) {
     if (state.name === "welcome") poll();
     voice.stop();
   }
+  if (ev.type === "face" || ev.type === "timeout") screens.setBinding(null, null);  // used, or gone
+  if (moved && state.name === "keypad") { typed = ""; keypadProblem = null; }
+  screens.renderKeypad(state.lang, typed, keypadProblem);
   if (!quiet) restartTimer();
   renderQueue();
+}
+
+// ---- the dossier keypad: a receipt code or a dossier code, checked with the server --------
+const KEYPAD_MESSAGES = { used: "keypad_used", expired: "keypad_expired", unknown: "keypad_unknown" };
+function typeKey(key) {
+  if (key === "del") typed = typed.slice(0, -1);
+  else if (typed.length < 40) typed += key;
+  keypadProblem = null;
+  screens.renderKeypad(state.lang, typed, keypadProblem);
+}
+function checkCode() {
+  const code = typed.trim();
+  if (!code || !SETTINGS.status_url) return;
+  const show = (problem) => { keypadProblem = problem; screens.renderKeypad(state.lang, typed, problem); };
+  fetch(SETTINGS.status_url.replace("CODE", encodeURIComponent(code)), {
+    credentials: "same-origin", cache: "no-store", headers: { "X-Kiosk-Request": "1", "Accept": "application/json" }
+  }).then((res) => res.json().catch(() => null).then((json) => ({ status: res.status, json })))
+    .then((r) => {
+      if (state.name !== "keypad") return;
+      if (r.status === 429) return show("keypad_wait");
+      if (r.status !== 200 || !r.json) return show("keypad_offline");
+      if (r.json.status !== "open") return show(KEYPAD_MESSAGES[r.json.status] || "keypad_unknown");
+      dispatch({ type: "found" });
+      screens.setBinding(r.json.code, r.json.procedure_name, true);
+      screens.render(state);
+      restartTimer();
+    }, () => { if (state.name === "keypad") show("keypad_offline"); });
 }
 
 function restartTimer() {
@@ -134,7 +166,9 @@ function restartTimer() {
   if (state.name === "ack") ms = touchedHere ? IDLE_MS : ACK_MS;
   else if (state.name === "redo" || state.name === "step") ms = IDLE_MS;
   else if (state.name === "thanks") ms = DONE_MS;
-  else if (state.lang !== "vi") ms = IDLE_MS;  // welcome in English: Vietnamese again for the next
+  else if (state.name === "keypad") ms = IDLE_MS;
+  // welcome in English, or bound to a typed code: as it was for the next citizen
+  else if (state.lang !== "vi" || screens.binding().manual) ms = IDLE_MS;
   if (ms !== null) timer = setTimeout(() => dispatch({ type: "timeout" }), ms);
 }
 
@@ -149,6 +183,8 @@ function onClick(event) {
   if (!target) return;
   if (target.classList.contains("lang-btn")) { dispatch({ type: "lang", lang: target.getAttribute("data-lang") }); return; }
   if (target.hasAttribute("data-voice")) { voice.speak(state.lang); return; }
+  if (target.hasAttribute("data-key")) { if (state.name === "keypad") typeKey(target.getAttribute("data-key")); return; }
+  if (target.getAttribute("data-action") === "check") { checkCode(); return; }
   if (Date.now() < lockUntil) return;
   let ev = null;
   if (target.hasAttribute("data-rating")) {
@@ -184,6 +220,7 @@ function poll() {
   const done = (receipt, name) => {
     polling = false;
     if (state.name !== "welcome") return;  // the citizen already tapped: keep what they saw
+    if (screens.binding().manual) return;  // a code typed on the keypad stays until used
     screens.setBinding(receipt, name);
     screens.render(state);
   };

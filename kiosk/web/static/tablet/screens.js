@@ -13,10 +13,10 @@ const GROUP_ICONS = {
   other: "M6 12h.01 M12 12h.01 M18 12h.01"
 };
 const SCREEN_OF = { welcome: "welcome", redo: "welcome", not_enrolled: "not-enrolled", ack: "ack",
-                    thanks: "thanks" };
+                    thanks: "thanks", keypad: "keypad" };
 // Which buttons each state shows at the bottom.
 const ACTIONS = { ack: ["redo", "done"], redo: ["back"], quick: ["back", "skip", "done"],
-                  comment: ["back", "done"] };
+                  comment: ["back", "done"], keypad: ["back", "check"] };
 
 /** The label of ``value`` in one of the vocabulary's lists ({value, label: {vi, en}}). */
 export function vocabLabel(vocabulary, list, value, lang) {
@@ -237,9 +237,20 @@ export function createScreens(doc, strings, p, data) {
   return {
     render,
     renderCounter,
-    setBinding(receipt, name) {
+    /** The dossier the next rating binds to; ``manual``: typed on the keypad, so the
+        counter's poll does not replace it. */
+    setBinding(receipt, name, manual) {
       binding = { receipt: typeof receipt === "string" ? receipt : null,
-                  procedure_name: typeof name === "string" ? name : null };
+                  procedure_name: typeof name === "string" ? name : null, manual: !!manual };
+    },
+    /** The keypad's line: what was typed, and a message if the code was not accepted. */
+    renderKeypad(lang, typed, problem) {
+      const entry = $('[data-testid="keypad-entry"]');
+      if (!entry) return;
+      entry.textContent = typed;
+      const box = $('[data-testid="keypad-problem"]');
+      box.textContent = problem ? text(strings, lang, problem) : "";
+      box.hidden = !problem;
     },
     binding: () => binding,
     /** The queue indicator: shown only when a rating lingers (normally gone within a second). */
