@@ -18,3 +18,44 @@ def test_a_used_code_leads_back_to_code_entry(client, db, tablet):
     r = client.get(f"/r/{out['code']}")
     assert r.status_code == 410
     assert 'data-testid="back-to-entry"' in r.get_data(as_text=True)
+
+
+def test_the_chosen_answer_is_framed_without_has(browser, live_server):
+    """Chrome 70-104 have no :has(): the frame of a chosen answer is drawn by the text after
+    the checked input, so it shows on the commune's older phones too (and here)."""
+    import json
+    import urllib.request
+    import uuid
+    from conftest import SHOTS
+    from kiosk import store
+    from kiosk.store.db import connect
+    from kiosk.web.auth import hash_token
+    db = connect(live_server.db_path)
+    try:
+        token = "officer-token-" + uuid.uuid4().hex
+        store.create_token(db, "one-stop software", "officer", hash_token(token))
+    finally:
+        db.conn.close()
+    body = {"dossier_code": "HS-1", "procedure_code": "1.001193", "officer": "Lan"}
+    req = urllib.request.Request(live_server.url + "/api/v1/receipts", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        code = json.loads(r.read())["code"]
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False,
+                                  has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(live_server.url + f"/r/{code}")
+    option = page.locator('[data-testid="q-overall"] label.opt').nth(1)
+    option.tap()
+    frame = page.evaluate("""() => {
+        const span = document.querySelector('[data-testid="q-overall"] input:checked + span');
+        const s = getComputedStyle(span, '::before');
+        return {border: s.borderTopColor, background: s.backgroundColor, position: s.position};
+      }""")
+    assert frame == {"border": "rgb(11, 79, 138)", "background": "rgb(230, 240, 250)", "position": "absolute"}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator('[data-testid="q-overall"]').screenshot(path=str(SHOTS / "phone-chosen-answer.png"))
+    top = page.locator("header.top").bounding_box()
+    lang = page.locator('[data-testid="lang-en"]').bounding_box()
+    assert lang["height"] < 40 and lang["y"] + lang["height"] <= top["y"] + top["height"]
+    context.close()
