@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD",
                    help="last day (default: today)")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    p.add_argument("--exclude-flagged", action="store_true",
-                   help="leave flagged (suspicious) responses out of the headline figures")
+    p.add_argument("--include-flagged", action="store_true",
+                   help="count flagged (suspicious) responses in the headline figures (the raw figures); "
+                        "by default the headline leaves them out and shows the raw figures beside")
+    p.add_argument("--exclude-flagged", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--targets", metavar="FILE", help="a targets file (default: the shipped one)")
     p.add_argument("--with-responses", action="store_true",
                    help="xlsx: add a sheet with one row per response (slow for large periods)")
@@ -54,17 +56,17 @@ def _render(fmt: str, summary: dict, args) -> bytes:
     if fmt == "json":
         return (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "csv":
-        from .csv_export import summary_csv
+        from .reports.csv import summary_csv
         return summary_csv(summary)
     if fmt == "xlsx":
-        from .xlsx_report import xlsx_report
+        from .reports.xlsx import xlsx_report
         return xlsx_report(summary, db=args.db if args.with_responses else None)
     if fmt == "pdf":
-        from .pdf_report import pdf_report
+        from .reports.pdf import pdf_report
         meta = {k: getattr(args, k) for k in ("commune", "unit", "province", "place")
                 if getattr(args, k)}
         return pdf_report(summary, meta)
-    from .text_report import render
+    from .reports.text import render
     return render(summary).encode("utf-8")
 
 
@@ -80,7 +82,7 @@ def cmd_summary(args) -> int:
     if args.format in ("xlsx", "pdf") and not args.output:
         return _fail(f"--format {args.format} writes a binary file: give -o FILE")
     try:
-        summary = summarize(args.db, date_from, date_to, exclude_flagged=args.exclude_flagged,
+        summary = summarize(args.db, date_from, date_to, exclude_flagged=not args.include_flagged,
                             targets=args.targets)
         data = _render(args.format, summary, args)
     except FileNotFoundError as exc:

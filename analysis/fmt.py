@@ -1,11 +1,20 @@
-"""Numbers, dates and verdicts written the Vietnamese way: 85,3% ; 28/11/2026 ; "Đạt".
+"""Numbers, dates and verdicts written the Vietnamese way: 85,3% ; 12.345 ; 28/11/2026 ; "Đạt".
 
 Reports are read by officials who paste them into documents, so formatting lives in one
-place and every writer (text, CSV, Excel, PDF) says the same thing the same way.
+place and every writer (text, CSV, Excel, PDF) and every page says the same thing the same
+way. Separators and signs come from CLDR through Babel (``vi``: decimal comma, dot between
+thousands; ``en``: the other way round); only the patterns are ours, for the reasons given
+at each function. ``lang`` is "vi" (default) or "en"; anything else is read as "vi".
 """
 from __future__ import annotations
 
+import decimal
 from datetime import date
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import NumberPattern, parse_pattern
 
 VERDICT_VI = {"met": "Đạt", "not_met": "Chưa đạt", "uncertain": "Chưa đủ dữ liệu để kết luận",
               "no_data": "Không có dữ liệu"}
@@ -15,40 +24,75 @@ FLAG_VI = {"clock": "giờ thiết bị không hợp lệ", "burst": "đánh gi�
            "cooldown": "chạm trong thời gian chờ", "hours": "ngoài giờ làm việc",
            "fast": "hoàn thành quá nhanh", "unenrolled": "thiết bị chưa đăng ký",
            "over_returned": "nhiều đánh giá hơn số hồ sơ trả"}
+NO_DATA = "–"
+DATE_PATTERN = "dd/MM/yyyy"
 
 
-def percent(share: float | None, digits: int = 1) -> str:
-    """0.853 → '85,3%'; None → '–' (no data is not 0%)."""
+@lru_cache(maxsize=4)
+def _locale(lang: str) -> Locale:
+    return Locale.parse("en" if lang == "en" else "vi")
+
+
+@lru_cache(maxsize=8)
+def _percent_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else "") + "%")
+
+
+def percent(share: float | None, digits: int = 1, lang: str = "vi") -> str:
+    """A share 0–1 as a percentage: 0.853 → '85,3%' (vi), '85.3%' (en); None → '–' (no data
+    is not 0%).
+
+    The pattern is ours, the symbols CLDR's. CLDR's own percent pattern for both ``vi``
+    and ``en`` is ``#,##0%`` (no decimals; no space, no-break or otherwise, before the
+    sign in the CLDR that Babel 2.17–2.19 ships), and some locales and CLDR releases put a
+    no-break space before "%". Reports, tests and officials' documents write one decimal
+    and "85,3%" with nothing between, so the pattern is fixed here with ``digits``
+    decimals and stays the same whatever CLDR release the pin allows.
+
+    Rounding is that of the exact binary value of ``share × 100``, half to even, which is
+    what these reports have always printed (23/80 → 28,7%, as Python's own formatting
+    gives); Excel, rounding the decimal digits half up, shows the same cell as 28,8%."""
     if share is None:
-        return "–"
-    return f"{share * 100:.{digits}f}".replace(".", ",") + "%"
+        return NO_DATA
+    with decimal.localcontext() as ctx:
+        ctx.rounding = decimal.ROUND_HALF_EVEN
+        exact = decimal.Decimal(share * 100).scaleb(-2)  # the pattern multiplies by 100 again
+        return _percent_pattern(digits).apply(exact, _locale(lang))
 
 
-def number(n: int | None) -> str:
-    """12345 → '12.345' (Vietnamese thousands separator)."""
+def number(n: int | None, lang: str = "vi") -> str:
+    """A count: 12345 → '12.345' (vi), '12,345' (en), with CLDR's separators."""
     if n is None:
-        return "–"
-    return f"{n:,}".replace(",", ".")
+        return NO_DATA
+    return _DECIMAL.apply(n, _locale(lang))
 
 
-def day(value) -> str:
-    """'2026-11-28' or a date → '28/11/2026'."""
+_DECIMAL = parse_pattern("#,##0.###")
+
+
+def day(value, lang: str = "vi") -> str:
+    """'2026-11-28' or a date → '28/11/2026', in both languages.
+
+    An explicit pattern, not CLDR's: ``vi``'s short date is d/M/yy (28/11/26) and its
+    medium "28 thg 11, 2026", while Decree 30 documents write dd/mm/yyyy; ``en``'s short
+    date is the American M/d/yy, which would turn 05/11 into May beside a Vietnamese copy
+    of the same report (CLDR's en_GB gives dd/MM/y, the same as here)."""
     d = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return d.strftime("%d/%m/%Y")
+    return format_date(d, DATE_PATTERN, locale=_locale(lang))
 
 
-def interval(low: float | None, high: float | None) -> str:
+def interval(low: float | None, high: float | None, lang: str = "vi") -> str:
     """'82,6% – 94,5%' or '–'."""
     if low is None or high is None:
-        return "–"
-    return f"{percent(low)} – {percent(high)}"
+        return NO_DATA
+    return f"{percent(low, lang=lang)} – {percent(high, lang=lang)}"
 
 
-def targets(row: dict) -> str:
+def targets(row: dict, lang: str = "vi") -> str:
     """'≥ 85,0% (2030: ≥ 90,0%)' from an indicator row."""
-    text = f"≥ {percent(row['target'])}"
+    text = f"≥ {percent(row['target'], lang=lang)}"
     if row.get("target_2030") is not None and row["target_2030"] != row["target"]:
-        text += f" (2030: ≥ {percent(row['target_2030'])})"
+        text += f" (2030: ≥ {percent(row['target_2030'], lang=lang)})"
     return text
 
 
@@ -56,9 +100,11 @@ def verdict(code: str, lang: str = "vi") -> str:
     return (VERDICT_EN if lang == "en" else VERDICT_VI).get(code, code)
 
 
-def period(summary: dict) -> str:
-    """'từ 01/11/2026 đến 28/11/2026'."""
-    return f"từ {day(summary['period']['from'])} đến {day(summary['period']['to'])}"
+def period(summary: dict, lang: str = "vi") -> str:
+    """'từ 01/11/2026 đến 28/11/2026' ('from 01/11/2026 to 28/11/2026' in English)."""
+    words = ("from", "to") if lang == "en" else ("từ", "đến")
+    return (f"{words[0]} {day(summary['period']['from'], lang)} "
+            f"{words[1]} {day(summary['period']['to'], lang)}")
 
 
 def filtered_line(summary: dict) -> str:
@@ -68,7 +114,8 @@ def filtered_line(summary: dict) -> str:
              f"dở dang {number(r['incomplete'])})"]
     if r["flagged"]:
         names = ", ".join(f"{FLAG_VI.get(k, k)}: {number(v)}" for k, v in r["by_flag"].items())
-        action = "đã loại khỏi số liệu" if summary["exclude_flagged"] else "vẫn được tính, xem cột loại trừ"
+        action = ("không được tính vào số liệu chính; số liệu tính cả các phiếu này được ghi kèm"
+                  if summary["exclude_flagged"] else "vẫn được tính (số liệu thô); xem cột loại trừ")
         parts.append(f"phiếu bị đánh dấu nghi vấn: {number(r['flagged'])} ({names}) – {action}")
     else:
         parts.append("không có phiếu bị đánh dấu nghi vấn")
@@ -84,3 +131,11 @@ def chain_line(summary: dict) -> str:
         return "Mã kiểm tra dữ liệu: chưa có phiếu nào."
     return (f"Mã kiểm tra dữ liệu: tính trên cơ sở dữ liệu đến phiếu số {number(chain['seq'])}, "
             f"mã chuỗi băm {chain['hash']} (đối chiếu bằng lệnh: python -m kiosk verify).")
+
+
+def beside(summary: dict) -> tuple[str, list[dict]]:
+    """(heading, indicator rows) of the variant shown next to the headline: the raw figures
+    (flagged ratings counted) beside a headline that leaves them out, or the reverse."""
+    if summary.get("exclude_flagged", True):
+        return "tính cả phiếu nghi vấn", summary["all"]["indicators"]
+    return "không tính phiếu nghi vấn", summary["excluding_flagged"]["indicators"]

@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 VN_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
 LOCAL_TZ = timezone(VN_OFFSET, "Asia/Ho_Chi_Minh")
@@ -24,6 +25,72 @@ def local_today() -> date:
 SATISFIED_SQL = "(overall IS NOT NULL AND overall >= scale - 1)"
 
 CUBE_DIMENSIONS = ("local_month", "field", "procedure_code", "officer", "counter", "channel")
+
+
+# Rows as the SQL below returns them, named so every consumer reads ``row.rated``, not
+# ``row[10]``; the field order is the SELECT's order (built with ``_make`` where they come out).
+
+class CubeRow(NamedTuple):
+    """One group of the response cube: the six dimensions, the grouping columns, the counts."""
+    month: str
+    field: str | None
+    procedure: str | None
+    officer: str | None
+    counter: str | None
+    channel: str
+    flags: str            # space-separated flag names, '' when not flagged
+    demo: int
+    complete: int
+    responses: int        # every response of the group, rated or not
+    rated: int            # with a main rating
+    satisfied: int | None  # main rating in the top two levels of its scale
+    dislikes: int | None  # main rating "Không hài lòng" or worse, bound to a receipt
+
+
+class ClockRow(NamedTuple):
+    """Main-rating counts by local month, weekday (0 = Monday), hour and flags."""
+    month: str
+    weekday: int | None
+    hour: int | None
+    flags: str
+    rated: int
+    satisfied: int | None
+
+
+class AnswerCount(NamedTuple):
+    """How many answers gave ``value`` to ``question_id`` (one row per choice)."""
+    question_id: str
+    value: str
+    flagged: int
+    n: int
+
+
+class ReceiptFigures(NamedTuple):
+    """Dossiers returned in a period: all, rated, with an appointment date, of those overdue
+    and with a complaint."""
+    returned: int
+    rated: int
+    with_appointment: int
+    overdue: int
+    complained: int
+
+
+class ComplaintRow(NamedTuple):
+    """Complaints received in a period, flagged or not: received, counted (decided or past
+    due), on time, answered."""
+    flagged: int
+    received: int
+    counted: int | None
+    on_time: int | None
+    answered: int | None
+
+
+class MonthCount(NamedTuple):
+    """Main-rating counts of a local month (YYYY-MM), flagged or not."""
+    month: str
+    flagged: int
+    rated: int
+    satisfied: int | None
 
 
 def connect(conn_or_path) -> sqlite3.Connection:
@@ -63,36 +130,35 @@ def _month_range(date_from: str, date_to: str) -> list[str]:
     return [date_from[:7], date_to[:7]]
 
 
-def response_cube(conn, date_from: str, date_to: str) -> list[tuple]:
-    """(local_month, field, procedure_code, officer, counter, channel, flags, demo, complete,
-    rows, rated, satisfied, dislikes bound to a receipt) over the period's responses.
+def response_cube(conn, date_from: str, date_to: str) -> list[CubeRow]:
+    """The period's responses grouped by the cube's dimensions and flags, demo, complete.
 
     Grouped by plain columns in the order of the proposed covering index, so SQLite
     aggregates while it walks the index instead of sorting a million rows. A dislike is a
     main rating of "Không hài lòng" or worse (1–2 of 5, 1 of 3)."""
     dims = ", ".join(CUBE_DIMENSIONS)
-    return conn.execute(
+    return list(map(CubeRow._make, conn.execute(
         f"SELECT {dims}, flags, demo, complete, count(*), count(overall), sum({SATISFIED_SQL}), "
         f"sum(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END) "
         f"FROM responses WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ? "
         f"GROUP BY {dims}, flags, demo, complete",
-        [*_month_range(date_from, date_to), date_from, date_to]).fetchall()
+        [*_month_range(date_from, date_to), date_from, date_to])))
 
 
-def hour_weekday(conn, date_from: str, date_to: str) -> list[tuple]:
-    """(local_month, local_weekday, local_hour, flags, rated, satisfied) over the period;
-    the month is kept in the grouping so an index led by it is walked in order."""
-    return conn.execute(
+def hour_weekday(conn, date_from: str, date_to: str) -> list[ClockRow]:
+    """Main-rating counts by month, weekday, hour and flags over the period; the month is
+    kept in the grouping so an index led by it is walked in order."""
+    return list(map(ClockRow._make, conn.execute(
         f"SELECT local_month, local_weekday, local_hour, flags, count(overall), "
         f"sum({SATISFIED_SQL}) FROM responses "
         f"WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ? "
         f"GROUP BY local_month, local_weekday, local_hour, flags",
-        [*_month_range(date_from, date_to), date_from, date_to]).fetchall()
+        [*_month_range(date_from, date_to), date_from, date_to])))
 
 
-def answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[tuple]:
-    """(question_id, value, flagged, count) from the covering index on answers (grouped
-    by date too, in index order, so no sort; the dates are summed here)."""
+def answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[AnswerCount]:
+    """Answer counts from the covering index on answers (grouped by date too, in index
+    order, so no sort; the dates are summed here)."""
     ids = sorted(set(question_ids))
     if not ids:
         return []
@@ -105,22 +171,22 @@ def answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[tupl
     for qid, _, value, flagged, count in rows:
         key = (qid, value, flagged)
         totals[key] = totals.get(key, 0) + count
-    return [(*k, v) for k, v in totals.items()]
+    return [AnswerCount(*k, v) for k, v in totals.items()]
 
 
-def first_answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[tuple]:
-    """(question_id, value, flagged, count) counting each response once, at the first
+def first_answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[AnswerCount]:
+    """Answer counts counting each response once, at the first
     question of ``question_ids`` it answered (for indicators fed by several questions).
     A multi-choice answer of that question still gives one row per choice."""
     ranks = " ".join(f"WHEN ? THEN {i}" for i, _ in enumerate(question_ids))
     marks = ", ".join("?" * len(question_ids))
-    return conn.execute(
+    return list(map(AnswerCount._make, conn.execute(
         f"SELECT question_id, value, flagged, count(*) FROM ("
         f"SELECT question_id, value, flagged, rank, min(rank) OVER (PARTITION BY response_id) AS first "
         f"FROM (SELECT response_id, question_id, value, flagged, CASE question_id {ranks} END AS rank "
         f"FROM answers WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ?)) "
         f"WHERE rank = first GROUP BY 1, 2, 3",
-        [*question_ids, *question_ids, date_from, date_to]).fetchall()
+        [*question_ids, *question_ids, date_from, date_to])))
 
 
 def utc_bounds(date_from: str, date_to: str) -> tuple[str, str]:
@@ -133,9 +199,9 @@ def utc_bounds(date_from: str, date_to: str) -> tuple[str, str]:
     return (start.astimezone(timezone.utc).strftime(fmt), end.astimezone(timezone.utc).strftime(fmt))
 
 
-def receipt_figures(conn, date_from: str, date_to: str) -> tuple | None:
-    """(returned, rated, with appointment, overdue, with a complaint) for dossiers returned
-    in the period (local date of ``returned_at``), or None without a receipts table.
+def receipt_figures(conn, date_from: str, date_to: str) -> ReceiptFigures | None:
+    """Figures of the dossiers returned in the period (local date of ``returned_at``), or
+    None without a receipts table.
 
     Overdue: returned after the local end of the appointment date, i.e. at or after
     17:00 UTC on that date (text comparison keeps the ``returned_at`` index usable)."""
@@ -152,7 +218,7 @@ def receipt_figures(conn, date_from: str, date_to: str) -> tuple | None:
             "SELECT count(DISTINCT c.receipt) FROM complaints c JOIN receipts r ON r.code = c.receipt "
             "WHERE r.returned_at >= ? AND r.returned_at < ? AND r.appointment_date IS NOT NULL",
             [start, end]).fetchone()[0]
-    return returned, rated, with_date, overdue or 0, complained
+    return ReceiptFigures(returned, rated, with_date, overdue or 0, complained)
 
 
 def database_file(conn) -> str | None:
@@ -169,9 +235,9 @@ def open_reader(path: str) -> sqlite3.Connection:
                            check_same_thread=False)
 
 
-def complaint_figures(conn, date_from: str, date_to: str, today: str) -> list[tuple] | None:
-    """(flagged, received, counted, on time, answered) for complaints received in the
-    period, or None without a complaints table.
+def complaint_figures(conn, date_from: str, date_to: str, today: str) -> list[ComplaintRow] | None:
+    """Complaint counts, flagged and not, of complaints received in the period, or None
+    without a complaints table.
 
     A complaint is counted once it is decided (answered, not accepted) or its due date has
     passed before ``today``; it is on time when answered, or refused with a reason, on or
@@ -182,10 +248,10 @@ def complaint_figures(conn, date_from: str, date_to: str, today: str) -> list[tu
                "OR coalesce(not_accepted_reason, '') != '')")
     on_time = ("(answered_date IS NOT NULL AND due_date IS NOT NULL AND answered_date <= due_date "
                "AND (status != 'not_accepted' OR coalesce(not_accepted_reason, '') != ''))")
-    return conn.execute(
+    return list(map(ComplaintRow._make, conn.execute(
         f"SELECT coalesce(flags, '') != '' AS flagged, count(*), sum({decided} OR due_date < ?), "
         f"sum({on_time}), sum(answered_date IS NOT NULL) FROM complaints "
-        f"WHERE received_date BETWEEN ? AND ? GROUP BY 1", [today, date_from, date_to]).fetchall()
+        f"WHERE received_date BETWEEN ? AND ? GROUP BY 1", [today, date_from, date_to])))
 
 
 def labels(conn, table: str, key: str, label: str) -> dict:
@@ -202,9 +268,9 @@ def chain_head(conn) -> dict:
     return {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": ""}
 
 
-def monthly_counts(conn, first_month: str, last_month: str) -> list[tuple]:
-    """(local_month, flagged 0/1, rated, satisfied) for months first..last (YYYY-MM)."""
-    return conn.execute(
+def monthly_counts(conn, first_month: str, last_month: str) -> list[MonthCount]:
+    """Main-rating counts per month and flagged (0/1) for months first..last (YYYY-MM)."""
+    return list(map(MonthCount._make, conn.execute(
         f"SELECT local_month, flags != '', count(overall), sum({SATISFIED_SQL}) FROM responses "
         "WHERE local_month BETWEEN ? AND ? GROUP BY local_month, flags != ''",
-        [first_month, last_month]).fetchall()
+        [first_month, last_month])))

@@ -5,6 +5,8 @@ Every breakdown row carries the main rating's (tthc_satisfaction) n, satisfied, 
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .stats import wilson
 
 CHANNEL_LABELS = {"kiosk": "Tại quầy (máy tính bảng)", "phone": "Điện thoại (mã QR)"}
@@ -24,6 +26,12 @@ def _quarter_label(key: str) -> str:
     return f"Quý {key[-1]}/{key[:4]}"
 
 
+class Tally(NamedTuple):
+    """Main ratings given and, of those, satisfied."""
+    rated: int
+    satisfied: int
+
+
 def figure_row(key, label, n: int, satisfied: int) -> dict:
     low, high = wilson(satisfied, n)
     return {"key": key, "label": label, "n": n, "satisfied": satisfied,
@@ -31,20 +39,20 @@ def figure_row(key, label, n: int, satisfied: int) -> dict:
 
 
 def breakdowns(cube, exclude_flagged: bool, procedure_names: dict) -> dict[str, list[dict]]:
-    """{breakdown name: rows} from cube rows (local_month, field, procedure_code, officer,
-    counter, channel, flags, demo, complete, rows, rated, satisfied, ...).
+    """{breakdown name: rows} from ``queries.CubeRow`` rows.
 
     Time breakdowns are in time order; the others by n, largest first, then key."""
     keyers = {
-        "month": lambda r: r[0], "quarter": lambda r: _quarter(r[0]), "year": lambda r: r[0][:4],
-        "field": lambda r: r[1], "procedure": lambda r: r[2], "officer": lambda r: r[3],
-        "counter": lambda r: r[4], "channel": lambda r: r[5],
+        "month": lambda r: r.month, "quarter": lambda r: _quarter(r.month),
+        "year": lambda r: r.month[:4], "field": lambda r: r.field,
+        "procedure": lambda r: r.procedure, "officer": lambda r: r.officer,
+        "counter": lambda r: r.counter, "channel": lambda r: r.channel,
     }
     sums: dict[str, dict] = {name: {} for name in BREAKDOWNS}
     for row in cube:
-        if exclude_flagged and row[6]:
+        if exclude_flagged and row.flags:
             continue
-        rated, sat = row[10], row[11] or 0
+        rated, sat = row.rated, row.satisfied or 0
         for name, keyer in keyers.items():
             acc = sums[name].setdefault(keyer(row), [0, 0])
             acc[0] += rated
@@ -67,29 +75,29 @@ def breakdowns(cube, exclude_flagged: bool, procedure_names: dict) -> dict[str, 
 
 
 def heatmap(clock_rows, exclude_flagged: bool) -> list[dict]:
-    """Cells {weekday (0 = Monday), hour, n, satisfied, rate} that have ratings, from rows
-    (local_month, local_weekday, local_hour, flags, rated, satisfied)."""
+    """Cells {weekday (0 = Monday), hour, n, satisfied, rate} that have ratings, from
+    ``queries.ClockRow`` rows."""
     cells: dict = {}
-    for _, weekday, hour, flags, rated, sat in clock_rows:
-        if exclude_flagged and flags:
+    for row in clock_rows:
+        if exclude_flagged and row.flags:
             continue
-        acc = cells.setdefault((weekday, hour), [0, 0])
-        acc[0] += rated
-        acc[1] += sat or 0
+        acc = cells.setdefault((row.weekday, row.hour), [0, 0])
+        acc[0] += row.rated
+        acc[1] += row.satisfied or 0
     return [{"weekday": w, "hour": h, "n": n, "satisfied": s, "rate": s / n if n else None}
             for (w, h), (n, s) in sorted(cells.items(), key=lambda kv: (kv[0][0] is None, kv[0]))
             if n]
 
 
-def overall_counts(rows, flags_at: int = 3, rated_at: int = 4) -> dict:
-    """{flagged: (rated, satisfied)} of the main rating, from hour × weekday rows (default)
-    or cube rows (``flags_at=6, rated_at=10``); satisfied follows rated."""
+def overall_counts(rows) -> dict[bool, Tally]:
+    """{flagged: Tally} of the main rating, from any rows with ``flags``, ``rated`` and
+    ``satisfied`` (``queries.ClockRow`` or ``queries.CubeRow``)."""
     out = {False: [0, 0], True: [0, 0]}
     for row in rows:
-        acc = out[bool(row[flags_at])]
-        acc[0] += row[rated_at]
-        acc[1] += row[rated_at + 1] or 0
-    return {k: tuple(v) for k, v in out.items()}
+        acc = out[bool(row.flags)]
+        acc[0] += row.rated
+        acc[1] += row.satisfied or 0
+    return {k: Tally(*v) for k, v in out.items()}
 
 
 def response_totals(cube) -> dict:
@@ -97,13 +105,13 @@ def response_totals(cube) -> dict:
     flag name; one response may carry several flags)."""
     totals = {"all": 0, "complete": 0, "incomplete": 0, "demo": 0, "flagged": 0, "by_flag": {}}
     for row in cube:
-        flags, demo, complete, count = row[6], row[7], row[8], row[9]
+        count = row.responses
         totals["all"] += count
-        totals["complete" if complete != 0 else "incomplete"] += count
-        totals["demo"] += count if demo else 0
-        if flags:
+        totals["complete" if row.complete != 0 else "incomplete"] += count
+        totals["demo"] += count if row.demo else 0
+        if row.flags:
             totals["flagged"] += count
-            for name in flags.split():
+            for name in row.flags.split():
                 totals["by_flag"][name] = totals["by_flag"].get(name, 0) + count
     totals["by_flag"] = dict(sorted(totals["by_flag"].items()))
     return totals

@@ -17,6 +17,7 @@ CHUNK = 5000
 FIXED = ("id", "local_date", "rated_at", "channel", "questionnaire", "questionnaire_version",
          "complete", "flags", "demo", "kiosk", "counter", "receipt", "dossier_code",
          "procedure_code", "field", "officer", "duration_ms", "seq", "hash")
+ID, QUESTIONNAIRE = FIXED.index("id"), FIXED.index("questionnaire")  # read while streaming
 HEADERS_VI = {
     "id": "Mã phiếu", "local_date": "Ngày", "rated_at": "Thời điểm (UTC)", "channel": "Kênh",
     "questionnaire": "Phiếu", "questionnaire_version": "Phiên bản phiếu", "complete": "Hoàn thành",
@@ -81,7 +82,7 @@ def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool):
         if not chunk:
             return
         answers: dict[str, dict[str, list[str]]] = {}
-        ids = [r[0] for r in chunk]
+        ids = [r[ID] for r in chunk]
         for start in range(0, len(ids), 900):  # stay under SQLite's variable limit
             part = ids[start:start + 900]
             marks = ", ".join("?" * len(part))
@@ -92,8 +93,8 @@ def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool):
         for row in chunk:
             fixed = list(row[:len(FIXED)])
             overall, scale, comment = row[len(FIXED):]
-            labels = _labels(fixed[4])
-            got = answers.get(fixed[0], {})
+            labels = _labels(fixed[QUESTIONNAIRE])
+            got = answers.get(fixed[ID], {})
             cells = ["" if v is None else v for v in fixed]
             cells += [_label(labels, qid, got[qid]) if qid in got else "" for qid in qids]
             if overall is not None:  # the main rating, on the response's own scale

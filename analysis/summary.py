@@ -54,15 +54,17 @@ def _months_back(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
-def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = False,
+def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = True,
               targets: Targets | str | None = None, today=None) -> dict:
     """All figures for local dates ``date_from``..``date_to`` inclusive (Asia/Ho_Chi_Minh).
 
     ``conn_or_path``: a sqlite3 connection, a sqlite_utils.Database or a database path
     (opened read-only). ``targets``: a Targets, a path to a targets file, or None for the
     shipped file. ``today`` (local date) decides which complaints are past due; default
-    today in Vietnam. Top-level ``indicators`` and the breakdowns follow ``exclude_flagged``; both
-    variants of the indicators are under ``all`` and ``excluding_flagged``.
+    today in Vietnam. Top-level ``indicators`` and the breakdowns follow ``exclude_flagged``: by
+    default the headline leaves flagged (suspicious) ratings out; both variants of the
+    indicators are under ``all`` (raw) and ``excluding_flagged``, and ``beside`` names the
+    variant a report shows next to the headline.
     """
     start, end = parse_date(date_from), parse_date(date_to)
     if start > end:
@@ -99,7 +101,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
     receipts = got["receipts"]
     # The main rating's figure comes from the same pass as the breakdowns and totals, so
     # they always add up even while ratings arrive.
-    overall = rollup.overall_counts(cube, flags_at=6, rated_at=10)
+    overall = rollup.overall_counts(cube)
     both = {mode: indicators.compute(targets, overall, got["counts"], got["complaints"], scales, flag)
             for mode, flag in (("all", False), ("excluding_flagged", True))}
     totals = rollup.response_totals(cube)
@@ -111,6 +113,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
         "indicators": both[chosen],
         "all": {"indicators": both["all"]},
         "excluding_flagged": {"indicators": both["excluding_flagged"]},
+        "beside": "all" if exclude_flagged else "excluding_flagged",
         "flagged": {"responses": totals["flagged"], "by_flag": totals["by_flag"],
                     "excluded": exclude_flagged},
         "responses": totals,
@@ -150,13 +153,13 @@ def _in_parallel(conn, main, side):
 
 
 def _indicator_counts(conn, targets: Targets, d_from: str, d_to: str) -> dict:
-    """{indicator id: (question_id, value, flagged, count) rows}, one observation per
-    response: single-question indicators read the covering index directly; several
-    questions go through the first-answered query."""
+    """{indicator id: ``queries.AnswerCount`` rows}, one observation per response:
+    single-question indicators read the covering index directly; several questions go
+    through the first-answered query."""
     single = [i for i in targets.indicators
               if i.source == "answers" and len(i.questions) == 1 and i.questions[0] != "overall"]
     rows = queries.answer_counts(conn, [i.questions[0] for i in single], d_from, d_to)
-    out = {i.id: [r for r in rows if r[0] == i.questions[0]] for i in single}
+    out = {i.id: [r for r in rows if r.question_id == i.questions[0]] for i in single}
     for ind in targets.indicators:
         if ind.source == "answers" and len(ind.questions) > 1:
             out[ind.id] = queries.first_answer_counts(conn, list(ind.questions), d_from, d_to)
@@ -180,10 +183,10 @@ def reasons(rows, exclude_flagged: bool) -> dict:
     the group the questionnaire gives each choice (so officers are not blamed for rules)."""
     labels, groups = forms.reason_choices()
     counts: dict[str, int] = {}
-    for _, value, flagged, count in rows:
-        if exclude_flagged and flagged:
+    for row in rows:
+        if exclude_flagged and row.flagged:
             continue
-        counts[value] = counts.get(value, 0) + count
+        counts[row.value] = counts.get(row.value, 0) + row.n
     items = [{"value": v, "label_vi": labels.get(v, (v, v))[0], "label_en": labels.get(v, (v, v))[1],
               "group": groups.get(v, "other"), "count": c}
              for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -191,23 +194,23 @@ def reasons(rows, exclude_flagged: bool) -> dict:
     return {"total": sum(counts.values()), "items": items, "groups": by_group}
 
 
-def response_rate(figures) -> dict | None:
+def response_rate(figures: queries.ReceiptFigures | None) -> dict | None:
     """Rated dossiers ÷ dossiers returned in the period; None without receipts."""
-    if not figures or not figures[0]:
+    if not figures or not figures.returned:
         return None
-    returned, rated = figures[0], figures[1]
-    return {"returned": returned, "rated": rated, "rate": rated / returned}
+    return {"returned": figures.returned, "rated": figures.rated,
+            "rate": figures.rated / figures.returned}
 
 
-def portal_figure(figures, cube, exclude_flagged: bool) -> dict | None:
+def portal_figure(figures: queries.ReceiptFigures | None, cube, exclude_flagged: bool) -> dict | None:
     """The national portal's style of figure: 100% − overdue share − share of dossiers with
     a complaint or a "dislike" rating, over dossiers returned in the period with an
     appointment date. None without such receipts. Dislikes are main ratings of "Không hài
     lòng" or worse bound to a receipt and given in the period (they may overlap complaints)."""
-    if not figures or not figures[2]:
+    if not figures or not figures.with_appointment:
         return None
-    base, overdue, complained = figures[2], figures[3] or 0, figures[4] or 0
-    dislikes = sum(r[12] or 0 for r in cube if not (exclude_flagged and r[6]))
+    base, overdue, complained = figures.with_appointment, figures.overdue or 0, figures.complained or 0
+    dislikes = sum(r.dislikes or 0 for r in cube if not (exclude_flagged and r.flags))
     overdue_share = overdue / base
     complaint_share = min(1.0, (complained + dislikes) / base)
     return {"dossiers": base, "overdue": overdue, "complaints": complained, "dislikes": dislikes,
@@ -232,11 +235,11 @@ def monthly_trend(conn_or_path, end, months: int = 12, exclude_flagged: bool = F
     keys.reverse()
     conn = queries.connect(conn_or_path)
     sums = {k: [0, 0] for k in keys}
-    for key, flagged, n, satisfied in queries.monthly_counts(conn, keys[0], keys[-1]):
-        if exclude_flagged and flagged:
+    for row in queries.monthly_counts(conn, keys[0], keys[-1]):
+        if exclude_flagged and row.flagged:
             continue
-        sums[key][0] += n
-        sums[key][1] += satisfied or 0
+        sums[row.month][0] += row.rated
+        sums[row.month][1] += row.satisfied or 0
     rows = []
     for key in keys:
         n, satisfied = sums[key]

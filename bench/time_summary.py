@@ -36,10 +36,10 @@ def main() -> int:
         if args.format == "json":
             data = json.dumps(summary, ensure_ascii=False, indent=2).encode()
         elif args.format == "xlsx":
-            from analysis.xlsx_report import xlsx_report
+            from analysis.reports.xlsx import xlsx_report
             data = xlsx_report(summary, db=args.db)
         else:
-            from analysis.pdf_report import pdf_report
+            from analysis.reports.pdf import pdf_report
             data = pdf_report(summary, {})
         t2 = time.perf_counter()
         out.append({"import": imported if i == 0 else 0.0, "summarize": t1 - t, "render": t2 - t1,

@@ -27,13 +27,20 @@ def instance_path() -> Path:
 def _secret_key(folder: Path) -> str:
     """Read the instance's secret key, generating it on first run (never committed)."""
     path = folder / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="ascii")
-        try:
-            path.chmod(0o600)
-        except OSError:
-            pass
+    if not path.exists():  # created 0600: never readable by others, not even for a moment
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_hex(32))
+    _private(path, 0o600)
     return path.read_text(encoding="ascii").strip()
+
+
+def _private(path: Path, mode: int) -> None:
+    """The instance holds phone numbers, password hashes and the secret key: 0700/0600."""
+    try:
+        path.chmod(mode)
+    except OSError:
+        pass
 
 
 # Flask's own settings that an installation has no reason to change.
@@ -50,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Raises settings.SettingsError naming every malformed setting."""
     folder = Path(test_config.get("INSTANCE", instance_path())) if test_config else instance_path()
     folder.mkdir(parents=True, exist_ok=True)
+    _private(folder, 0o700)
     here = Path(__file__).parent / "web"
     app = Flask(__name__, instance_path=str(folder), instance_relative_config=True,
                 template_folder=str(here / "templates"), static_folder=str(here / "static"))

@@ -22,8 +22,33 @@ def cmd_serve(args) -> int:
           flush=True)
     print(f"  Staff sign-in: http://{args.host}:{args.port}/login", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",
-          clear_untrusted_proxy_headers=True)
+          clear_untrusted_proxy_headers=True, **_waitress_limits(app.config))
     return 0
+
+
+def _waitress_limits(config) -> dict:
+    """Connection limits against slow clients. waitress reads a request completely before
+    a worker thread sees it, so a slow client costs a connection slot, not a thread: with
+    many slots (and poll(), which has no 1,024-descriptor ceiling) 150 clients trickling
+    headers leave room for real requests. The real defence is a reverse proxy (README)."""
+    return {"connection_limit": config["SERVER_CONNECTION_LIMIT"],
+            "channel_timeout": config["SERVER_CHANNEL_TIMEOUT"],
+            "cleanup_interval": min(30, config["SERVER_CHANNEL_TIMEOUT"]),
+            "asyncore_use_poll": True, "backlog": 1024}
+
+
+def _database() -> str:
+    """The database path, without building the app: ``backup`` and ``verify`` must work
+    while a questionnaire file (or the web layer) is broken."""
+    from flask import Config
+
+    from kiosk import instance_path
+    folder = instance_path()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    config = Config(str(folder))
+    config["DATABASE"] = str(folder / "kiosk.db")
+    config.from_pyfile("config.py", silent=True)
+    return config["DATABASE"]
 
 
 def cmd_create_user(args) -> int:
@@ -31,6 +56,8 @@ def cmd_create_user(args) -> int:
     from kiosk import store
     from kiosk.domain.credentials import hash_password
     from kiosk.store.db import connect
+    from kiosk.domain import text
+    name = text.line(args.name)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -43,32 +70,77 @@ def cmd_create_user(args) -> int:
         if password != repeat:
             print("error: the passwords differ", file=sys.stderr)
             return 2
+    password = text.clean(password)  # as the sign-in form will receive it
     if len(password) < 8:
         print("error: the password needs at least 8 characters", file=sys.stderr)
         return 2
+    if not name:
+        print("error: the user name is empty", file=sys.stderr)
+        return 2
     app = _app()
     db = connect(app.config["DATABASE"])
-    if store.get_user(db, username=args.name):
-        store.set_password(db, args.name, hash_password(password), args.role)
-        print(f"Updated user {args.name} ({args.role}).")
+    if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):
+        store.set_password(db, name, hash_password(password), args.role)
+        print(f"Updated user {name} ({args.role}); their sessions have ended.")
     else:
-        store.create_user(db, args.name, hash_password(password), args.role)
-        print(f"Created user {args.name} ({args.role}).")
+        store.create_user(db, name, hash_password(password), args.role)
+        print(f"Created user {name} ({args.role}).")
     return 0
 
 
 def cmd_create_token(args) -> int:
     """Make an API token; it is printed once and stored only as a hash."""
     from kiosk import store
+    from kiosk.domain import text
     from kiosk.domain.credentials import hash_token, new_token
     from kiosk.store.db import connect
+    name = text.line(args.name)
+    if not name:
+        print("error: the token needs a name", file=sys.stderr)
+        return 2
     app = _app()
     db = connect(app.config["DATABASE"])
     token = new_token()
-    store.create_token(db, args.name, args.role, hash_token(token))
-    store.audit(db, "cli", "create_token", f"{args.name} ({args.role})")
+    store.create_token(db, name, args.role, hash_token(token))
+    store.audit(db, "cli", "create_token", f"{name} ({args.role})")
     print(token)
-    print(f"# token for {args.name} ({args.role}); shown once, keep it safe", file=sys.stderr)
+    print(f"# token for {name} ({args.role}); shown once, keep it safe", file=sys.stderr)
+    return 0
+
+
+def cmd_list_tokens(args) -> int:
+    """Every API token: name, role, created, last used, revoked. Never the token itself
+    (only its hash is stored)."""
+    from kiosk import store
+    from kiosk.store.db import connect, init_db
+    path = _database()
+    init_db(path)
+    rows = store.list_tokens(connect(path))
+    if not rows:
+        print("No API tokens. Make one with: python -m kiosk create-token NAME --role ROLE")
+        return 0
+    header = ("name", "role", "created (UTC)", "last used (UTC)", "state")
+    table = [(r["name"], r["role"], (r["created_at"] or "")[:19], (r["last_used_at"] or "never")[:19],
+              "revoked" if r["revoked"] else "active") for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
+    for line in (header, *table):
+        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+    return 0
+
+
+def cmd_revoke_token(args) -> int:
+    """Revoke every active token with this name; callers using it get 401 at once."""
+    from kiosk import store
+    from kiosk.domain import text
+    from kiosk.store.db import connect, init_db
+    path = _database()
+    init_db(path)
+    name = text.line(args.name)
+    count = store.revoke_tokens(connect(path), "cli", name=name)
+    if not count:
+        print(f"error: no active token called {name!r} (see: python -m kiosk list-tokens)", file=sys.stderr)
+        return 1
+    print(f"Revoked {count} token(s) called {name!r}.")
     return 0
 
 
@@ -94,22 +166,36 @@ def cmd_demo_data(args) -> int:
 def cmd_backup(args) -> int:
     """A consistent copy of the database, safe while the server is taking ratings."""
     from kiosk.store.backup import backup
-    app = _app()
-    backup(app.config["DATABASE"], args.file)
-    print(f"Backed up {app.config['DATABASE']} to {args.file}")
+    from kiosk.store.db import init_db
+    path = _database()
+    init_db(path)
+    backup(path, args.file)
+    print(f"Backed up {path} to {args.file}")
     return 0
 
 
 def cmd_verify(args) -> int:
-    """Check the responses' hash chain; exit 1 at the first broken link."""
+    """Check the responses' hash chain and every head a report quoted; exit 1 at the first
+    broken link, 2 for a malformed --head."""
     from kiosk import store
-    from kiosk.store.db import connect
-    app = _app()
-    db = connect(app.config["DATABASE"])
-    result = store.verify_chain(db)
+    from kiosk.store.db import connect, init_db
+    heads = []
+    if args.head:
+        seq, _, head = args.head.partition(":")
+        if not seq.isdigit() or len(head) != 64:
+            print("error: --head takes SEQ:HASH as reports print it, e.g. 1234:3f5a…", file=sys.stderr)
+            return 2
+        heads.append((int(seq), head))
+    path = _database()
+    init_db(path)  # brings an older database's schema up (never drops data)
+    db = connect(path)
+    recorded = store.recorded_heads(db)
+    result = store.verify_chain(db, heads=heads + recorded)
     if result["broken_at"] is None:
         head = store.chain_head(db)
-        print(f"OK: {result['checked']:,} responses, chain intact.")
+        print(f"OK: {result['checked']:,} responses, chain intact; {len(recorded):,} recorded report heads hold.")
+        if args.head:
+            print(f"The quoted head {args.head[:20]}… is still response #{heads[0][0]}.")
         if head["seq"]:
             print(f"Last link: response #{head['seq']} {head['hash']} "
                   "(reports quote this to show which data they were computed from)")
@@ -143,6 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["officer", "leader", "kiosk"])
     p.set_defaults(func=cmd_create_token)
 
+    p = sub.add_parser("list-tokens", help="list API tokens (never the token itself)")
+    p.set_defaults(func=cmd_list_tokens)
+
+    p = sub.add_parser("revoke-token", help="revoke the API token(s) with this name")
+    p.add_argument("name", help="the token's name, as shown by list-tokens")
+    p.set_defaults(func=cmd_revoke_token)
+
     p = sub.add_parser("demo-data", help="add synthetic responses marked as demo")
     p.add_argument("--responses", type=int, default=1000, help="how many (default 1000)")
     p.add_argument("--days", type=int, default=365, help="spread over this many past days")
@@ -153,7 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="where to write the copy")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("verify", help="check the tamper-evident hash chain")
+    p = sub.add_parser("verify", help="check the tamper-evident hash chain and the heads reports quoted")
+    p.add_argument("--head", metavar="SEQ:HASH",
+                   help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
     return parser
 

@@ -186,6 +186,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BURST_WINDOW_SECONDS", 180, integer(1, 86400), "… within this window on one tablet", FLAGS),
     Setting("MIN_MS_PER_ANSWER", 500, integer(0, 60000),
             "faster than this per answer is not humanly plausible", FLAGS),
+    Setting("LATE_MINUTES", 15, integer(1, 1440),
+            "a rating that arrives this long after its own time from a tablet or token that was in "
+            "contact meanwhile is flagged late (an honest offline queue is not)", FLAGS),
     Setting("KIOSK_SILENCE_MINUTES", 90, integer(1, 10080),
             "warn when a tablet is silent this long while the counter is open", FLAGS),
     Setting("HOLIDAYS", list(DEFAULT_HOLIDAYS), dates,
@@ -196,6 +199,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_FAIL_WINDOW", 300, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("RECEIPT_GUESS_LIMIT", 10, integer(1, 10000), "unknown receipt codes per phone or device …", LIMITS),
     Setting("RECEIPT_GUESS_WINDOW", 600, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
+    Setting("SESSION_IDLE_HOURS", 8, integer(1, 24 * 30),
+            "a staff sign-in ends after this many hours without a request (the tablet is not affected)", LIMITS),
+    Setting("SERVER_CONNECTION_LIMIT", 1000, integer(10, 10000),
+            "open connections the server keeps (slow clients each hold one; a reverse proxy is the real defence)", LIMITS),
+    Setting("SERVER_CHANNEL_TIMEOUT", 30, integer(5, 3600),
+            "seconds a connection may stay silent before the server closes it", LIMITS),
     Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
             "the largest request body accepted, in bytes", LIMITS),
 )

@@ -34,7 +34,13 @@ def load(name_or_path, folder: Path = HERE) -> Questionnaire:
         path = folder / f"{name_or_path}.toml"
     if not path.exists():
         raise QuestionnaireError(f"{path.name}: no such questionnaire file ({path})")
-    return loads(path.read_text(encoding="utf-8"), path.name)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise QuestionnaireError(f"{path.name} line {line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                                 "cannot be read); save the file as UTF-8") from None
+    return loads(text, path.name)
 
 
 def loads(text: str, filename: str = "<questionnaire>") -> Questionnaire:

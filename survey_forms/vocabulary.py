@@ -56,6 +56,7 @@ FLAGS: dict[str, Label] = {
     "fast": Label("hoàn thành quá nhanh", "finished too fast"),
     "unenrolled": Label("thiết bị chưa đăng ký", "device not enrolled yet"),
     "over_returned": Label("nhiều đánh giá hơn số hồ sơ trả", "more ratings than dossiers returned"),
+    "late": Label("gửi muộn từ thiết bị vẫn kết nối", "sent late by a device that was online"),
 }
 # Flags on a complaint's text, for an official to review (never to drop it).
 TEXT_FLAGS: dict[str, Label] = {

@@ -59,7 +59,11 @@ def test_excel_and_pdf_reports_are_written(db_file, tmp_path):
     xlsx, pdf = tmp_path / "r.xlsx", tmp_path / "r.pdf"
     assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "-o", xlsx).returncode == 0
     wb = load_workbook(io.BytesIO(xlsx.read_bytes()))
-    assert wb["Tổng hợp"]["C6"].value == 2 and "Phiếu chi tiết" not in wb.sheetnames
+    # headline n without the flagged rating, the raw n beside it (last column)
+    assert wb["Tổng hợp"]["C6"].value == 1 and wb["Tổng hợp"]["M6"].value == 2
+    assert wb["Tổng hợp"]["L5"].value == "Tỷ lệ (tính cả phiếu nghi vấn)" and "Phiếu chi tiết" not in wb.sheetnames
+    assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--include-flagged", "-o", xlsx).returncode == 0
+    assert load_workbook(io.BytesIO(xlsx.read_bytes()))["Tổng hợp"]["C6"].value == 2
     assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--with-responses",
                "-o", xlsx).returncode == 0
     assert load_workbook(io.BytesIO(xlsx.read_bytes()))["Phiếu chi tiết"].max_row == 3
@@ -109,8 +113,8 @@ def test_every_command_has_help(args):
 
 
 def test_analysis_imports_without_flask_or_kiosk():
-    code = ("import analysis, analysis.summary, analysis.csv_export, analysis.xlsx_report, "
-            "analysis.pdf_report, analysis.text_report, analysis.__main__, survey_forms, sys; "
+    code = ("import analysis, analysis.summary, analysis.reports.csv, analysis.reports.xlsx, "
+            "analysis.reports.pdf, analysis.reports.text, analysis.__main__, survey_forms, sys; "
             "assert 'flask' not in sys.modules; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'kiosk', 'werkzeug')]; "
             "assert not bad, bad")

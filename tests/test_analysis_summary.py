@@ -78,11 +78,12 @@ def test_flagged_responses_are_shown_both_ways(fresh_db):
     assert s["responses"]["by_flag"] == {"burst": 2, "hours": 1}
     assert s["all"]["indicators"][0]["n"] == 4
     assert s["excluding_flagged"]["indicators"][0]["n"] == 2
-    assert s["indicators"][0]["n"] == 4
-    excluded = summarize(fresh_db, "2026-11-01", "2026-11-30", exclude_flagged=True, today="2026-11-30")
-    assert excluded["indicators"][0]["n"] == 2
-    assert excluded["breakdowns"]["month"][0]["n"] == 2
-    assert excluded["flagged"]["excluded"] is True
+    # The headline leaves the flagged ratings out by default; the raw figures stand beside it.
+    assert s["indicators"][0]["n"] == 2 and s["breakdowns"]["month"][0]["n"] == 2
+    assert s["flagged"]["excluded"] is True and s["beside"] == "all"
+    raw = summarize(fresh_db, "2026-11-01", "2026-11-30", exclude_flagged=False, today="2026-11-30")
+    assert raw["indicators"][0]["n"] == 4 and raw["breakdowns"]["month"][0]["n"] == 4
+    assert raw["flagged"]["excluded"] is False and raw["beside"] == "excluding_flagged"
 
 
 def test_demo_and_incomplete_responses_are_counted_and_reported(fresh_db):
@@ -158,6 +159,25 @@ def test_complaints_handled_counts_decided_or_overdue_complaints(fresh_db):
     assert (row["received"], row["n"], row["satisfied"], row["answered"]) == (5, 4, 2, 3)
     assert row["answered_share"] == pytest.approx(3 / 5)
     assert row["verdict"] == "not_met"
+    assert row["pending"] == 1 and row["ci_low"] is None and row["census"] is True
+
+
+def test_complaints_handled_is_a_census_met_when_every_due_one_was_on_time(fresh_db):
+    """A target of 100 % can be met: the complaints are all of them, not a sample."""
+    _complaint(fresh_db, "2026-11-02", "2026-11-20", "answered", "2026-11-10")
+    _complaint(fresh_db, "2026-11-03", "2026-11-21", "not_accepted", "2026-11-05", "Ngoài thẩm quyền")
+    _complaint(fresh_db, "2026-11-25", "2026-12-16", "new")  # not yet due: pending, not on time
+    row = by_id(summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30")["indicators"])[
+        "complaints_handled"]
+    assert (row["n"], row["satisfied"], row["pending"], row["verdict"]) == (2, 2, 1, "met")
+    assert row["rate"] == 1.0 and row["ci_low"] is None and row["ci_high"] is None
+
+
+def test_complaints_handled_with_none_due_yet_has_no_verdict(fresh_db):
+    _complaint(fresh_db, "2026-11-25", "2026-12-16", "in_progress")
+    row = by_id(summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30")["indicators"])[
+        "complaints_handled"]
+    assert (row["n"], row["pending"], row["verdict"], row["rate"]) == (0, 1, "no_data", None)
 
 
 def test_response_rate_and_portal_figure_come_from_receipts(fresh_db):

@@ -8,7 +8,7 @@ import pytest
 from conftest import PASSWORD, ROOT, rating_body
 from kiosk.__main__ import build_parser
 
-COMMANDS = ["serve", "create-user", "create-token", "demo-data", "backup", "verify"]
+COMMANDS = ["serve", "create-user", "create-token", "demo-data", "backup", "verify", "list-tokens", "revoke-token"]
 
 
 def run(tmp_path, *args, input=None):

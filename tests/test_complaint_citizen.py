@@ -9,6 +9,7 @@ import pytest
 from conftest import login
 from receipt_helpers import issue, make_token
 from kiosk import store
+from kiosk.domain import codes
 
 
 @pytest.fixture
@@ -97,8 +98,10 @@ def test_odd_complaint_fields_never_give_a_500(client, db, code, data):
 
 def test_with_consent_the_complaint_is_stored_and_its_status_shown(client, db, code):
     r = client.post(f"/r/{code}", data=dict(COMPLAINT, cx_phone="0912 345 678", cx_consent="y"))
-    assert r.status_code == 302 and r.headers["Location"].endswith(f"/r/{code}?sent=1")
     (c,) = store.list_complaints(db)
+    # the complaint's own page, under its own code: the citizen holds it, the receipt does not
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/phan-anh/{c['code']}?sent=1")
+    assert len(c["code"]) == 9 and c["code"] != code
     assert c["topic"] == "officer" and c["text"] == "Cán bộ không hướng dẫn, phải đi lại ba lần."
     assert c["receipt"] == code and c["status"] == "new"
     (row,) = store.list_responses(db)
@@ -106,7 +109,7 @@ def test_with_consent_the_complaint_is_stored_and_its_status_shown(client, db, c
     assert store.complaint_contact(db, c["id"])["phone"] == "0912345678"
     assert store.complaint_events(db, c["id"])[0]["detail"] == "complaint"
     page = text(client.get(r.headers["Location"]))
-    assert 'data-testid="notice-thanks"' in page
+    assert 'data-testid="notice-thanks"' in page and codes.display(c["code"]) in page
     status = page[page.index('data-testid="complaint-status"'):]
     assert "Mới" in status
     y, m, d = c["due_date"].split("-")
@@ -126,16 +129,20 @@ def test_later_the_citizen_sees_the_reply_or_the_reason_and_nothing_else(app, cl
     client.post(f"/r/{code}", data=dict(COMPLAINT, cx_phone="0912345678", cx_consent="y"))
     (c,) = store.list_complaints(db)
     store.update_complaint(db, c["id"], "lanh-dao", {"status": "in_progress"}, "status", "in_progress")
-    r = client.get(f"/r/{code}")
+    r = client.get(f"/phan-anh/{c['code']}")
     assert r.status_code == 200 and "Đang xử lý" in text(r) and 'data-testid="notice-thanks"' not in text(r)
     staff = app.test_client()
     login(staff, db, "leader")
     staff.post(f"/admin/complaints/{c['id']}", data={"action": "answer", "reply": "Đã nhắc nhở <b>cán bộ</b>."})
-    page = text(client.get(f"/r/{code}"))
+    page = text(client.get(f"/phan-anh/{c['code']}"))
     assert "Đã trả lời" in page and "Đã nhắc nhở &lt;b&gt;cán bộ&lt;/b&gt;." in page
     assert "0912345678" not in page and "lanh-dao" not in page and "leader" not in page
     assert "?lang=en" in page
-    assert "Answered" in text(client.get(f"/r/{code}?lang=en"))
+    assert "Answered" in text(client.get(f"/phan-anh/{c['code']}?lang=en"))
+    # the receipt's code (on papers others may see, or bound by mistake) shows the state only
+    by_receipt = text(client.get(f"/r/{code}?lang=vi"))
+    assert "Đã trả lời" in by_receipt and "nhắc nhở" not in by_receipt
+    assert 'data-testid="reply-needs-code"' in by_receipt
 
 
 def test_not_accepted_shows_the_reason(client, db, code):
@@ -143,8 +150,9 @@ def test_not_accepted_shows_the_reason(client, db, code):
     (c,) = store.list_complaints(db)
     store.update_complaint(db, c["id"], "x", {"status": "not_accepted", "not_accepted_reason": "Không thuộc thẩm quyền xã"},
                            "not_accepted", "")
-    page = text(client.get(f"/r/{code}"))
+    page = text(client.get(f"/phan-anh/{c['code']}"))
     assert "Không thụ lý" in page and "Không thuộc thẩm quyền xã" in page
+    assert "Không thuộc thẩm quyền xã" not in text(client.get(f"/r/{code}"))
 
 
 def test_a_used_code_without_complaint_keeps_the_used_notice(client, db, code):

@@ -1,6 +1,6 @@
 """Complaints from the citizen's side, in Chromium against a real ``python -m kiosk serve``:
 the phone form (no JavaScript) with consent before a phone number, the official's answer in
-the inbox, the reply seen with the receipt code, the number erased after closure plus
+the inbox, the reply seen with the complaint's own code, the number erased after closure plus
 retention (the clock moved, not slept); and the complaint toggle on the counter tablet.
 
 Screenshots go to /tmp/shots/ (or $KIOSK_SHOTS): complaint-*.png.
@@ -119,7 +119,9 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
     # then with consent
     section.locator('label:has([data-testid="complaint-consent"])').tap()
     phone.locator('[data-testid="send"]').tap()
-    phone.wait_for_url(f"**/r/{code}?sent=1")
+    phone.wait_for_url("**/phan-anh/*?sent=1")
+    complaint_page = phone.url.split("?")[0]  # the complaint's own code: the citizen's alone
+    assert phone.inner_text('[data-testid="complaint-code"]').replace("-", "") == complaint_page.rsplit("/", 1)[-1]
     assert phone.locator('[data-testid="notice-thanks"]').is_visible()
     assert phone.inner_text('[data-testid="complaint-status-label"]') == "Mới"
     (c,) = server.query("SELECT * FROM complaints")
@@ -145,8 +147,11 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
     leader.wait_for_selector('[data-testid="reply"]')
     assert leader.inner_text('[data-testid="status"]') == "Đã trả lời"
 
-    # the citizen reopens the address on the receipt and sees the reply
+    # the receipt's address shows only that the complaint was answered; its own code the reply
     phone.goto(f"{server.url}/r/{code}")
+    assert phone.inner_text('[data-testid="complaint-status-label"]') == "Đã trả lời"
+    assert phone.locator('[data-testid="complaint-reply"]').count() == 0
+    phone.goto(complaint_page)
     assert phone.inner_text('[data-testid="complaint-status-label"]') == "Đã trả lời"
     assert phone.inner_text('[data-testid="complaint-reply"]') == (
         "UBND xã đã nhắc nhở cán bộ và xin lỗi Ông/Bà. Giấy tờ cần bổ sung: bản sao CCCD.")
@@ -169,7 +174,7 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
     assert server.query("SELECT 1 FROM complaint_events WHERE complaint_id = ? AND action = 'phone_erased'", [c["id"]])
     assert server.query("SELECT 1 FROM audit_log WHERE action = 'phone_erased'")
     # the citizen still sees the reply; the official sees that the number is gone
-    phone.goto(f"{server.url}/r/{code}")
+    phone.goto(complaint_page)
     assert "Đã trả lời" in phone.inner_text('[data-testid="complaint-status-label"]')
     leader.goto(f"{server.url}/admin/complaints/{c['id']}")
     assert "Đã xóa" in leader.inner_text('[data-testid="phone"]')

@@ -84,8 +84,14 @@ def test_phone_without_consent_is_refused_and_nothing_is_stored(tablet, db):
     assert store.count_responses(db) == 0 and store.list_complaints(db) == []
 
 
-def test_empty_complaint_is_kept_and_flagged(tablet, db):
-    body = rating_body(overall=2, complaint={"topic": "other"})
+def test_a_complaint_without_text_is_refused_a_two_letter_one_kept_and_flagged(tablet, db):
+    """Nobody is promised an answer in 15 working days to a complaint that says nothing."""
+    r = tablet.post("/api/v1/responses", json=rating_body(overall=2, complaint={"topic": "other"}))
+    assert r.status_code == 400 and "complaint.text" in r.get_json()["error"]["fields"]
+    r = tablet.post("/api/v1/responses", json=rating_body(overall=2, complaint={"topic": "other", "text": "  "}))
+    assert r.status_code == 400
+    assert store.list_complaints(db) == [] and store.count_responses(db) == 0
+    body = rating_body(overall=2, complaint={"topic": "other", "text": "ok"})
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     (c,) = store.list_complaints(db)
     assert c["flags"] == "empty"

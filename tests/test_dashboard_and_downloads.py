@@ -24,6 +24,7 @@ def rated(tablet, db, monkeypatch):
     from datetime import datetime, timezone
     from kiosk import clock
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc))
+    db.execute("UPDATE kiosks SET enrolled_at = '2026-11-01T00:00:00.000Z'")  # enrolled before it rated
     for i, overall in enumerate([5, 5, 4, 4, 5, 4, 5, 4, 2, 1, 3]):
         answers = {"resubmitted": "no"} if i == 0 else {}
         body = rating_body(overall=overall, answers=answers,

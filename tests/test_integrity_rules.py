@@ -19,13 +19,14 @@ SETTINGS = settings.defaults()
 
 def row(at=TUESDAY_10AM, **over):
     base = {"id": "r", "channel": "kiosk", "kiosk": "Quầy 1", "counter": "Quầy 1", "receipt": None,
-            "rated_at": iso(at), "duration_ms": None, "complete": 1, **local_fields(at)}
+            "rated_at": iso(at), "submitted_at": iso(at + timedelta(seconds=2)), "duration_ms": None,
+            "complete": 1, **local_fields(at)}
     return {**base, **over}
 
 
-def check(db, r=None, *, answers=1, clock_rejected=False, **settings_over):
+def check(db, r=None, *, answers=1, clock_rejected=False, credential="kiosk:Quầy 1", **settings_over):
     return Check(db=db, row=r or row(), answer_count=answers, settings={**SETTINGS, **settings_over},
-                 clock_rejected=clock_rejected)
+                 clock_rejected=clock_rejected, credential=credential)
 
 
 def earlier(db, seconds_before, n=1, receipt=None):
@@ -38,7 +39,7 @@ def earlier(db, seconds_before, n=1, receipt=None):
 
 
 def test_every_rule_says_what_it_flags():
-    assert set(RULES) == {"clock", "hours", "fast", "cooldown", "burst", "unenrolled", "over_returned"}
+    assert set(RULES) == {"clock", "hours", "fast", "cooldown", "burst", "unenrolled", "over_returned", "late"}
     for name, rule in RULES.items():
         assert rule.__doc__ and len(rule.__doc__) > 30, name
 
@@ -92,6 +93,15 @@ def test_over_returned_flags_more_unbound_ratings_than_dossiers_returned(db):
     assert not RULES["over_returned"](check(db, row(receipt="R2"))), "bound ratings are never over"
 
 
+def test_late_flags_a_rating_sent_long_after_by_a_tablet_that_was_online_meanwhile(db):
+    sent_next_day = row(submitted_at=iso(TUESDAY_10AM + timedelta(days=1)))
+    assert not RULES["late"](check(db, sent_next_day)), "no contact in between: an honest offline queue"
+    store.note_contact(db, "kiosk:Quầy 1", TUESDAY_10AM + timedelta(hours=3))
+    assert RULES["late"](check(db, sent_next_day)), "the tablet was online at 13:00 and sent it only the next day"
+    assert not RULES["late"](check(db, sent_next_day, credential="kiosk:Quầy 2")), "another tablet's contact"
+    assert not RULES["late"](check(db)), "sent at once"
+
+
 def test_the_flagger_lists_every_rule_that_applies(db):
     night = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
     flagger = integrity.make_flagger(SETTINGS, answer_count=1, clock_rejected=True)
@@ -100,4 +110,5 @@ def test_the_flagger_lists_every_rule_that_applies(db):
 
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_honest_phone_ratings_are_never_flagged(db, name):
-    assert not RULES[name](check(db, row(channel="phone", kiosk=None, counter=None, duration_ms=90_000)))
+    assert not RULES[name](check(db, row(channel="phone", kiosk=None, counter=None, duration_ms=90_000),
+                                 credential=None))

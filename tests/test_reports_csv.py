@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from analysis import summarize
-from analysis.csv_export import neutralise, responses_csv, responses_csv_stream, summary_csv
+from analysis.reports.cells import neutralise
+from analysis.reports.csv import responses_csv, responses_csv_stream, summary_csv
 from analysis.rows import header
 from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
 
@@ -73,8 +74,10 @@ def test_summary_csv_lists_indicators_with_both_figures(fresh_db):
     data = summary_csv(summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30"))
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[0].startswith("section,id,label,n,satisfied,rate")
+    assert lines[0].endswith(",n_including_flagged,rate_including_flagged")
+    # the headline without the flagged rating (1 of 1), the raw figures beside it (2, 0.5)
     assert lines[1] == ("indicator,tthc_satisfaction,\"Mức độ hài lòng của người dân, doanh nghiệp về "
-                        "giải quyết thủ tục hành chính\",2,1,0.5,0.094531,0.905469,\"50,0%\",0.9,,"
-                        "uncertain,Chưa đủ dữ liệu để kết luận,1,1")
+                        "giải quyết thủ tục hành chính\",1,1,1,0.206549,1,\"100,0%\",0.9,,"
+                        "uncertain,Chưa đủ dữ liệu để kết luận,2,0.5")
     assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
-    assert any(line.startswith("month,2026-11,11/2026,2,1,0.5") for line in lines)
+    assert any(line.startswith("month,2026-11,11/2026,1,1,1") for line in lines)  # breakdowns follow the headline

@@ -8,7 +8,7 @@ from datetime import date
 from pypdf import PdfReader
 
 from analysis import summarize
-from analysis.pdf_report import narrative, pdf_report
+from analysis.reports.pdf import narrative, pdf_report
 from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
 
 

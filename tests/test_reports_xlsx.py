@@ -6,7 +6,7 @@ import io
 from openpyxl import load_workbook
 
 from analysis import summarize
-from analysis.xlsx_report import xlsx_report
+from analysis.reports.xlsx import xlsx_report
 from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
 
 
@@ -31,12 +31,14 @@ def test_leader_downloads_quarter_report_in_excel(fresh_db):
     assert ws.freeze_panes == "A6"
     assert ws["B5"].value == "Chỉ tiêu" and ws["J5"].value == "Kết luận"
     assert ws["B6"].value.startswith("Mức độ hài lòng của người dân, doanh nghiệp")
-    assert (ws["C6"].value, ws["D6"].value) == (5, 3)
-    assert ws["E6"].value == 0.6 and ws["E6"].number_format == "0.0%"
-    assert round(ws["F6"].value, 4) == 0.2307 and round(ws["G6"].value, 4) == 0.8824
+    # The headline leaves the flagged rating out; the raw figures (5 ratings, 60 %) stand beside it.
+    assert (ws["C6"].value, ws["D6"].value) == (4, 3)
+    assert ws["E6"].value == 0.75 and ws["E6"].number_format == "0.0%"
+    assert round(ws["F6"].value, 4) == 0.3006 and round(ws["G6"].value, 4) == 0.9544
     assert ws["H6"].value == 0.9
-    assert ws["J6"].value == "Chưa đạt"
-    assert ws["L6"].value == 0.75 and ws["M6"].value == 4        # excluding the flagged one
+    assert ws["J6"].value == "Chưa đủ dữ liệu để kết luận"
+    assert ws["L5"].value == "Tỷ lệ (tính cả phiếu nghi vấn)"
+    assert ws["L6"].value == 0.6 and ws["M6"].value == 5        # counting the flagged one
     assert ws["J7"].value == "Không có dữ liệu"                  # public service: nobody answered
     texts = [c.value for row in ws.iter_rows(min_row=13, max_col=2) for c in row if c.value]
     assert any(str(t).startswith("Cách tính:") for t in texts)
@@ -75,7 +77,7 @@ def test_excel_report_of_an_empty_period_says_no_data(fresh_db):
 
 
 def test_raw_sheet_stops_at_excels_row_limit_with_a_note(fresh_db, monkeypatch):
-    import analysis.xlsx_report as report
+    import analysis.reports.xlsx as report
     monkeypatch.setattr(report, "RAW_LIMIT", 2)
     for _ in range(3):
         add(fresh_db, "2026-11-05 09:00", 5)

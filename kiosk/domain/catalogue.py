@@ -3,7 +3,8 @@
 Import is all-or-nothing: every row is checked first and every bad row is reported with
 its line number (the header is line 1, as in Excel); only a clean file is written, in one
 transaction. Exports are UTF-8 with a BOM (so Excel shows Vietnamese) and cells that a
-spreadsheet would run as a formula are escaped.
+spreadsheet would run as a formula are escaped by the reports' own cell rules
+(``analysis.reports.cells``), which an import undoes.
 """
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import io
 import re
 from datetime import date, datetime
 
+from analysis.reports.cells import to_sheet, unneutralise
+from analysis.reports.csv import table_csv
 from kiosk import store
+from kiosk.domain.text import line as clean_line
 from kiosk.store import fold
 
 
@@ -31,7 +35,6 @@ HEADERS = {  # folded header text → column
     "valid to": "valid_to", "hieu luc den": "valid_to", "den ngay": "valid_to", "het hieu luc": "valid_to",
 }
 EXPORT_HEADERS = ("code", "name", "field", "valid_from", "valid_to")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NAME_MAX = 500
 
 
@@ -64,11 +67,8 @@ def parse_date(value) -> str | None:
 
 
 def unescape(value) -> str:
-    """Undo our own export escaping ('=… written as '=…) and trim."""
-    text = "" if value is None else str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        text = text[1:]
-    return text
+    """A cell as imported: our own export escaping undone ('=… back to =…), trimmed."""
+    return unneutralise(value).strip()
 
 
 def check_procedure(raw: dict) -> tuple[dict, dict]:
@@ -125,6 +125,8 @@ def read_procedures(filename: str, data: bytes) -> list[dict]:
     """Parse and check a whole file; raises BadFile listing every bad row."""
     is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
     rows = _rows_from_xlsx(data) if is_xlsx else _rows_from_csv(data)
+    # The one normaliser: an NFD "Hộ tịch" from one file and an NFC one from another are one field.
+    rows = [[clean_line(v) if isinstance(v, str) else v for v in r] for r in rows]
     if not rows:
         raise BadFile([(0, _("Tệp không có dữ liệu."), {})])
     header = [HEADERS.get(" ".join(fold(unescape(h)).replace("_", " ").split())) for h in rows[0]]
@@ -155,29 +157,21 @@ def read_procedures(filename: str, data: bytes) -> list[dict]:
     return out
 
 
-def escape_cell(value) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def procedures_csv(rows: list[dict]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)  # CRLF line ends, as Excel writes them
-    writer.writerow(EXPORT_HEADERS)
-    for r in rows:
-        writer.writerow([escape_cell(r.get(c)) for c in COLUMNS])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    """The list as CSV, written like every other download (BOM, CRLF, formulas escaped)."""
+    return table_csv([EXPORT_HEADERS, *([r.get(c) for c in COLUMNS] for r in rows)])
 
 
 def procedures_xlsx(rows: list[dict]) -> bytes:
+    """The list as a workbook; text cells are strings, never formulas (``to_sheet``)."""
     from openpyxl import Workbook
     wb = Workbook()
     ws = wb.active
     ws.title = "Thu tuc"
     ws.append(list(EXPORT_HEADERS))
-    for r in rows:
-        ws.append([escape_cell(r.get(c)) for c in COLUMNS])
+    for line, r in enumerate(rows, start=2):
+        for column, c in enumerate(COLUMNS, start=1):
+            to_sheet(ws.cell(row=line, column=column), r.get(c))
     for col, width in zip("ABCDE", (26, 60, 24, 12, 12)):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -10,6 +10,7 @@ from datetime import date
 
 from survey_forms import vocabulary
 
+from kiosk.domain import codes
 from kiosk.domain.workdays import add_working_days, parse_holidays
 
 TOPICS = tuple(vocabulary.TOPICS)
@@ -59,7 +60,9 @@ def parse_complaint(value, comment, *, received: date, holidays) -> tuple[dict |
     """Validate the ``complaint`` object of a response body.
 
     Returns (complaint, errors). A phone number without ``consent: true`` is an error: no
-    number is ever stored without consent. The text defaults to the response's comment.
+    number is ever stored without consent. The text defaults to the response's comment and
+    is required. The complaint gets its own short code (``code``): the citizen who filed it
+    holds it, and only that code shows the reply.
     """
     if value is None:
         return None, {}
@@ -80,6 +83,8 @@ def parse_complaint(value, comment, *, received: date, holidays) -> tuple[dict |
         text = comment or ""
     if not isinstance(text, str):
         errors["complaint.text"] = "must be text"
+    elif not text.strip():
+        errors["complaint.text"] = "is required: a complaint says what it is about"
     elif len(text) > 2000:
         errors["complaint.text"] = f"is too long ({len(text)} characters; at most 2000)"
     consent = value.get("consent", False)
@@ -99,4 +104,5 @@ def parse_complaint(value, comment, *, received: date, holidays) -> tuple[dict |
     text = text.strip()
     due = add_working_days(received, DUE_WORKING_DAYS, parse_holidays(holidays))
     return {"topic": topic, "kind": kind, "text": text, "phone": clean_phone,
-            "flags": " ".join(text_flags(text)), "due_date": due.isoformat()}, {}
+            "flags": " ".join(text_flags(text)), "due_date": due.isoformat(),
+            "code": codes.new_code()}, {}

@@ -75,15 +75,12 @@ def generate(db, responses: int, days: int = 365, seed: int = 1, progress=None,
     source = _chunks(*args) if responses < PARALLEL_FROM else _from_worker(args)
     done = 0
     with store.large_cache(db):
-        for items, receipts, complaints in source:
+        for items, receipts in source:
             store.insert_demo_receipts(db, receipts, RECEIPT_COLUMNS)
-            if items:
-                store.insert_many(db, items)
-                done += len(items)
-                if progress:
-                    progress(done, responses)
-            if complaints:
-                store.insert_demo_complaints(db, complaints)
+            store.insert_many(db, items)  # complaints go with their responses: the chain seals them
+            done += len(items)
+            if progress:
+                progress(done, responses)
     return done
 
 
@@ -91,13 +88,13 @@ PARALLEL_FROM = 100_000
 
 
 def _chunks(seed, responses, days, end, first, receipt_no):
-    """Yield (items for insert_many, receipts, complaints) chunk by chunk; the last chunk
-    carries the complaints. Pure generation from the seed, no database."""
+    """Yield (items for insert_many, receipts) chunk by chunk; an item is (record, answers,
+    complaint row or None). Pure generation from the seed, no database."""
     rng = random.Random(seed)
     start = end - timedelta(days=days - 1)
     streaks = _streaks(rng, start, days)
     moments = _moments(rng, start, days, responses)
-    done, picked = 0, []
+    done, complaints = 0, 0
     while done < responses:
         size = min(CHUNK, responses - done)
         items, receipts = [], []
@@ -106,17 +103,18 @@ def _chunks(seed, responses, days, end, first, receipt_no):
             moment, outside = next(moments)
             record, answers, receipt = _one(rng, moment, outside, streaks, receipt_no,
                                             first + done + len(items))
-            items.append((record, answers))
+            complaint = None
+            if record["overall"] <= 2 and rng.random() < 0.02 and complaints < MAX_COMPLAINTS:
+                complaint = _complaint_row(rng, record, answers, end)
+                complaints += 1
+            items.append((record, answers, complaint))
             if receipt:
                 receipts.append(receipt)
-            if record["overall"] <= 2 and rng.random() < 0.02:
-                picked.append((record, answers))
             if rng.random() < 0.08:  # a returned dossier nobody rated
                 receipt_no += 1
                 receipts.append(_unrated_receipt(rng, moment, receipt_no))
         done += size
-        yield items, receipts, []
-    yield [], [], _complaint_rows(rng, picked, end)
+        yield items, receipts
 
 
 def _worker(args, queue) -> None:
@@ -328,33 +326,33 @@ def _unrated_receipt(rng, moment, receipt_no) -> dict:
             "used_at": None, "response_id": None}
 
 
-def _complaint_rows(rng, picked, today: date) -> list[dict]:
-    """A few complaints tied to low ratings: most answered on time, some late, some open."""
-    rows = []
-    for record, answers in picked[:2000]:
-        received = date.fromisoformat(record["local_date"])
-        due = add_working_days(received, DUE_WORKING_DAYS, parse_holidays(DEFAULT_HOLIDAYS))
-        outcome = rng.choices(["on_time", "late", "not_accepted", "open"], [75, 10, 5, 10])[0]
-        answered = None
-        if outcome == "on_time" or outcome == "not_accepted":
-            answered = received + timedelta(days=rng.randint(1, 20))
-        elif outcome == "late":
-            answered = due + timedelta(days=rng.randint(1, 10))
-        if answered and answered > today:
-            answered, outcome = None, "open"
-        reasons = answers.get("reasons") or ["other"]
-        topic = next((g for g, vs in REASONS.items() if reasons[0] in vs), "other")
-        rows.append({
-            "response_id": record["id"], "receipt": record["receipt"], "topic": topic,
-            "text": "Phản ánh mẫu (dữ liệu demo).",
-            "status": {"on_time": "answered", "late": "answered", "not_accepted": "not_accepted",
-                       "open": "in_progress"}[outcome],
-            "received_at": record["rated_at"], "received_date": received.isoformat(),
-            "due_date": due.isoformat(),
-            "reply": "Trả lời mẫu." if answered and outcome != "not_accepted" else None,
-            "answered_at": answered and f"{answered.isoformat()}T03:00:00.000Z",
-            "answered_date": answered and answered.isoformat(),
-            "not_accepted_reason": "Không thuộc thẩm quyền (mẫu)." if outcome == "not_accepted" else None,
-            "flags": "", "demo": 1,
-        })
-    return rows
+MAX_COMPLAINTS = 2000
+
+
+def _complaint_row(rng, record, answers, today: date) -> dict:
+    """A complaint tied to a low rating: most answered on time, some late, some open."""
+    received = date.fromisoformat(record["local_date"])
+    due = add_working_days(received, DUE_WORKING_DAYS, parse_holidays(DEFAULT_HOLIDAYS))
+    outcome = rng.choices(["on_time", "late", "not_accepted", "open"], [75, 10, 5, 10])[0]
+    answered = None
+    if outcome == "on_time" or outcome == "not_accepted":
+        answered = received + timedelta(days=rng.randint(1, 20))
+    elif outcome == "late":
+        answered = due + timedelta(days=rng.randint(1, 10))
+    if answered and answered > today:
+        answered, outcome = None, "open"
+    reasons = answers.get("reasons") or ["other"]
+    topic = next((g for g, vs in REASONS.items() if reasons[0] in vs), "other")
+    return {
+        "response_id": record["id"], "receipt": record["receipt"], "topic": topic,
+        "text": "Phản ánh mẫu (dữ liệu demo).",
+        "status": {"on_time": "answered", "late": "answered", "not_accepted": "not_accepted",
+                   "open": "in_progress"}[outcome],
+        "received_at": record["rated_at"], "received_date": received.isoformat(),
+        "due_date": due.isoformat(),
+        "reply": "Trả lời mẫu." if answered and outcome != "not_accepted" else None,
+        "answered_at": answered and f"{answered.isoformat()}T03:00:00.000Z",
+        "answered_date": answered and answered.isoformat(),
+        "not_accepted_reason": "Không thuộc thẩm quyền (mẫu)." if outcome == "not_accepted" else None,
+        "flags": "", "demo": 1,
+    }

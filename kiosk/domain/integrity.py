@@ -21,13 +21,15 @@ from kiosk.clock import iso, local, parse_iso
 class Check:
     """What a rule may look at: ``row`` (the responses columns, flags not yet set),
     ``answer_count``, ``clock_rejected`` (intake refused the client's time), ``settings``
-    (the installation's settings mapping) and ``db`` (for counts of earlier rows)."""
+    (the installation's settings mapping), ``credential`` (who sent it) and ``db`` (for
+    counts of earlier rows and the credential's contacts)."""
 
     db: object
     row: dict
     answer_count: int
     settings: Mapping
     clock_rejected: bool = False
+    credential: str | None = None  # "kiosk:<name>" or "token:<name>"; None for the phone form
 
     @property
     def rated(self) -> datetime:
@@ -112,17 +114,34 @@ def over_returned(c: Check) -> bool:
     return ever and ratings + 1 > returned
 
 
+def late(c: Check) -> bool:
+    """Arrived more than ``LATE_MINUTES`` after its own time from a tablet or token that
+    reached the server in between (from ``LATE_MINUTES`` after the rating's time to
+    ``LATE_MINUTES`` before its arrival): back-dating from a live credential. A tablet that
+    could not reach the server and flushes its queue when it comes back had no contact in
+    between and is not flagged, even a day later. The burst and cooldown rules use the
+    ratings' own times, so a flushed queue is not a burst either."""
+    if not c.credential:
+        return False
+    margin = timedelta(minutes=c.settings["LATE_MINUTES"])
+    arrived = parse_iso(c.row["submitted_at"])
+    if arrived - c.rated <= 2 * margin:
+        return False
+    return store.contact_between(c.db, c.credential, iso(c.rated + margin), iso(arrived - margin))
+
+
 RULES: dict[str, Callable[[Check], bool]] = {
     "clock": clock, "hours": hours, "fast": fast, "cooldown": cooldown, "burst": burst,
-    "unenrolled": unenrolled, "over_returned": over_returned,
+    "unenrolled": unenrolled, "over_returned": over_returned, "late": late,
 }
 
 
-def make_flagger(settings: Mapping, answer_count: int, clock_rejected: bool = False):
+def make_flagger(settings: Mapping, answer_count: int, clock_rejected: bool = False,
+                 credential: str | None = None):
     """A ``flagger(db, row) -> [flag names]`` for ``store.save_response``."""
     def flagger(db, row) -> list[str]:
         check = Check(db=db, row=row, answer_count=answer_count, settings=settings,
-                      clock_rejected=clock_rejected)
+                      clock_rejected=clock_rejected, credential=credential)
         return [name for name, rule in RULES.items() if rule(check)]
     return flagger
 

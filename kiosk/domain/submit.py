@@ -7,12 +7,13 @@ The API, the phone form and anything later (imports, a one-stop integration) cal
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Mapping
 
 from kiosk import store
-from kiosk.domain import integrity, intake
+from kiosk.domain import integrity, intake, text
 from kiosk.domain.principals import Principal
 
 
@@ -21,6 +22,7 @@ class Status(Enum):
     DUPLICATE = "duplicate"        # the same id and body again: a retry, stored once
     CONFLICT = "conflict"          # the same id with another body: logged, the first kept
     INVALID = "invalid"            # the body breaks the questionnaire's rules (see fields)
+    WRONG_CHANNEL = "wrong_channel"  # a channel this credential may not send
     RECEIPT_UNKNOWN = "unknown"    # no such receipt code
     RECEIPT_EXPIRED = "expired"    # the code's time is over
     RECEIPT_USED = "used"          # another response rated that dossier first
@@ -31,6 +33,7 @@ class Outcome:
     status: Status
     row: dict | None = None                      # the stored response (created, duplicate, conflict)
     fields: dict = field(default_factory=dict)   # {field: problem} for INVALID
+    complaint_code: str | None = None            # the citizen's own code of a complaint made with it
 
     @property
     def stored(self) -> bool:
@@ -46,7 +49,13 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     """Check and store one response ``body`` sent by ``principal``; never raises for bad
     input. ``settings``: the installation's settings (app.config); ``forms``: its
     questionnaires."""
+    if text.json_problem(body):
+        return Outcome(Status.INVALID, fields={"body": text.json_problem(body)})
+    body = text.deep_clean(body)  # the one normaliser: NFC, no control characters
     channel_default = "phone" if principal.kind == "phone" else "kiosk"
+    refused = _channel_refused(body, channel_default)
+    if refused:
+        return Outcome(Status.WRONG_CHANNEL, fields=refused)
     try:
         sub = intake.parse(body, channel_default=channel_default, forms=forms,
                            window_days=settings["OFFLINE_WINDOW_DAYS"], holidays=settings["HOLIDAYS"])
@@ -57,13 +66,41 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
         intake.bind_receipt(db, sub)
     except intake.ReceiptRefused as exc:
         return Outcome(_REFUSED[exc.state], fields={"receipt": exc.state})
-    flagger = integrity.make_flagger(settings, len(sub.answers), sub.clock_rejected)
+    credential = principal.key if principal.kind in ("kiosk", "token") else None
+    flagger = integrity.make_flagger(settings, len(sub.answers), sub.clock_rejected, credential)
     try:
         status, row = store.save_response(db, sub.row, sub.answers, complaint=sub.complaint,
-                                          conflict_body=sub.body_json, flagger=flagger)
+                                          conflict_body=without_phone(body), flagger=flagger)
     except store.ReceiptAlreadyUsed:
         return Outcome(Status.RECEIPT_USED, fields={"receipt": "used"})
-    return Outcome(Status(status), row=row)
+    code = None
+    if status == "created" and sub.complaint:
+        code = sub.complaint["code"]
+    elif status == "duplicate":
+        code = store.complaint_code_of(db, row["id"])
+    return Outcome(Status(status), row=row, complaint_code=code)
+
+
+def without_phone(body) -> str:
+    """The body as logged with a conflicting resend: everything but the complaint's phone
+    number, which lives only in ``complaint_contacts`` (where erasure can reach it)."""
+    logged = dict(body)
+    if isinstance(logged.get("complaint"), dict):
+        logged["complaint"] = {k: v for k, v in logged["complaint"].items() if k != "phone"}
+    return json.dumps(logged, ensure_ascii=False)[:intake.BODY_LOG_LIMIT]
+
+
+def _channel_refused(body, channel: str) -> dict | None:
+    """The channel follows the credential: a tablet or a kiosk token sends counter ratings
+    (kiosk) only, the phone form phone ratings only. A body claiming another channel would
+    skip the counter's rules (cooldown, burst, unenrolled, over_returned)."""
+    claimed = body.get("channel", channel) if isinstance(body, dict) else channel
+    if claimed == channel or claimed not in intake.CHANNELS:  # unknown names: the intake says so
+        return None
+    if channel == "kiosk":
+        return {"channel": "a tablet or kiosk token sends counter ratings only (channel 'kiosk'); "
+                           "phone ratings come only through the phone form"}
+    return {"channel": "the phone form sends phone ratings only"}
 
 
 def _attribute(db, sub: intake.Submission, principal: Principal) -> None:

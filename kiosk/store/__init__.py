@@ -6,9 +6,15 @@ the writer lock), the hash chain extended under SQLite's write lock, nothing del
 module per kind of record; ``db`` opens connections, ``migrations`` is the schema and its
 documentation, ``backup`` the online copy.
 """
+from kiosk.store.anchors import contact_between, note_contact, record_report_head, recorded_heads, report_heads
 from kiosk.store.people import (
     create_user,
     set_password,
+    set_role,
+    end_sessions,
+    list_tokens,
+    revoke_tokens,
+    write_problem,
     get_user,
     list_users,
     create_token,
@@ -47,6 +53,8 @@ from kiosk.store.complaints import (
     complaint_contact,
     complaint_events,
     complaint_for_receipt,
+    complaint_by_code,
+    complaint_code_of,
     update_complaint,
     erase_contact,
     purge_contacts,
@@ -83,16 +91,16 @@ from kiosk.store.demo_rows import (
     demo_counts,
     insert_demo_catalogue,
     insert_demo_receipts,
-    insert_demo_complaints,
     large_cache,
 )
 
 __all__ = [
-    "create_user", "set_password", "get_user", "list_users", "create_token", "find_token", "enrol_kiosk", "find_kiosk", "touch_kiosk", "list_kiosks", "audit", "ping", "set_user_active", "revoke_kiosk",
+    "contact_between", "note_contact", "record_report_head", "recorded_heads", "report_heads",
+    "create_user", "set_password", "set_role", "end_sessions", "list_tokens", "revoke_tokens", "write_problem", "get_user", "list_users", "create_token", "find_token", "enrol_kiosk", "find_kiosk", "touch_kiosk", "list_kiosks", "audit", "ping", "set_user_active", "revoke_kiosk",
     "ReceiptAlreadyUsed", "canonical_hash", "save_response", "insert_many", "verify_chain", "get_response", "count_responses", "list_responses", "chain_head", "GENESIS",
     "last_rating_at", "unbound_ratings_between", "kiosk_enrolled_at", "counter_day_counts",
-    "insert_complaint", "list_complaints", "get_complaint", "complaint_contact", "complaint_events", "complaint_for_receipt", "update_complaint", "erase_contact", "purge_contacts", "staff_usernames",
+    "insert_complaint", "list_complaints", "get_complaint", "complaint_contact", "complaint_events", "complaint_for_receipt", "complaint_by_code", "complaint_code_of", "update_complaint", "erase_contact", "purge_contacts", "staff_usernames",
     "create_receipt", "get_receipt", "list_receipts", "receipts_by_codes", "open_receipt_for_dossier", "latest_receipt_of_dossier", "mark_returned", "pending_return", "receipt_state",
     "fold", "list_procedures", "search_procedures", "get_procedure", "count_procedures", "save_procedure", "replace_procedures", "list_officers", "get_officer", "officer_for_username", "save_officer", "list_counters", "save_counter", "set_kiosk_counter",
-    "demo_counts", "insert_demo_catalogue", "insert_demo_receipts", "insert_demo_complaints", "large_cache",
+    "demo_counts", "insert_demo_catalogue", "insert_demo_receipts", "large_cache",
 ]

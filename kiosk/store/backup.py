@@ -1,6 +1,7 @@
 """Online backup: SQLite's backup API copies a consistent snapshot while writers continue."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -12,6 +13,7 @@ def backup(source, target) -> None:
     tmp = target.with_suffix(target.suffix + ".partial")
     if tmp.exists():
         tmp.unlink()
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # a copy of phone numbers: 0600
     src = sqlite3.connect(str(source), timeout=30)
     dst = sqlite3.connect(str(tmp))
     try:
@@ -23,4 +25,5 @@ def backup(source, target) -> None:
     finally:
         dst.close()
         src.close()
+    tmp.chmod(0o600)
     tmp.replace(target)

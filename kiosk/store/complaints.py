@@ -20,9 +20,9 @@ def insert_complaint(db, response_id: str, complaint: dict, received_at: str, du
     received_date = local_fields(parse_iso(received_at))["local_date"]
     cur = db.conn.execute(
         "INSERT INTO complaints (response_id, receipt, topic, text, status, received_at, "
-        "received_date, due_date, flags, demo) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, 0)",
+        "received_date, due_date, flags, demo, code) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, 0, ?)",
         [response_id, complaint.get("receipt"), complaint["topic"], complaint["text"],
-         received_at, received_date, due_date, complaint.get("flags", "")])
+         received_at, received_date, due_date, complaint.get("flags", ""), complaint.get("code")])
     complaint_id = cur.lastrowid
     db.conn.execute("INSERT INTO complaint_events (complaint_id, at, actor, action, detail) "
                     "VALUES (?, ?, 'citizen', 'received', ?)",
@@ -62,12 +62,25 @@ def complaint_events(db, complaint_id: int) -> list[dict]:
 
 
 def complaint_for_receipt(db, code: str) -> dict | None:
-    """Status and reply of the complaint made with receipt ``code`` (no personal data)."""
+    """Whether a complaint was made with receipt ``code``, and its state: never its reply,
+    which only the holder of the complaint's own code may read."""
     rows = list(db.query(
-        "SELECT c.id, c.status, c.topic, c.received_date, c.due_date, c.reply, c.answered_date, "
-        "c.not_accepted_reason FROM complaints c JOIN responses r ON r.id = c.response_id "
-        "WHERE r.receipt = ?", [code]))
+        "SELECT c.status, c.topic, c.received_date, c.due_date FROM complaints c "
+        "JOIN responses r ON r.id = c.response_id WHERE r.receipt = ?", [code]))
     return rows[0] if rows else None
+
+
+def complaint_by_code(db, code: str) -> dict | None:
+    """Status, due date and reply of the complaint with this code (no personal data)."""
+    rows = list(db.query(
+        "SELECT id, code, status, topic, received_date, due_date, reply, answered_date, "
+        "not_accepted_reason FROM complaints WHERE code = ?", [code]))
+    return rows[0] if rows else None
+
+
+def complaint_code_of(db, response_id: str) -> str | None:
+    row = db.execute("SELECT code FROM complaints WHERE response_id = ?", [response_id]).fetchone()
+    return row[0] if row else None
 
 
 def update_complaint(db, complaint_id: int, actor: str, changes: dict, action: str, detail: str = "") -> None:

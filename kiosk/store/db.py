@@ -5,9 +5,11 @@ its own. Every write goes through ``transaction`` below.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlite_utils
 
@@ -38,8 +40,26 @@ def connect(path, *, check_same_thread: bool = True) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+def private_files(path) -> None:
+    """The database and its WAL and shared-memory files: readable by the service only
+    (0600). SQLite gives a new -wal/-shm file the database's own mode, so creating the
+    database 0600 covers them; existing ones are fixed here."""
+    path = Path(path)
+    if str(path) == ":memory:":
+        return
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if p.exists():
+                p.chmod(0o600)
+        except OSError:
+            pass
+
+
 def init_db(path) -> None:
     """Create the database if needed and apply pending migrations (never drops data)."""
+    private_files(path)
     db = connect(path)
     try:
         migrations.apply(db)

@@ -32,11 +32,6 @@ def insert_demo_receipts(db, receipts, columns) -> None:
             [tuple(r[c] for c in columns) for r in receipts])
 
 
-def insert_demo_complaints(db, complaints) -> None:
-    with transaction(db):
-        db["complaints"].insert_all(complaints, pk="id", ignore=True)
-
-
 @contextmanager
 def large_cache(db, kib: int = 65536):
     """A bigger page cache while bulk writing, so indexes stay in memory between chunks."""

@@ -29,12 +29,30 @@ Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datase
     flags           space-separated integrity flags ('' when none); never used to delete
     demo            1 for synthetic rows made by ``demo-data``
     body_hash       SHA-256 of the canonical submitted body (duplicate vs conflict)
-    prev_hash, hash the tamper-evident chain: hash = SHA-256(prev_hash + body_hash + key fields)
+    prev_hash, hash the tamper-evident chain (``kiosk/store/chain.py``): each link hashes the
+                    previous one and, under its ``chain_version``, what the figures are made of
+    chain_version   NULL or 1: links written before m006, covering id, seq, questionnaire and
+                    its version, channel, overall, scale, complete, rated_at, submitted_at,
+                    local_date, kiosk, receipt, procedure_code, officer, flags, demo, body_hash.
+                    2: every column above (in the groups of chain.GROUPS), every answers row
+                    of the response (question, value, local date, flagged) and its complaint's
+                    topic and text (never the phone number). Links keep their version; nothing
+                    is ever re-sealed.
+    seal            chain v2: a short digest per group (JSON), so verify can say what differs
 
 ``answers`` one row per answered question (a multi-choice answer gives one row per choice)
     response_id, question_id, value (text; ratings as '1'..'5', yes/no as 'yes'/'no')
     local_date, flagged   copies of the response's local date and (flags != '') so that
                           report queries run on one covering index without a join
+
+``report_heads`` every issued report or download: when, who, what kind, its period and the
+    chain head (seq, hash) it was computed from. Append-only (triggers refuse UPDATE and
+    DELETE); ``verify`` checks every recorded head is still that link.
+``credential_contacts`` (credential "kiosk:<name>" or "token:<name>", minute "YYYY-MM-DDTHH:MM")
+    one row per minute in which a tablet or token reached the server: whether a rating that
+    arrives long after its own time came from a device that was in contact meanwhile (``late``).
+``complaints.code`` the complaint's own short code, given to the citizen who filed it: only
+    that code shows the reply (a receipt's page says only that a complaint exists).
 """
 from sqlite_utils import Migrations
 
@@ -165,6 +183,52 @@ def m005_report_indexes(db):
         index_name="responses_report_clock", if_not_exists=True)
     db["receipts"].create_index(["returned_at", "appointment_date", "response_id", "code"],
                                 index_name="receipts_report_returned", if_not_exists=True)
+
+
+@migrations()
+def m006_chain_v2_and_anchors(db):
+    """Chain version 2 (see the docstring above), reports' heads recorded outside the
+    responses (append-only), the contacts of each credential (for the ``late`` flag) and a
+    complaint's own short code (its reply is shown only to whoever holds that code)."""
+    db["responses"].add_column("chain_version", int)
+    db["responses"].add_column("seal", str)
+    db["report_heads"].create(
+        {"id": int, "at": str, "actor": str, "kind": str, "period_from": str, "period_to": str,
+         "seq": int, "hash": str}, pk="id", not_null={"at", "seq", "hash"})
+    for action in ("UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER report_heads_no_{action.lower()} BEFORE {action} ON report_heads "
+                   "BEGIN SELECT RAISE(ABORT, 'report_heads is append-only'); END")
+    db["credential_contacts"].create({"credential": str, "minute": str}, pk=("credential", "minute"))
+    db["complaints"].add_column("code", str)
+    db["complaints"].create_index(["code"], unique=True, if_not_exists=True)
+
+
+@migrations()
+def m007_sessions_health_scrub(db):
+    """``users.session_gen``: a counter in every staff session cookie; logout, a password
+    change or reset, deactivation and a role change add one, which ends every session of
+    that user at once. ``health_probe``: one row that ``/healthz`` rewrites to prove the
+    database takes writes. Scrubs phone numbers from ``conflicts.body``, where conflicting
+    resends of a complaint used to log them (only ``complaint_contacts`` holds a phone)."""
+    if "session_gen" not in db["users"].columns_dict:
+        db["users"].add_column("session_gen", int, not_null_default=0)
+    db["health_probe"].create({"id": int, "at": str}, pk="id", if_not_exists=True)
+    for row in list(db.query("SELECT id, body FROM conflicts WHERE body LIKE '%phone%'")):
+        db.execute("UPDATE conflicts SET body = ? WHERE id = ?", [_scrub_phone(row["body"]), row["id"]])
+
+
+def _scrub_phone(body: str | None) -> str | None:
+    """A logged body without ``complaint.phone``; a body cut at the log limit (not JSON any
+    more) loses everything from its ``"phone"`` key on."""
+    import json
+    import re
+    try:
+        parsed = json.loads(body)
+    except (TypeError, ValueError):
+        return re.sub(r'"phone".*', '"phone": "[erased]"', body or "", flags=re.S)
+    if isinstance(parsed, dict) and isinstance(parsed.get("complaint"), dict):
+        parsed["complaint"].pop("phone", None)
+    return json.dumps(parsed, ensure_ascii=False)
 
 
 def apply(db):

@@ -1,11 +1,12 @@
 """Staff users, API tokens, enrolled tablets and the audit log."""
 from __future__ import annotations
 
-from kiosk.store.db import transaction
 from datetime import timedelta
 
-from kiosk.store.db import transaction, write_lock
+from kiosk.store.anchors import note_contact
 from kiosk.clock import iso, utcnow
+from kiosk.store.db import transaction, write_lock
+
 
 def create_user(db, username: str, password_hash: str, role: str) -> int:
     with transaction(db):
@@ -14,11 +15,27 @@ def create_user(db, username: str, password_hash: str, role: str) -> int:
 
 
 def set_password(db, username: str, password_hash: str, role: str | None = None) -> None:
+    """A new password (and role): every session of that user ends."""
     updates = {"password_hash": password_hash}
     if role:
         updates["role"] = role
     sets = ", ".join(f"{k} = ?" for k in updates)
-    db.execute(f"UPDATE users SET {sets} WHERE username = ?", [*updates.values(), username])
+    with transaction(db):
+        db.execute(f"UPDATE users SET {sets}, session_gen = session_gen + 1 WHERE username = ?",
+                   [*updates.values(), username])
+
+
+def set_role(db, user_id: int, role: str, by: str) -> None:
+    """A new role: every session of that user ends (it was signed in with the old one)."""
+    with transaction(db):
+        db.execute("UPDATE users SET role = ?, session_gen = session_gen + 1 WHERE id = ?", [role, user_id])
+        audit(db, by, "user_role", f"{user_id} → {role}")
+
+
+def end_sessions(db, user_id: int) -> None:
+    """Sign the user out everywhere: the session generation in their cookies is now stale."""
+    with transaction(db):
+        db.execute("UPDATE users SET session_gen = session_gen + 1 WHERE id = ?", [user_id])
 
 
 def get_user(db, user_id=None, username=None) -> dict | None:
@@ -34,8 +51,26 @@ def list_users(db) -> list[dict]:
 
 
 def create_token(db, name: str, role: str, token_hash: str) -> int:
-    return db["api_tokens"].insert({"name": name, "role": role, "token_hash": token_hash,
-                                    "created_at": iso(utcnow()), "revoked": 0}).last_pk
+    with transaction(db):
+        return db["api_tokens"].insert({"name": name, "role": role, "token_hash": token_hash,
+                                        "created_at": iso(utcnow()), "revoked": 0}).last_pk
+
+
+def list_tokens(db) -> list[dict]:
+    """Every API token: name, role, created, last used, revoked; never the hash."""
+    return list(db.query("SELECT id, name, role, created_at, last_used_at, revoked FROM api_tokens "
+                         "ORDER BY revoked, name, id"))
+
+
+def revoke_tokens(db, by: str, *, name: str | None = None, token_id: int | None = None) -> int:
+    """Revoke the token(s) called ``name`` (or the one with ``token_id``); they stop working
+    at the next request. Returns how many were revoked now."""
+    where, param = ("name = ?", name) if token_id is None else ("id = ?", token_id)
+    with transaction(db):
+        cur = db.execute(f"UPDATE api_tokens SET revoked = 1 WHERE {where} AND revoked = 0", [param])
+        if cur.rowcount:
+            audit(db, by, "revoke_token", str(name if token_id is None else token_id))
+    return cur.rowcount
 
 
 def find_token(db, token_hash: str) -> dict | None:
@@ -46,6 +81,7 @@ def find_token(db, token_hash: str) -> dict | None:
     if _stale(rows[0]["last_used_at"], now):  # a write only once a minute, not per request
         with write_lock:
             db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [iso(now), rows[0]["id"]])
+        note_contact(db, f"token:{rows[0]['name']}", now)
     return rows[0]
 
 
@@ -81,6 +117,8 @@ def touch_kiosk(db, kiosk: dict) -> None:
     if _stale(kiosk.get("last_seen_at"), now):
         with write_lock:
             db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ?", [iso(now), kiosk["id"]])
+        note_contact(db, f"kiosk:{kiosk['name']}", now)
+        kiosk["last_seen_at"] = iso(now)
 
 
 def list_kiosks(db) -> list[dict]:
@@ -98,10 +136,24 @@ def ping(db) -> bool:
     return db.execute("SELECT 1").fetchone()[0] == 1
 
 
+def write_problem(db) -> str | None:
+    """None when the database takes a write now (one committed row in ``health_probe``),
+    else SQLite's reason: "database or disk is full", "attempt to write a readonly
+    database", "disk I/O error" ..."""
+    import sqlite3
+    try:
+        with transaction(db):
+            db.execute("INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)", [iso(utcnow())])
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None
+
+
 def set_user_active(db, user_id: int, active: bool, by: str) -> None:
     """Switch a staff account off (or on again); accounts are never deleted, for the history."""
     with transaction(db):
-        db.execute("UPDATE users SET active = ? WHERE id = ?", [1 if active else 0, user_id])
+        db.execute("UPDATE users SET active = ?, session_gen = session_gen + 1 WHERE id = ?",
+                   [1 if active else 0, user_id])
         audit(db, by, "user_active" if active else "user_inactive", str(user_id))
 
 

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from kiosk.store.db import transaction
 
-GENESIS = "0" * 64
-CHAIN_FIELDS = ("id", "seq", "questionnaire", "questionnaire_version", "channel", "overall",
-                "scale", "complete", "rated_at", "submitted_at", "local_date", "kiosk",
-                "receipt", "procedure_code", "officer", "flags", "demo", "body_hash")
+from kiosk.store import chain
+from kiosk.store.chain import GENESIS
+from kiosk.store.db import transaction
 
 
 class ReceiptAlreadyUsed(Exception):
@@ -19,12 +17,6 @@ def canonical_hash(body: dict) -> str:
     """SHA-256 of a JSON body with sorted keys: the same submission always hashes the same."""
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def link_hash(prev_hash: str, record: dict) -> str:
-    """The chain link of ``record``: SHA-256 over the previous link and its key fields."""
-    parts = [prev_hash] + ["" if record.get(f) is None else str(record.get(f)) for f in CHAIN_FIELDS]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def _tail(db) -> tuple[int, str]:
@@ -89,10 +81,10 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
             row["flags"] = " ".join(sorted(flags))
         seq, prev = _tail(db)
         row["seq"] = seq + 1
-        row["prev_hash"] = prev
-        row["hash"] = link_hash(prev, row)
+        answer_rows = _answer_rows(row, answers)
+        _seal(row, prev, answer_rows, complaint)
         _insert(db, "responses", [row])
-        _insert(db, "answers", _answer_rows(row, answers))
+        _insert(db, "answers", answer_rows)
         if complaint:
             from kiosk.store.complaints import insert_complaint
             insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt")),
@@ -100,43 +92,98 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
     return "created", row
 
 
+def _seal(row: dict, prev: str, answer_rows: list[dict], complaint: dict | None) -> None:
+    """Set the chain columns of a new row: the link under the current chain version."""
+    sealed = [(a["question_id"], a["value"], a["local_date"], a["flagged"]) for a in answer_rows]
+    topic_text = (complaint["topic"], complaint["text"]) if complaint else None
+    row["prev_hash"] = prev
+    row["chain_version"] = chain.VERSION
+    row["hash"], row["seal"] = chain.seal(prev, row, sealed, topic_text)
+
+
 def insert_many(db, items) -> int:
-    """Bulk insert (record, answers) pairs in one transaction, extending the chain.
-    Used by demo data and imports; same chain rules as ``save_response``."""
+    """Bulk insert (record, answers) or (record, answers, complaint) in one transaction,
+    extending the chain. Used by demo data and imports; the same chain rules as
+    ``save_response`` (a complaint is sealed with its response, so it goes in here too)."""
     count = 0
     with transaction(db):
         seq, prev = _tail(db)
-        rows, answer_rows = [], []
-        for record, answers in items:
+        rows, answer_rows, complaints = [], [], []
+        for record, answers, *rest in items:
+            complaint = rest[0] if rest else None
             seq += 1
-            row = dict(record, seq=seq, prev_hash=prev)
-            row["hash"] = prev = link_hash(prev, row)
+            row = dict(record, seq=seq)
+            these = _answer_rows(row, answers)
+            _seal(row, prev, these, complaint)
+            prev = row["hash"]
             rows.append(row)
-            answer_rows.extend(_answer_rows(row, answers))
+            answer_rows.extend(these)
+            if complaint:
+                complaints.append((row, complaint))
             count += 1
         _insert(db, "responses", rows)
         _insert(db, "answers", answer_rows)
+        if complaints:  # full complaint rows (demo data, imports), with their response's id
+            _insert(db, "complaints", [dict(c, response_id=row["id"]) for row, c in complaints])
     return count
 
 
-def verify_chain(db) -> dict:
-    """Walk the chain in order. Returns {"checked": n, "broken_at": seq or None, "reason"}."""
-    prev, checked = GENESIS, 0
-    expected_seq = 1
+VERIFY_CHUNK = 2000
+
+
+def verify_chain(db, heads=()) -> dict:
+    """Walk the chain in order, recomputing every link from the stored rows, answers and
+    complaints. ``heads``: (seq, hash) pairs quoted elsewhere (recorded reports, --head);
+    each must still be that link. Returns {"checked": n, "broken_at": seq or None, "reason"}."""
+    wanted = {}
+    for seq, head in heads:
+        wanted.setdefault(int(seq), set()).add(head)
+    prev, checked, expected_seq = GENESIS, 0, 1
     cur = db.execute("SELECT * FROM responses ORDER BY seq")
     names = [d[0] for d in cur.description]
-    for values in cur:
-        row = dict(zip(names, values))
-        if row["seq"] != expected_seq:
-            return {"checked": checked, "broken_at": expected_seq, "reason": "missing response"}
-        if row["prev_hash"] != prev:
-            return {"checked": checked, "broken_at": row["seq"], "reason": "previous link does not match"}
-        if link_hash(prev, row) != row["hash"]:
-            return {"checked": checked, "broken_at": row["seq"], "reason": "response was altered"}
-        prev = row["hash"]
-        checked += 1
-        expected_seq += 1
+    while True:
+        chunk = [dict(zip(names, values)) for values in cur.fetchmany(VERIFY_CHUNK)]
+        if not chunk:
+            break
+        answers, complaints = _sealed_parts(db, [r["id"] for r in chunk])
+        for row in chunk:
+            if row["seq"] != expected_seq:
+                return _broken(checked, expected_seq, "a response is missing")
+            if row["prev_hash"] != prev:
+                return _broken(checked, row["seq"], "the previous link does not match")
+            problem = chain.check_link(prev, row, answers.get(row["id"], []), complaints.get(row["id"]))
+            if problem:
+                return _broken(checked, row["seq"], problem)
+            if row["seq"] in wanted and row["hash"] not in wanted.pop(row["seq"]):
+                return _broken(checked, row["seq"], "a quoted head is no longer this link (the chain was rewritten)")
+            prev = row["hash"]
+            checked += 1
+            expected_seq += 1
+    if wanted:
+        missing = min(wanted)
+        return _broken(checked, missing, f"a quoted head #{missing} is gone (responses were deleted)")
     return {"checked": checked, "broken_at": None, "reason": None}
+
+
+def _broken(checked: int, seq: int, reason: str) -> dict:
+    return {"checked": checked, "broken_at": seq, "reason": reason}
+
+
+def _sealed_parts(db, ids: list[str]) -> tuple[dict, dict]:
+    """({response id: answers rows}, {response id: (topic, text)}) for a chunk of responses."""
+    answers: dict[str, list] = {}
+    complaints: dict[str, tuple] = {}
+    for start in range(0, len(ids), 900):  # under SQLite's variable limit
+        part = ids[start:start + 900]
+        marks = ", ".join("?" * len(part))
+        for rid, qid, value, day, flagged in db.execute(
+                f"SELECT response_id, question_id, value, local_date, flagged FROM answers "
+                f"WHERE response_id IN ({marks})", part):
+            answers.setdefault(rid, []).append((qid, value, day, flagged))
+        for rid, topic, text in db.execute(
+                f"SELECT response_id, topic, text FROM complaints WHERE response_id IN ({marks})", part):
+            complaints[rid] = (topic, text)
+    return answers, complaints
 
 
 def _row(db, table, values) -> dict:

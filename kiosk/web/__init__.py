@@ -21,6 +21,8 @@ def init_app(app) -> None:
     from kiosk.web import (admin, api, auth, complaints, dashboard, db, errors, i18n, phone,
                            questionnaires, receipts, reports, tablet)
     from kiosk.web import catalogue as catalogue_pages
+    from kiosk.web.clean_request import CleanRequest
+    app.request_class = CleanRequest  # every form field and query argument normalised
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)

@@ -56,11 +56,13 @@ def offline_copy_possible(scheme: str, host: str) -> bool:
 @login_required()
 def home():
     """Overview: how many ratings, which tablets and when each was last heard from."""
+    from kiosk.domain import health
     db = get_db()
     kiosks = store.list_kiosks(db)
     return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
                            silent=silent_kiosks(kiosks, utcnow(), current_app.config),
                            offline_copy=offline_copy_possible(request.scheme, request.host),
+                           storage_problem=health.problem(current_app.config["DATABASE"]),
                            action=ActionForm())
 
 
@@ -91,6 +93,7 @@ def users():
             flash(_("Đã tạo tài khoản {name}.", name=name), "ok")
             return redirect(url_for(".users"))
     return render_template("admin/users.html", form=form, users=store.list_users(db),
+                           tokens=store.list_tokens(db), roles=ROLES,
                            password_form=PasswordForm(), action=ActionForm(), ROLE_LABELS=ROLE_LABELS)
 
 
@@ -124,4 +127,29 @@ def toggle_user(user_id: int):
             flash(_("Không thể tự khóa tài khoản đang dùng."), "error")
         else:
             store.set_user_active(get_db(), user_id, not user["active"], g.user["username"])
+    return redirect(url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@login_required("admin")
+def change_role(user_id: int):
+    """A new role for a staff account; every session of that user ends (signed in with the old one)."""
+    user = _user_or_404(user_id)
+    role = request.form.get("role")
+    if ActionForm().validate_on_submit() and role in ROLES and role != user["role"]:
+        if user["id"] == g.user["id"]:
+            flash(_("Không thể tự đổi vai trò của tài khoản đang dùng."), "error")
+        else:
+            store.set_role(get_db(), user_id, role, g.user["username"])
+            flash(_("Đã đổi vai trò của {name}; các phiên đăng nhập của tài khoản này đã kết thúc.",
+                    name=user["username"]), "ok")
+    return redirect(url_for(".users"))
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required("admin")
+def revoke_token(token_id: int):
+    """Revoke an API token (a leaked leader token downloads everything): it stops at once."""
+    if ActionForm().validate_on_submit() and store.revoke_tokens(get_db(), g.user["username"], token_id=token_id):
+        flash(_("Đã thu hồi mã truy cập."), "ok")
     return redirect(url_for(".users"))

@@ -1,9 +1,12 @@
 """``/api/v1``: the JSON interface of DESIGN.md, used by the tablet and other systems."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, jsonify, request
 
 from kiosk import store
+from kiosk.domain import text
 from kiosk.domain.submit import Status, submit
 from kiosk.web import questionnaires
 from kiosk.web.auth import api_principal
@@ -18,18 +21,37 @@ health = Blueprint("health", __name__)
 
 @health.route("/healthz")
 def healthz():
-    """Liveness for monitors: ok when the database answers."""
-    store.ping(get_db())
+    """For monitors and the tablet: ok only when the database answers *and* takes a write
+    (a full disk or a read-only file used to leave this "ok" while every rating failed);
+    otherwise 503 with the reason."""
+    from kiosk.domain import health as health_rules
+    problem = health_rules.problem(current_app.config["DATABASE"])
+    if problem:
+        return jsonify({"status": "error", "reason": problem}), 503
     return jsonify({"status": "ok"})
 
 
-def _json_body():
+def read_json():
+    """The request's JSON body, cleaned by the one normaliser, or an error answer.
+
+    Every JSON the API reads comes through here: not JSON, unreadable, nested deeper than
+    anything honest (50,000 levels used to end in RecursionError) or holding a lone
+    surrogate (not text; it used to fail in the hash) → 400 naming the problem. A body over
+    ``MAX_CONTENT_LENGTH`` is refused with 413 before it is read."""
     if not request.is_json:
         return None, json_error(400, "invalid_json", _("Nội dung phải là JSON (Content-Type: application/json)."))
-    body = request.get_json(silent=True)
-    if body is None:
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except RecursionError:
+        return None, json_error(400, "invalid_json", _("Nội dung JSON lồng nhau quá sâu."),
+                                {"body": f"nested deeper than {text.MAX_DEPTH} levels"})
+    except ValueError:  # includes bytes that are not UTF-8
         return None, json_error(400, "invalid_json", _("Nội dung JSON không đọc được."))
-    return body, None
+    problem = text.json_problem(body)
+    if problem:
+        return None, json_error(400, "invalid_json", _("Nội dung JSON có ký tự hoặc cấu trúc không hợp lệ."),
+                                {"body": problem})
+    return text.deep_clean(body), None
 
 
 @bp.route("/responses", methods=["POST"])
@@ -39,21 +61,26 @@ def post_response():
     if who is None:
         return json_error(401, "not_enrolled", _(
             "Thiết bị chưa được đăng ký hoặc thiếu mã truy cập. Quản trị viên cần đăng ký máy tính bảng này."))
-    if who.role not in ("kiosk", "officer"):
+    if who.role != "kiosk":  # officers and leaders never rate: only tablets and kiosk tokens
         return json_error(403, "forbidden", _("Mã truy cập này không được gửi đánh giá."))
-    body, error = _json_body()
+    if guess_throttle().blocked(who.key):
+        return json_error(429, "too_many_requests", _("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
+    body, error = read_json()
     if error:
         return error
     outcome = submit(get_db(), body, principal=who, settings=current_app.config, forms=questionnaires.forms())
+    if outcome.status is Status.RECEIPT_UNKNOWN:  # guessing codes is throttled as on /r/
+        guess_throttle().fail(who.key)
     return _answer(outcome)
 
 
 def _answer(outcome):
     """The HTTP answer for each outcome of the submission service."""
-    if outcome.status is Status.CREATED:
-        return jsonify({"id": outcome.row["id"], "status": "created"}), 201
-    if outcome.status is Status.DUPLICATE:
-        return jsonify({"id": outcome.row["id"], "status": "duplicate"}), 200
+    if outcome.stored:
+        out = {"id": outcome.row["id"], "status": outcome.status.value}
+        if outcome.complaint_code:  # the citizen's own code: shown on the tablet's thanks screen
+            out["complaint_code"] = outcome.complaint_code
+        return jsonify(out), 201 if outcome.status is Status.CREATED else 200
     if outcome.status is Status.CONFLICT:
         return json_error(409, "conflict", _(
             "Mã đánh giá này đã được dùng cho một nội dung khác; bản đã lưu được giữ nguyên."))
@@ -62,6 +89,10 @@ def _answer(outcome):
     if outcome.status in (Status.RECEIPT_UNKNOWN, Status.RECEIPT_EXPIRED):
         reason = "unknown receipt code" if outcome.status is Status.RECEIPT_UNKNOWN else "receipt code has expired"
         return json_error(400, "invalid_receipt", _("Mã phiếu không có hoặc đã hết hạn."), {"receipt": reason})
+    if outcome.status is Status.WRONG_CHANNEL:
+        return json_error(400, "wrong_channel", _(
+            "Máy tính bảng và mã truy cập của quầy chỉ gửi đánh giá tại quầy; đánh giá qua điện thoại chỉ gửi từ trang của mã QR."),
+            outcome.fields)
     if outcome.fields.get("complaint.phone") == "consent_required":
         return json_error(400, "consent_required", _(
             "Chỉ lưu số điện thoại khi Ông/Bà đồng ý (đánh dấu ô đồng ý)."), outcome.fields)
@@ -87,7 +118,7 @@ def post_receipt():
     who, error = _officer_token()
     if error:
         return error
-    body, error = _json_body()
+    body, error = read_json()
     if error:
         return error
     db = get_db()
@@ -109,21 +140,26 @@ def post_receipt_return(code):
     who, error = _officer_token()
     if error:
         return error
-    body = request.get_json(silent=True) if request.is_json else {}
-    counter = (body or {}).get("counter")
-    if counter is not None and (not isinstance(counter, str) or len(counter) > 60):
+    body = {}
+    if request.is_json and request.get_data(cache=True):
+        body, error = read_json()
+        if error:
+            return error
+    counter = body.get("counter") if isinstance(body, dict) else None
+    if counter is not None and (not isinstance(counter, str) or len(text.line(counter)) > 60):
         return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), {"counter": "must be text"})
+    counter, has_tablet = receipts.match_counter(get_db(), counter)
     db = get_db()
     canonical = codes.normalize(code)
     row = store.get_receipt(db, canonical) if canonical else None
     if row is None:
         return json_error(404, "not_found", _("Không tìm thấy mã phiếu."))
-    if not receipts.mark_returned(db, row["code"], (counter or "").strip() or None, who.name,
+    if not receipts.mark_returned(db, row["code"], counter or None, who.name,
                                   current_app.config["RECEIPT_EXPIRY_DAYS"]):
         return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
     row = store.get_receipt(db, row["code"])
     return jsonify({"code": row["code"], "returned_at": row["returned_at"], "counter": row["counter"],
-                    "expires_at": row["expires_at"]})
+                    "expires_at": row["expires_at"], "tablet_at_counter": has_tablet})
 
 
 @bp.route("/receipts/<code>/status")

@@ -8,6 +8,9 @@ in an HttpOnly cookie, so no CSRF token can expire under a page left open all da
 from __future__ import annotations
 
 import functools
+import re
+import time
+from urllib.parse import urlsplit
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
                    request, session, url_for)
@@ -16,6 +19,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from kiosk import store
+from kiosk.domain import text
 from kiosk.domain.principals import Principal
 from kiosk.domain.credentials import hash_password, hash_token, new_token, password_matches  # noqa: F401
 from kiosk.web.throttles import login_throttle
@@ -34,7 +38,8 @@ bp = Blueprint("auth", __name__)
 # --- login throttling --------------------------------------------------------------------
 
 def check_login(username: str, password: str) -> dict | None:
-    """The active user with this password, or None. Counts failures per address and name."""
+    """The active user with this password, or None. Counts failures per address and name.
+    An unknown name costs one password hash too, so timing does not tell which names exist."""
     key = f"{request.remote_addr}|{username.lower()}"
     if login_throttle().blocked(key):
         abort(429)
@@ -42,8 +47,15 @@ def check_login(username: str, password: str) -> dict | None:
     if user and password_matches(user["password_hash"], password):
         login_throttle().clear(key)
         return user
+    if user is None:
+        password_matches(_dummy_hash(), password)
     login_throttle().fail(key)
     return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(new_token())
 
 
 # --- staff sessions -------------------------------------------------------------------
@@ -55,8 +67,27 @@ class LoginForm(FlaskForm):
 
 @bp.before_app_request
 def load_user():
+    """The signed-in staff user, if the session is still alive: its generation matches the
+    user's (logout, a password change or reset, deactivation and a role change move it on,
+    ending every session of that user), and it was used within ``SESSION_IDLE_HOURS``."""
+    g.user = None
     user_id = session.get("user_id")
-    g.user = store.get_user(get_db(), user_id=user_id) if user_id else None
+    if not user_id:
+        return
+    user = store.get_user(get_db(), user_id=user_id)
+    now = int(time.time())
+    idle = current_app.config["SESSION_IDLE_HOURS"] * 3600
+    if user is None or session.get("gen") != user["session_gen"] or now - session.get("seen", 0) > idle:
+        session.clear()
+        return
+    if now - session["seen"] >= 60:  # a fresh cookie once a minute, not on every request
+        session["seen"] = now
+    g.user = user
+
+
+def _start_session(user: dict) -> None:
+    session.clear()
+    session.update(user_id=user["id"], gen=user["session_gen"], seen=int(time.time()))
 
 
 def login_required(*roles):
@@ -74,8 +105,14 @@ def login_required(*roles):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """A path on this site, or the overview. Browsers drop tabs and newlines from a
+    Location and read a backslash as a slash, so "/%09/evil.example" (a tab once decoded)
+    or "/%5Cevil.example"
+    would leave the site: anything with those, or with a scheme or host, is refused."""
+    if target and not re.search(r"[\x00-\x20\x7f\\]", target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
     return url_for("admin.home")
 
 
@@ -84,10 +121,9 @@ def login():
     """Staff sign-in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = check_login(form.username.data.strip(), form.password.data)
+        user = check_login(text.line(form.username.data), form.password.data)
         if user:
-            session.clear()
-            session["user_id"] = user["id"]
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     return render_template("auth/login.html", form=form)
@@ -95,7 +131,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out (POST with CSRF, so a link elsewhere cannot sign anyone out)."""
+    """Sign out (POST with CSRF, so a link elsewhere cannot sign anyone out): every session
+    of this user ends, including a copy of the cookie taken earlier."""
+    if g.user is not None:
+        store.end_sessions(get_db(), g.user["id"])
     session.clear()
     return redirect(url_for("auth.login"))
 
@@ -112,14 +151,14 @@ def enrol():
     """An admin signs in on the tablet once and names it; the tablet keeps a device cookie."""
     form = EnrolForm()
     if form.validate_on_submit():
-        user = check_login(form.username.data.strip(), form.password.data)
+        user = check_login(text.line(form.username.data), form.password.data)
         if not user or user["role"] != "admin":
             flash(_("Chỉ quản trị viên mới đăng ký được máy tính bảng."), "error")
         else:
             token = new_token()
-            name = form.kiosk_name.data.strip()
+            name = text.line(form.kiosk_name.data)
             store.enrol_kiosk(get_db(), name, hash_token(token), user["username"],
-                              (form.counter.data or "").strip() or None)
+                              text.line(form.counter.data) or None)
             response = redirect(url_for("tablet.index"))
             response.set_cookie(DEVICE_COOKIE, token, max_age=TEN_YEARS, httponly=True,
                                 samesite="Strict", secure=request.is_secure)

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from analysis.fmt import percent
+
 INK, MUTED, BAND, GOOD, BAD, WARN = "#1a1a1a", "#666666", "#9dc3e6", "#1e6b2e", "#a61b1b", "#8a5a00"
-
-
-def _pct(share) -> str:
-    return "–" if share is None else f"{share * 100:.1f}".replace(".", ",") + "%"
 
 
 def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
@@ -28,8 +26,8 @@ def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
 
     parts = [f'<svg class="ci-bar" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{escape(_pct(row.get('rate')))} (95%: {escape(_pct(row.get('ci_low')))}–"
-             f"{escape(_pct(row.get('ci_high')))}), chỉ tiêu {escape(_pct(row.get('target')))}</title>",
+             f"<title>{escape(percent(row.get('rate')))} (95%: {escape(percent(row.get('ci_low')))}–"
+             f"{escape(percent(row.get('ci_high')))}), chỉ tiêu {escape(percent(row.get('target')))}</title>",
              f'<rect x="{pad}" y="16" width="{width - 2 * pad}" height="12" fill="#eeeeee"/>']
     if row.get("ci_low") is not None:
         parts.append(f'<rect x="{x(row["ci_low"]):.1f}" y="16" width="{max(1.5, x(row["ci_high"]) - x(row["ci_low"])):.1f}" '
@@ -44,7 +42,7 @@ def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
         parts.append(f'<text x="{x(t):.1f}" y="7" font-size="9" text-anchor="middle" fill="{BAD}">{label}</text>')
     for tick in (lo_domain, (lo_domain + 1) / 2, 1.0):
         parts.append(f'<text x="{x(tick):.1f}" y="49" font-size="10" text-anchor="middle" fill="{MUTED}">'
-                     f'{_pct(tick).replace(",0", "")}</text>')
+                     f'{percent(tick).replace(",0", "")}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -74,7 +72,7 @@ def trend(rows: list[dict], target: float | None, width: int = 720, height: int 
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                      f'stroke="{BAD}" stroke-width="2" stroke-dasharray="6,3"/>'
                      f'<text x="{width - right}" y="{y(target) - 4:.1f}" font-size="11" text-anchor="end" '
-                     f'fill="{BAD}">Chỉ tiêu {_pct(target)}</text>')
+                     f'fill="{BAD}">Chỉ tiêu {percent(target)}</text>')
     points = []
     for i, r in enumerate(rows):
         cx = left + step * (i + 0.5)
@@ -90,7 +88,7 @@ def trend(rows: list[dict], target: float | None, width: int = 720, height: int 
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{INK}" stroke-width="2"/>')
     for px, py, rate in points:
-        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{INK}"><title>{_pct(rate)}</title></circle>')
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{INK}"><title>{percent(rate)}</title></circle>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -125,7 +123,7 @@ def heatmap(cells: list[dict], weekdays: list[str], min_n: int = 5) -> Markup:
             r_, g_, b_ = int(255 - 89 * shade), int(255 - 228 * shade), int(255 - 228 * shade)
             text = "#ffffff" if shade > 0.55 else INK
             parts.append(f'<rect x="{x}" y="{yy}" width="{cw - 2}" height="{ch - 2}" fill="rgb({r_},{g_},{b_})" '
-                         f'stroke="#dddddd"><title>{escape(weekdays[wd])} {h}h: {_pct(rate)} (n={c["n"]})</title></rect>'
+                         f'stroke="#dddddd"><title>{escape(weekdays[wd])} {h}h: {percent(rate)} (n={c["n"]})</title></rect>'
                          f'<text x="{x + cw / 2 - 1:.0f}" y="{yy + 19}" font-size="11" text-anchor="middle" '
                          f'fill="{text}">{round(rate * 100)}</text>')
     parts.append("</svg>")

@@ -48,14 +48,14 @@ def index():
     except periods.BadPeriod as exc:
         flash(_("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))), "error")
         start, end, preset = periods.from_args(MultiDict(), today)
-    exclude = request.args.get("exclude_flagged") == "1"
+    exclude = request.args.get("include_flagged") != "1"  # the headline leaves flagged ratings out
     summary = summarize(get_db().conn, start, end, exclude_flagged=exclude, today=today)
     sort = request.args.get("sort", "")
     previous = {r["id"]: r for r in summary["previous"]["indicators"]}
     tthc = next((r for r in summary["indicators"] if r["id"] == "tthc_satisfaction"), None)
     download_args = {"from": start.isoformat(), "to": end.isoformat()}
-    if exclude:
-        download_args["exclude_flagged"] = "1"
+    if not exclude:
+        download_args["exclude_flagged"] = "0"
     weekdays = WEEKDAYS_EN if get_locale() == "en" else WEEKDAYS_VI
     return render_template(
         "dashboard/index.html", s=summary, start=start, end=end, preset=preset, exclude=exclude,

@@ -14,8 +14,17 @@ MESSAGES = {
     405: "Phương thức không được hỗ trợ.",
     413: "Dữ liệu gửi lên quá lớn.",
     429: "Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
-    500: "Đã có lỗi xảy ra. Dữ liệu đã gửi không bị mất; vui lòng thử lại.",
+    500: "Đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.",
 }
+# What is true after a failure, by who meets it. The tablet keeps every rating in its queue
+# until the server confirms it; a form sent from a page (the phone form) was not saved.
+FAILED_API = ("Máy chủ gặp lỗi và chưa lưu yêu cầu này. Máy tính bảng giữ đánh giá và sẽ tự gửi lại; "
+              "hệ thống khác cần gửi lại sau.")
+FAILED_FORM = "Đã có lỗi xảy ra: nội dung Ông/Bà vừa gửi chưa được lưu. Vui lòng thử lại sau ít phút."
+STORAGE_API = ("Máy chủ không ghi được dữ liệu (ổ đĩa đầy hoặc chỉ đọc). Máy tính bảng giữ đánh giá và "
+               "sẽ tự gửi lại khi máy chủ ghi được.")
+STORAGE_PAGE = ("Hệ thống tạm thời không ghi được dữ liệu: nội dung Ông/Bà vừa gửi chưa được lưu. "
+                "Vui lòng thử lại sau ít phút, hoặc đánh giá tại máy tính bảng ở quầy.")
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 413: "too_large", 429: "too_many_requests", 500: "server_error"}
 
@@ -39,13 +48,26 @@ def _handle_http(exc: HTTPException):
     return render_template("error.html", status=status, message=message), status
 
 
+def _storage_failure(exc: Exception) -> bool:
+    """SQLite could not write: a full disk, a read-only file, an I/O error."""
+    import sqlite3
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        w in text for w in ("full", "readonly", "read-only", "disk i/o", "unable to open"))
+
+
 def _handle_any(exc: Exception):
-    # Logged with its trace for the administrator; the person sees a plain message.
+    # Logged with its trace for the administrator; the person sees what is true.
     from flask import current_app
     current_app.logger.exception("Unhandled error on %s", request.path)
+    if _storage_failure(exc):
+        if wants_json():
+            return json_error(503, "storage_unavailable", _(STORAGE_API))
+        return render_template("error.html", status=503, message=_(STORAGE_PAGE)), 503
     if wants_json():
-        return json_error(500, "server_error", _(MESSAGES[500]))
-    return render_template("error.html", status=500, message=_(MESSAGES[500])), 500
+        return json_error(500, "server_error", _(FAILED_API))
+    message = FAILED_FORM if request.method == "POST" else MESSAGES[500]
+    return render_template("error.html", status=500, message=_(message)), 500
 
 
 def init_app(app) -> None:

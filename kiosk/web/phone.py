@@ -139,11 +139,14 @@ def form(code):
     if status == "used":
         complaint = store.complaint_for_receipt(db, canonical)
         if complaint is not None:
-            return _complaint_status(complaint, canonical, sent=request.args.get("sent") == "1")
+            return _complaint_status(complaint, by_receipt=codes.display(canonical))
     if status != "open":
         return _notice(status)
     if code != canonical:
-        return redirect(url_for("phone.form", code=canonical, **request.args))
+        # Only the language travels: request.args may hold "code", "_method" or "_external",
+        # which url_for would take as its own arguments (that was a 500).
+        lang = request.args.get("lang")
+        return redirect(url_for("phone.form", code=canonical, **({"lang": lang} if lang else {})))
     q = questionnaires.phone()
     lang = get_locale()
     form = _form_class(q, lang)()
@@ -153,10 +156,10 @@ def form(code):
     if request.method == "POST":
         if form.validate():
             complaint = complaint_from_form(form)
-            outcome, fields = _save(db, q, form, canonical, complaint)
+            outcome, fields, complaint_code = _save(db, q, form, canonical, complaint)
             if outcome in ("created", "duplicate"):
-                if complaint is not None:  # the status of the complaint, on this very address
-                    return redirect(url_for("phone.form", code=canonical, sent=1))
+                if complaint_code:  # the complaint's own page: its code is the citizen's alone
+                    return redirect(url_for("phone.complaint", code=complaint_code, sent=1))
                 return redirect(url_for("phone.thanks"))
             if outcome in ("used", "expired", "unknown"):
                 return _notice(outcome)
@@ -176,6 +179,11 @@ def form(code):
 def _contact_problem(form, fields: dict) -> str | None:
     """A friendly message (and the field's own error) when the phone number was refused:
     typed without consent, or not a phone number. The number is not stored either way."""
+    if "complaint.text" in fields:
+        message = _("Xin Ông/Bà ghi nội dung phản ánh, kiến nghị vào ô góp ý, để cơ quan biết cần trả lời điều gì.")
+        if "comment" in form:
+            form["comment"].errors = [message]
+        return message
     error = fields.get("complaint.phone")
     if error is None:
         return None
@@ -188,18 +196,47 @@ def _contact_problem(form, fields: dict) -> str | None:
     return message
 
 
-def _complaint_status(complaint: dict, code: str, sent: bool = False):
-    """What became of the citizen's complaint: status, due date, reply or reason. Nothing
-    else about the dossier or the citizen (never the phone number)."""
-    return render_template("phone/status.html", c=complaint, sent=sent, display=codes.display(code),
+@bp.route("/phan-anh/")
+def complaint_enter():
+    """Type the complaint's own code (given when it was sent) to read its reply."""
+    typed = request.args.get("code")
+    if typed is not None:
+        canonical = codes.normalize(typed)
+        if canonical:
+            return redirect(url_for("phone.complaint", code=canonical))
+        return render_template("phone/complaint_enter.html", error=_("Mã phản ánh gồm 9 chữ và số, ví dụ ABCD-EFGH-J.")), 400
+    return render_template("phone/complaint_enter.html", error=None)
+
+
+@bp.route("/phan-anh/<code>")
+def complaint(code):
+    """A complaint's status and reply, for whoever holds its own code (the citizen who sent
+    it). Unknown codes count toward the guessing limit, as receipt codes do."""
+    addr = request.remote_addr or "?"
+    if guess_throttle().blocked(addr):
+        return _notice("throttled")
+    canonical = codes.normalize(code)
+    found = store.complaint_by_code(get_db(), canonical) if canonical else None
+    if found is None:
+        guess_throttle().fail(addr)
+        return render_template("phone/complaint_enter.html", error=_("Không tìm thấy mã phản ánh này.")), 404
+    return _complaint_status(found, sent=request.args.get("sent") == "1", code=codes.display(canonical))
+
+
+def _complaint_status(complaint: dict, sent: bool = False, code: str | None = None, by_receipt: str | None = None):
+    """What became of the citizen's complaint: status, due date, and (only on the page of
+    the complaint's own code) the reply or reason. Nothing else about the dossier or the
+    citizen (never the phone number). ``by_receipt``: shown from a receipt's code, which the
+    dossier's papers carry and others may see: the state only, no reply."""
+    return render_template("phone/status.html", c=complaint, sent=sent, code=code, by_receipt=by_receipt,
                            status_label=_(STATUS_LABELS.get(complaint["status"], complaint["status"])),
                            topic_label=_(TOPIC_LABELS.get(complaint["topic"], complaint["topic"])))
 
 
-def _save(db, q, form, code, complaint=None) -> tuple[str, dict]:
+def _save(db, q, form, code, complaint=None) -> tuple[str, dict, str | None]:
     """Store through the submission service, as the phone (a citizen nobody knows).
     Returns (what to show: created, duplicate, used, expired, unknown or invalid; the
-    field errors). A conflict (this form's id already stored with other answers, e.g. sent
+    field errors; the complaint's own code). A conflict (this form's id already stored with other answers, e.g. sent
     again after going back) means the code was used by the first send: shown as used."""
     overall, answers, comment = answers_from_form(q, form)
     try:
@@ -216,5 +253,5 @@ def _save(db, q, form, code, complaint=None) -> tuple[str, dict]:
     if outcome.status is Status.INVALID and "complaint.phone" not in outcome.fields:
         current_app.logger.warning("phone form refused: %s", outcome.fields)
     if outcome.status is Status.CONFLICT:
-        return "used", {}
-    return outcome.status.value, outcome.fields
+        return "used", {}, None
+    return outcome.status.value, outcome.fields, outcome.complaint_code

@@ -13,6 +13,7 @@ from kiosk.domain import codes
 from kiosk import clock, store
 from kiosk.web.auth import api_principal, login_required
 from kiosk.web.db import get_db
+from kiosk.domain import receipts
 from kiosk.domain.receipts import mark_returned, state
 from kiosk.web.i18n import _
 from kiosk.web.qr import qr_png, qr_svg
@@ -39,12 +40,6 @@ def _receipt_or_404(code: str) -> dict:
     if row is None:
         abort(404)
     return row
-
-
-def _counter_names(db) -> list[str]:
-    names = {c["name"] for c in store.list_counters(db, active_only=True)}
-    names |= {k["counter"] for k in store.list_kiosks(db) if k["counter"] and not k["revoked"]}
-    return sorted(names)
 
 
 # --- views ------------------------------------------------------------------------------
@@ -83,7 +78,7 @@ def detail(code):
     return render_template("receipts/detail.html", r=row, status=state(row),
                            display=codes.display(row["code"]), url=public_url(row["code"]),
                            svg=qr_svg(public_url(row["code"])), counter=counter,
-                           counters=_counter_names(db))
+                           counters=receipts.counters(db))
 
 
 @bp.route("/<code>/return", methods=["POST"])
@@ -91,15 +86,20 @@ def detail(code):
 def returned(code):
     """"Trả kết quả": the tablet at this counter now asks about this dossier."""
     row = _receipt_or_404(code)
-    counter = " ".join((request.form.get("counter") or "").split())[:60] or None
+    db = get_db()
+    counter, has_tablet = receipts.match_counter(db, (request.form.get("counter") or "")[:60])
     if state(row) == "used":
         flash(_("Mã phiếu này đã được dùng để đánh giá."), "error")
-    elif mark_returned(get_db(), row["code"], counter, g.user["username"],
+    elif mark_returned(db, row["code"], counter, g.user["username"],
                        current_app.config["RECEIPT_EXPIRY_DAYS"]):
         if counter:
             session["return_counter"] = counter
+        if counter and has_tablet:
             flash(_("Đã ghi nhận trả kết quả tại {counter}. Máy tính bảng ở quầy này đang mời đánh giá.",
                     counter=counter), "ok")
+        elif counter:
+            flash(_("Đã ghi nhận trả kết quả tại {counter}. Quầy này không có máy tính bảng nên không có máy nào mời đánh giá; người dân có thể quét mã QR trên phiếu để đánh giá bằng điện thoại.",
+                    counter=counter), "error")
         else:
             flash(_("Đã ghi nhận trả kết quả."), "ok")
     else:

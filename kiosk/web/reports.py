@@ -12,7 +12,7 @@ import hashlib
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
 from analysis import summarize
-from analysis.csv_export import responses_csv_stream, summary_csv
+from analysis.reports.csv import responses_csv_stream, summary_csv
 
 from kiosk.domain import periods
 from kiosk import store
@@ -39,7 +39,7 @@ def period_summary(args):
     except periods.BadPeriod as exc:
         return None, json_error(400, "bad_period", _("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))))
     summary = summarize(get_db().conn, start, end,
-                        exclude_flagged=args.get("exclude_flagged") in ("1", "true", "yes"),
+                        exclude_flagged=args.get("exclude_flagged", "1") not in ("0", "false", "no"),
                         today=local_today())
     return summary, None
 
@@ -63,8 +63,14 @@ def _file(data: bytes, mimetype: str, name: str, summary: dict) -> Response:
 
 
 def _chain_headers(response, summary):
-    chain = summary.get("chain") or {}
+    """Quote the head the figures were computed from, and record it (append-only) so that
+    ``verify`` can later tell whether the data behind an issued file was changed."""
+    chain = summary.get("chain") or {"seq": 0, "hash": ""}
     response.headers["X-Data-Chain"] = f"{chain.get('seq', 0)}:{chain.get('hash', '')}"
+    if chain.get("seq"):
+        period = summary.get("period") or {}
+        store.record_report_head(get_db(), g.reader.name, request.path.rsplit("/", 1)[-1],
+                                 period.get("from"), period.get("to"), chain)
 
 
 def _name(summary: dict, suffix: str) -> str:
@@ -93,7 +99,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def report_xlsx():
     """The Excel report: summary sheet and one sheet per breakdown (fast at any size; the
     responses themselves are a download of their own)."""
-    from analysis.xlsx_report import xlsx_report
+    from analysis.reports.xlsx import xlsx_report
     summary, error = period_summary(request.args)
     if error:
         return error
@@ -103,7 +109,7 @@ def report_xlsx():
 @bp.route("/export/responses.xlsx")
 def responses_xlsx():
     """The report workbook plus a sheet with one row per response."""
-    from analysis.xlsx_report import xlsx_report
+    from analysis.reports.xlsx import xlsx_report
     summary, error = period_summary(request.args)
     if error:
         return error
@@ -114,7 +120,7 @@ def responses_xlsx():
 @bp.route("/report.pdf")
 def report_pdf():
     """The administrative-style report (BÁO CÁO) as PDF."""
-    from analysis.pdf_report import pdf_report
+    from analysis.reports.pdf import pdf_report
     summary, error = period_summary(request.args)
     if error:
         return error
@@ -135,5 +141,6 @@ def responses_csv():
     response = Response(stream_with_context(stream), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="hai-long_{start}_{end}_phieu.csv"')
-    _chain_headers(response, {"chain": store.chain_head(get_db())})
+    _chain_headers(response, {"chain": store.chain_head(get_db()),
+                              "period": {"from": start.isoformat(), "to": end.isoformat()}})
     return response

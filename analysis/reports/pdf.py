@@ -14,7 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from . import fmt
+from .. import fmt
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "LiberationSerif"
@@ -202,6 +202,11 @@ def pdf_report(summary: dict, meta: dict | None = None, issued: date | None = No
     _paragraph(pdf, "3. Cách tính và phạm vi số liệu", "B")
     _paragraph(pdf, summary["formula"]["vi"], size=12)
     _paragraph(pdf, fmt.filtered_line(summary), size=12)
+    if summary["responses"]["flagged"]:
+        heading, side = fmt.beside(summary)
+        _paragraph(pdf, f"Số liệu {heading}: " + "; ".join(
+            f"{r['name_vi'].lower()} {fmt.percent(r['rate'])} (n = {fmt.number(r['n'])})" for r in side) + ".",
+            size=12)
     _paragraph(pdf, fmt.chain_line(summary), size=10)
     if summary["response_rate"]:
         rr = summary["response_rate"]

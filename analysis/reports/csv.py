@@ -1,22 +1,15 @@
-"""CSV downloads: UTF-8 with BOM and CRLF so Excel shows Vietnamese, with formula-leading
-cells neutralised so a comment like ``=HYPERLINK(...)`` stays text in a spreadsheet."""
+"""CSV downloads: UTF-8 with BOM and CRLF so Excel shows Vietnamese, every cell through
+``cells.neutralise`` so a comment like ``Tốt;=HYPERLINK(...)`` stays text in a spreadsheet
+whatever separator it is opened with."""
 from __future__ import annotations
 
 import csv
 import io
 
-from . import fmt, rows
+from .. import fmt, rows
+from .cells import neutralise
 
 BOM = "\ufeff"
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Prefix text starting with = + - @ tab or CR with a single quote (OWASP's CSV
-    injection advice); numbers and other text are unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def _encode(table, bom: bool = True):
@@ -37,6 +30,11 @@ def _encode(table, bom: bool = True):
         yield BOM.encode("utf-8")
 
 
+def table_csv(table) -> bytes:
+    """A whole table (header row first) as one CSV download: BOM, CRLF, cells neutralised."""
+    return b"".join(_encode(table))
+
+
 def responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged: bool = False):
     """The raw responses as a stream of bytes (for a streamed HTTP download)."""
     def table():
@@ -51,13 +49,14 @@ def responses_csv(conn_or_path, date_from, date_to, exclude_flagged: bool = Fals
 
 
 def summary_csv(summary: dict) -> bytes:
-    """The indicators (all and excluding flagged) and the breakdowns as one CSV: shares
-    as decimals with a dot for systems, plus a Vietnamese-formatted percentage."""
-    excl = {r["id"]: r for r in summary["excluding_flagged"]["indicators"]}
+    """The indicators (the headline, then the other variant beside it) and the breakdowns
+    as one CSV: shares as decimals with a dot for systems, plus a Vietnamese-formatted
+    percentage."""
+    side = "including_flagged" if summary.get("exclude_flagged", True) else "excluding_flagged"
+    excl = {r["id"]: r for r in fmt.beside(summary)[1]}
     table = [["section", "id", "label", "n", "satisfied", "rate", "ci_low", "ci_high", "rate_vi",
-              "target", "target_2030", "verdict", "verdict_vi", "n_excluding_flagged",
-              "rate_excluding_flagged"]]
-    for r in summary["all"]["indicators"]:
+              "target", "target_2030", "verdict", "verdict_vi", f"n_{side}", f"rate_{side}"]]
+    for r in summary["indicators"]:
         e = excl[r["id"]]
         table.append(["indicator", r["id"], r["name_vi"], r["n"], r["satisfied"], _num(r["rate"]),
                       _num(r["ci_low"]), _num(r["ci_high"]), fmt.percent(r["rate"]),
@@ -72,7 +71,7 @@ def summary_csv(summary: dict) -> bytes:
     table.append(["formula", "", summary["formula"]["vi"]] + [""] * 12)
     chain = summary.get("chain") or {}
     table.append(["chain", chain.get("seq", 0), chain.get("hash", "")] + [""] * 12)
-    return b"".join(_encode(table))
+    return table_csv(table)
 
 
 def _num(value) -> str:

@@ -3,7 +3,10 @@ breakdown, and the raw responses with readable answers.
 
 Written in openpyxl's write-only mode so the raw sheet streams a million rows without
 holding them. Rates are real numbers formatted ``0.0%`` (Excel shows 85,3% in a
-Vietnamese locale) so officials can recompute; headers are frozen, widths set.
+Vietnamese locale) so officials can recompute; headers are frozen, widths set. Every row
+goes through ``_append``, so every text cell is cleaned and typed as a string by
+``cells.to_sheet``: a comment "=1+1" or "ok\u0001" is shown as written, never run and never
+a failed download.
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import fmt, rows
+from .. import fmt, rows
+from .cells import is_plain, to_sheet
 
 PERCENT = "0.0%"
 RAW_LIMIT = 1_048_576 - 2  # Excel's row limit, less the header and a closing note
@@ -29,7 +33,7 @@ BREAKDOWN_SHEETS = [("month", "Theo tháng"), ("quarter", "Theo quý"), ("year",
 
 
 def _cell(ws, value, *, font=None, number_format=None, fill=None, alignment=None):
-    cell = WriteOnlyCell(ws, value=value)
+    cell = to_sheet(WriteOnlyCell(ws), value)
     if font:
         cell.font = font
     if number_format:
@@ -41,18 +45,16 @@ def _cell(ws, value, *, font=None, number_format=None, fill=None, alignment=None
     return cell
 
 
-def _safe(ws, value):
-    """Text starting with "=" would be stored as a formula by openpyxl; a citizen's comment
-    must stay text (spreadsheet formula injection), so such cells are typed as strings."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+def _append(ws, values) -> None:
+    """One row; text that openpyxl would take for a formula or an error, or that holds a
+    character XML cannot, becomes a string cell (``to_sheet``); styled cells made by
+    ``_cell``, numbers and ordinary text pass as they are."""
+    ws.append([to_sheet(WriteOnlyCell(ws), v) if isinstance(v, str) and not is_plain(v) else v
+               for v in values])
 
 
 def _header(ws, names):
-    ws.append([_cell(ws, n, font=BOLD, fill=HEAD_FILL, alignment=WRAP) for n in names])
+    _append(ws, [_cell(ws, n, font=BOLD, fill=HEAD_FILL, alignment=WRAP) for n in names])
 
 
 def _widths(ws, widths):
@@ -62,19 +64,20 @@ def _widths(ws, widths):
 
 def _summary_sheet(wb, summary: dict, meta: dict) -> None:
     ws = wb.create_sheet("Tổng hợp")
+    side, side_rows = fmt.beside(summary)
     _widths(ws, [6, 60, 11, 11, 10, 12, 12, 11, 11, 26, 14, 14, 14])
     ws.freeze_panes = "A6"
-    ws.append([_cell(ws, "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, DOANH NGHIỆP", font=TITLE)])
-    ws.append([f"Kỳ báo cáo: {fmt.period(summary)}"])
-    ws.append([meta.get("unit", "")])
-    ws.append([])
+    _append(ws, [_cell(ws, "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, DOANH NGHIỆP", font=TITLE)])
+    _append(ws, [f"Kỳ báo cáo: {fmt.period(summary)}"])
+    _append(ws, [meta.get("unit", "")])
+    _append(ws, [])
     _header(ws, ["STT", "Chỉ tiêu", "Số phiếu (n)", "Số hài lòng", "Tỷ lệ", "Cận dưới KTC 95%",
                  "Cận trên KTC 95%", "Mục tiêu", "Mục tiêu 2030", "Kết luận",
-                 "Cần thêm phiếu (ước tính)", "Tỷ lệ (loại phiếu nghi vấn)", "n (loại phiếu nghi vấn)"])
-    excluded = {r["id"]: r for r in summary["excluding_flagged"]["indicators"]}
+                 "Cần thêm phiếu (ước tính)", f"Tỷ lệ ({side})", f"n ({side})"])
+    excluded = {r["id"]: r for r in side_rows}
     for i, r in enumerate(summary["indicators"], 1):
         e = excluded[r["id"]]
-        ws.append([i, _cell(ws, r["name_vi"], alignment=WRAP), _cell(ws, r["n"], number_format=INTEGER),
+        _append(ws, [i, _cell(ws, r["name_vi"], alignment=WRAP), _cell(ws, r["n"], number_format=INTEGER),
                    _cell(ws, r["satisfied"], number_format=INTEGER),
                    _cell(ws, r["rate"], number_format=PERCENT),
                    _cell(ws, r["ci_low"], number_format=PERCENT),
@@ -84,20 +87,20 @@ def _summary_sheet(wb, summary: dict, meta: dict) -> None:
                    _cell(ws, fmt.verdict(r["verdict"]), alignment=WRAP),
                    _cell(ws, r["more_needed"], number_format=INTEGER),
                    _cell(ws, e["rate"], number_format=PERCENT), _cell(ws, e["n"], number_format=INTEGER)])
-    ws.append([])
-    ws.append(["", _cell(ws, "Cách tính: " + summary["formula"]["vi"], alignment=WRAP)])
-    ws.append(["", _cell(ws, fmt.filtered_line(summary), alignment=WRAP)])
-    ws.append(["", _cell(ws, fmt.chain_line(summary), alignment=WRAP)])
+    _append(ws, [])
+    _append(ws, ["", _cell(ws, "Cách tính: " + summary["formula"]["vi"], alignment=WRAP)])
+    _append(ws, ["", _cell(ws, fmt.filtered_line(summary), alignment=WRAP)])
+    _append(ws, ["", _cell(ws, fmt.chain_line(summary), alignment=WRAP)])
     if summary["response_rate"]:
         rr = summary["response_rate"]
-        ws.append(["", "Tỷ lệ hồ sơ được đánh giá (số hồ sơ được đánh giá / số hồ sơ đã trả)",
+        _append(ws, ["", "Tỷ lệ hồ sơ được đánh giá (số hồ sơ được đánh giá / số hồ sơ đã trả)",
                    rr["returned"], rr["rated"], _cell(ws, rr["rate"], number_format=PERCENT)])
     if summary["portal_figure"]:
         pf = summary["portal_figure"]
-        ws.append(["", "Chỉ số kiểu Cổng DVC quốc gia: 100% − tỷ lệ trễ hạn − tỷ lệ có phản ánh "
+        _append(ws, ["", "Chỉ số kiểu Cổng DVC quốc gia: 100% − tỷ lệ trễ hạn − tỷ lệ có phản ánh "
                        "hoặc không hài lòng", pf["dossiers"], "",
                    _cell(ws, pf["rate"], number_format=PERCENT)])
-    ws.append(["", f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}. Khảo sát nội bộ, "
+    _append(ws, ["", f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}. Khảo sát nội bộ, "
                    "không phải chỉ số SIPAS hay chỉ số theo Quyết định 766/QĐ-TTg."])
 
 
@@ -108,7 +111,7 @@ def _breakdown_sheet(wb, title: str, items: list[dict]) -> None:
     _header(ws, ["Mã", "Tên", "Số phiếu (n)", "Số hài lòng", "Tỷ lệ hài lòng", "Cận dưới KTC 95%",
                  "Cận trên KTC 95%"])
     for r in items:
-        ws.append([_safe(ws, r["key"]), _safe(ws, r["label"]), _cell(ws, r["n"], number_format=INTEGER),
+        _append(ws, [r["key"], r["label"], _cell(ws, r["n"], number_format=INTEGER),
                    _cell(ws, r["satisfied"], number_format=INTEGER),
                    _cell(ws, r["rate"], number_format=PERCENT),
                    _cell(ws, r["ci_low"], number_format=PERCENT),
@@ -127,7 +130,7 @@ def _heatmap_sheet(wb, cells: list[dict]) -> None:
         for weekday in range(7):
             c = grid.get((weekday, hour))
             row += [_cell(ws, c["rate"] if c else None, number_format=PERCENT), c["n"] if c else None]
-        ws.append(row)
+        _append(ws, row)
 
 
 def _reasons_sheet(wb, reasons: dict) -> None:
@@ -137,10 +140,10 @@ def _reasons_sheet(wb, reasons: dict) -> None:
     _header(ws, ["Lý do", "Nhóm", "Số lượt chọn"])
     names = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
     for item in reasons["items"]:
-        ws.append([_safe(ws, item["label_vi"]), names.get(item["group"], item["group"]), item["count"]])
-    ws.append([])
+        _append(ws, [item["label_vi"], names.get(item["group"], item["group"]), item["count"]])
+    _append(ws, [])
     for group, count in reasons["groups"].items():
-        ws.append([_cell(ws, f"Nhóm: {names[group]}", font=BOLD), "", count])
+        _append(ws, [_cell(ws, f"Nhóm: {names[group]}", font=BOLD), "", count])
 
 
 def _raw_sheet(wb, conn_or_path, summary: dict) -> None:
@@ -151,12 +154,12 @@ def _raw_sheet(wb, conn_or_path, summary: dict) -> None:
     _header(ws, head)
     period = summary["period"]
     written = 0
-    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], summary["exclude_flagged"]):
+    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], False):  # every row, flags shown
         if written == RAW_LIMIT:
-            ws.append([_cell(ws, "Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu.",
+            _append(ws, [_cell(ws, "Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu.",
                              font=BOLD)])
             break
-        ws.append([_safe(ws, v) for v in row])
+        _append(ws, row)
         written += 1
 
 

@@ -1,7 +1,7 @@
 """A plain-text summary for the terminal: the indicators table, then the breakdowns."""
 from __future__ import annotations
 
-from . import fmt
+from .. import fmt
 
 WIDTHS = (36, 9, 9, 17, 26, 60)
 
@@ -35,9 +35,10 @@ def render(summary: dict) -> str:
         prev = previous.get(row["id"])
         if prev and prev["rate"] is not None:
             lines.append(f"    kỳ trước: {fmt.percent(prev['rate'])} (n = {fmt.number(prev['n'])})")
-    if summary["exclude_flagged"] is False and summary["responses"]["flagged"]:
-        lines += ["", "Loại trừ phiếu nghi vấn:"]
-        for row in summary["excluding_flagged"]["indicators"]:
+    if summary["responses"]["flagged"]:
+        heading, side_rows = fmt.beside(summary)
+        lines += ["", f"Số liệu {heading}:"]
+        for row in side_rows:
             lines.append(f"    {row['id']}: {fmt.percent(row['rate'])} (n = {fmt.number(row['n'])})")
     extra = []
     if summary["response_rate"]:

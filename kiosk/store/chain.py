@@ -1,0 +1,104 @@
+"""The tamper-evident chain of responses: each link hashes the previous link and what the
+figures are made of.
+
+Version 1 (links written before chain version 2 existed; ``responses.chain_version`` NULL
+or 1) covered a few key columns and the hash of the submitted body. Version 2 covers every
+stored column of the response (in the groups below), every ``answers`` row of it
+(question, value, local date, flagged copy) and its complaint's topic and text — never the
+phone number, which is erasable and kept apart. A link keeps the version it was written
+with: nothing is re-sealed, because re-sealing would launder earlier edits.
+
+Beside the link, ``responses.seal`` keeps a short digest per group, so that ``verify`` can
+say what differs (an answer, the comment, the dates, …) and not only that something does.
+
+What this protects against, and what it does not: any edit, insertion or deletion made
+with SQL shows as a broken link at the first changed row; deleting the newest rows or
+rewriting every link after an edit passes the chain itself, which is why every report
+quotes its head (``seq:hash``) and is recorded in ``report_heads``, and why a head kept
+outside the database (printed, e-mailed) is checked with ``verify --head``. Someone with
+the database and this software can recompute everything: only a head kept elsewhere
+catches that.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+GENESIS = "0" * 64
+VERSION = 2
+V1_FIELDS = ("id", "seq", "questionnaire", "questionnaire_version", "channel", "overall",
+             "scale", "complete", "rated_at", "submitted_at", "local_date", "kiosk",
+             "receipt", "procedure_code", "officer", "flags", "demo", "body_hash")
+# Version 2: every stored column of ``responses`` except the chain's own (seq is the place
+# in the chain and is covered too). A new column needs a new version (tests check this).
+GROUPS: dict[str, tuple[str, ...]] = {
+    "rating": ("id", "seq", "questionnaire", "questionnaire_version", "channel", "overall", "scale",
+               "complete", "duration_ms", "body_hash"),
+    "times": ("created_at", "submitted_at", "rated_at", "local_date", "local_month", "local_hour",
+              "local_weekday"),
+    "place": ("kiosk", "counter"),
+    "dossier": ("receipt", "dossier_code", "procedure_code", "field", "officer"),
+    "flags": ("flags", "demo"),
+    "comment": ("comment",),
+}
+CHAIN_COLUMNS = ("prev_hash", "hash", "chain_version", "seal")
+WHAT = {"rating": "the rating or its questionnaire", "times": "the times or local dates",
+        "place": "the tablet or counter", "dossier": "the receipt, dossier, procedure or officer",
+        "flags": "the flags", "comment": "the comment", "answers": "an answer (changed, added or removed)",
+        "complaint": "the complaint's topic or text"}
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def link_v1(prev_hash: str, row: dict) -> str:
+    parts = [prev_hash] + ["" if row.get(f) is None else str(row.get(f)) for f in V1_FIELDS]
+    return _sha("\x1f".join(parts))
+
+
+def digests(row: dict, answer_rows: list, complaint) -> dict[str, str]:
+    """{group: SHA-256} of a response's columns, its answers rows and its complaint.
+
+    ``answer_rows``: (question_id, value, local_date, flagged) tuples in any order;
+    ``complaint``: (topic, text) or None."""
+    out = {g: _sha(_canonical([row.get(c) for c in cols])) for g, cols in GROUPS.items()}
+    out["answers"] = _sha(_canonical(sorted([list(map(_text, a)) for a in answer_rows])))
+    out["complaint"] = _sha(_canonical(None if complaint is None else list(complaint)))
+    return out
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def link_v2(prev_hash: str, parts: dict[str, str]) -> str:
+    return _sha("\x1f".join([prev_hash, "v2", *(f"{k}={parts[k]}" for k in sorted(parts))]))
+
+
+def seal(prev_hash: str, row: dict, answer_rows: list, complaint) -> tuple[str, str]:
+    """(link hash, seal JSON) of a new response under the current version."""
+    parts = digests(row, answer_rows, complaint)
+    return link_v2(prev_hash, parts), _canonical({k: v[:16] for k, v in parts.items()})
+
+
+def check_link(prev_hash: str, row: dict, answer_rows: list, complaint) -> str | None:
+    """None if ``row``'s link holds under its own version, else what differs."""
+    version = row.get("chain_version") or 1
+    if version == 1:
+        return None if link_v1(prev_hash, row) == row["hash"] else "the response was altered (chain v1)"
+    parts = digests(row, answer_rows, complaint)
+    if link_v2(prev_hash, parts) == row["hash"]:
+        return None
+    try:
+        kept = json.loads(row.get("seal") or "{}")
+    except ValueError:
+        kept = {}
+    changed = [WHAT[k] for k, v in parts.items() if kept.get(k) != v[:16]]
+    if not changed:
+        return "the link was rewritten"
+    return "changed: " + "; ".join(changed)

@@ -1,0 +1,50 @@
+"""The rows behind a summary are named after the columns they hold, so a reader of the
+arithmetic (and a new query) cannot pick the wrong position."""
+from __future__ import annotations
+
+from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
+
+from analysis import queries, rollup
+
+NOV = ("2026-11-01", "2026-11-30")
+
+
+def test_main_rating_adds_up_the_same_from_the_cube_and_from_the_hour_grid(fresh_db):
+    for overall, flags in ((5, ""), (4, ""), (2, ""), (1, "burst")):
+        add(fresh_db, "2026-11-05 09:30", overall, flags=flags, officer="Cán bộ A")
+    add(fresh_db, "2026-11-05 09:40", None, complete=0)          # left before rating
+    cube = queries.response_cube(fresh_db.conn, *NOV)
+    clock = queries.hour_weekday(fresh_db.conn, *NOV)
+    expected = {False: rollup.Tally(rated=3, satisfied=2), True: rollup.Tally(rated=1, satisfied=0)}
+    assert rollup.overall_counts(cube) == rollup.overall_counts(clock) == expected
+    assert rollup.response_totals(cube)["all"] == 5
+
+
+def test_each_query_row_names_its_columns(fresh_db):
+    add(fresh_db, "2026-11-05 09:30", 1, {"resubmitted": "no"}, officer="Cán bộ A", counter="Quầy 2",
+        field="Hộ tịch", procedure_code="1.001193", receipt="R1", flags="hours")
+    fresh_db["receipts"].insert({"code": "R1", "dossier_code": "HS1", "appointment_date": "2026-11-04",
+                                 "returned_at": "2026-11-05T02:00:00.000Z", "response_id": "x"})
+    fresh_db["complaints"].insert({"topic": "officer", "text": "x", "status": "answered",
+                                   "received_date": "2026-11-02", "due_date": "2026-11-20",
+                                   "answered_date": "2026-11-10", "receipt": "R1", "flags": "",
+                                   "demo": 0})
+    conn = fresh_db.conn
+    (row,) = queries.response_cube(conn, *NOV)
+    assert (row.month, row.field, row.procedure, row.officer, row.counter, row.channel) == (
+        "2026-11", "Hộ tịch", "1.001193", "Cán bộ A", "Quầy 2", "kiosk")
+    assert (row.flags, row.demo, row.complete, row.responses, row.rated, row.satisfied,
+            row.dislikes) == ("hours", 0, 1, 1, 1, 0, 1)
+    (clock,) = queries.hour_weekday(conn, *NOV)
+    assert (clock.weekday, clock.hour, clock.flags, clock.rated) == (3, 9, "hours", 1)  # a Thursday
+    (answer,) = queries.answer_counts(conn, ["resubmitted"], *NOV)
+    assert (answer.question_id, answer.value, answer.flagged, answer.n) == ("resubmitted", "no", 1, 1)
+    assert queries.first_answer_counts(conn, ["visits", "resubmitted"], *NOV) == [answer]
+    receipts = queries.receipt_figures(conn, *NOV)
+    assert (receipts.returned, receipts.rated, receipts.with_appointment, receipts.overdue,
+            receipts.complained) == (1, 1, 1, 1, 1)
+    (complaints,) = queries.complaint_figures(conn, *NOV, "2026-11-30")
+    assert (complaints.flagged, complaints.received, complaints.counted, complaints.on_time,
+            complaints.answered) == (0, 1, 1, 1, 1)
+    (month,) = queries.monthly_counts(conn, "2026-11", "2026-11")
+    assert (month.month, month.flagged, month.rated, month.satisfied) == ("2026-11", 1, 1, 0)
