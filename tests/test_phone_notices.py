@@ -59,3 +59,51 @@ def test_the_chosen_answer_is_framed_without_has(browser, live_server):
     lang = page.locator('[data-testid="lang-en"]').bounding_box()
     assert lang["height"] < 40 and lang["y"] + lang["height"] <= top["y"] + top["height"]
     context.close()
+
+
+def _receipt(server):
+    import json
+    import urllib.request
+    import uuid
+    from kiosk import store
+    from kiosk.store.db import connect
+    from kiosk.web.auth import hash_token
+    db = connect(server.db_path)
+    try:
+        token = "officer-token-" + uuid.uuid4().hex
+        store.create_token(db, "one-stop software", "officer", hash_token(token))
+    finally:
+        db.conn.close()
+    body = {"dossier_code": "HS-" + uuid.uuid4().hex[:6], "procedure_code": "1.001193", "officer": "Lan"}
+    req = urllib.request.Request(server.url + "/api/v1/receipts", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())["code"]
+
+
+def test_conditional_questions_appear_only_when_they_apply(browser, live_server):
+    """With JavaScript: "Điều gì chưa tốt?" only for a rating of 3 or less, the online question
+    only after "Có"; a choice made under a condition that no longer holds is not sent."""
+    code = _receipt(live_server)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(live_server.url + f"/r/{code}")
+    reasons, online = page.locator('[data-testid="q-reasons"]'), page.locator('[data-testid="q-online_satisfaction"]')
+    assert reasons.is_hidden() and online.is_hidden()
+    page.locator('[data-testid="q-overall"] label.opt:has(input[value="2"])').tap()
+    assert reasons.is_visible()
+    page.locator('[data-testid="q-reasons"] label.opt:has(input[value="waiting"])').tap()
+    page.locator('[data-testid="q-overall"] label.opt:has(input[value="5"])').tap()  # changed their mind
+    assert reasons.is_hidden()
+    page.locator('[data-testid="q-online_used"] label.opt:has(input[value="yes"])').tap()
+    assert online.is_visible()
+    page.locator('[data-testid="send"]').tap()
+    page.wait_for_selector('[data-testid="notice-thanks"], .notice-thanks, h1')
+    stored = {a["question_id"]: a["value"] for a in live_server.query("SELECT question_id, value FROM answers")}
+    assert "reasons" not in stored, stored
+    assert stored.get("online_used") == "yes"
+    assert [r["overall"] for r in live_server.query("SELECT overall FROM responses")] == [5]
+    assert errors == []
+    context.close()

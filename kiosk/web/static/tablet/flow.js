@@ -2,6 +2,9 @@
    questions apply, and the body sent to POST /api/v1/responses. Pure functions, no DOM:
    imported by the browser and by node's test runner alike (tests/js/). ES2017. */
 
+import { holds } from "../conditions.js";
+
+export { holds };
 export const MAX_QUICK = 3;
 export const GROUPS = ["procedure", "officer", "place", "other"];
 export const PHONE_RE = /^(?:\+?84|0)(?:\d{9}|\d{10})$/;  // as kiosk/domain/complaints.py
@@ -25,26 +28,6 @@ export function text(strings, lang, key, values) {
 export function pick(textObj, lang) {
   if (!textObj) return "";
   return textObj[lang] || textObj.vi || "";
-}
-
-/** Does the condition ``when`` ({question, op, value}, or null) hold for ``answers``? */
-export function holds(when, answers) {
-  if (!when) return true;
-  const got = answers[when.question];
-  if (got === undefined || got === null) return false;
-  if (when.op === "==" || when.op === "!=") {
-    const same = String(got) === String(when.value);
-    return when.op === "==" ? same : !same;
-  }
-  const a = Number(got), b = Number(when.value);
-  if (isNaN(a) || isNaN(b)) return false;
-  switch (when.op) {
-    case "<": return a < b;
-    case "<=": return a <= b;
-    case ">": return a > b;
-    case ">=": return a >= b;
-    default: return false;
-  }
 }
 
 /** What the tablet asks, from the questionnaire sent by the server:
