@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
@@ -196,7 +196,7 @@ def utc_bounds(date_from: str, date_to: str) -> tuple[str, str]:
     start = datetime.combine(date.fromisoformat(date_from), time(), tz)
     end = datetime.combine(date.fromisoformat(date_to) + timedelta(days=1), time(), tz)
     fmt = "%Y-%m-%dT%H:%M:%S.000Z"
-    return (start.astimezone(timezone.utc).strftime(fmt), end.astimezone(timezone.utc).strftime(fmt))
+    return (start.astimezone(UTC).strftime(fmt), end.astimezone(UTC).strftime(fmt))
 
 
 def receipt_figures(conn, date_from: str, date_to: str) -> ReceiptFigures | None:

@@ -120,7 +120,7 @@ async def _paced(host, port, path, token, rate, seconds, seed, timeout):
                 res.connections += 1
             status, keep = await asyncio.wait_for(
                 _exchange(reader, writer, _request_bytes(host, port, path, _pick(token, i), body)), timeout)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
             res.errors += 1
             res.latencies.append(loop.time() - due)
             return
@@ -155,9 +155,9 @@ async def _closed(host, port, path, token, total, connections, seed, timeout):
             body = rating_body(rng)
             t = loop.time()
             try:
-                status, keep = await asyncio.wait_for(
-                    _exchange(reader, writer, _request_bytes(host, port, path, _pick(token, k), body)), timeout)
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
+                request = _request_bytes(host, port, path, _pick(token, k), body)
+                status, keep = await asyncio.wait_for(_exchange(reader, writer, request), timeout)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
                 res.errors += 1
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, port)

@@ -53,7 +53,8 @@ class Meter:
         url = ev["request"]["url"]
         self.requests.append(url)
         host = urlparse(url).hostname
-        if url.startswith(("http:", "https:", "ws:", "wss:")) and host not in (self.base_host, "localhost", "127.0.0.1"):
+        local = (self.base_host, "localhost", "127.0.0.1")
+        if url.startswith(("http:", "https:", "ws:", "wss:")) and host not in local:
             self.foreign.append(url)
 
     def _finished(self, ev):
@@ -82,7 +83,8 @@ def run(args, table, out, kiosk_server, kiosk_cli, fresh):
     kiosk_cli(instance, "create-user", "admin", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
     always = '{"0":["00:00-23:59"],"1":["00:00-23:59"],"2":["00:00-23:59"],"3":["00:00-23:59"],' \
              '"4":["00:00-23:59"],"5":["00:00-23:59"],"6":["00:00-23:59"]}'
-    server = kiosk_server(instance, args.threads, {"KIOSK_THANKS_SECONDS": "1", "KIOSK_OPENING_HOURS": always}).start()
+    env = {"KIOSK_THANKS_SECONDS": "1", "KIOSK_OPENING_HOURS": always}
+    server = kiosk_server(instance, args.threads, env).start()
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -54,9 +54,9 @@ def _database() -> str:
 def cmd_create_user(args) -> int:
     """Create a staff user (or reset the password of an existing one)."""
     from kiosk import store
+    from kiosk.domain import text
     from kiosk.domain.credentials import hash_password
     from kiosk.store.db import connect
-    from kiosk.domain import text
     name = text.line(args.name)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -122,9 +122,9 @@ def cmd_list_tokens(args) -> int:
     header = ("name", "role", "created (UTC)", "last used (UTC)", "state")
     table = [(r["name"], r["role"], (r["created_at"] or "")[:19], (r["last_used_at"] or "never")[:19],
               "revoked" if r["revoked"] else "active") for r in rows]
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *table, strict=True)]
     for line in (header, *table):
-        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
     return 0
 
 
@@ -259,9 +259,8 @@ def main(argv=None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]  # `python -m kiosk --port 8000` serves
     args = parser.parse_args(argv)
-    from survey_forms import QuestionnaireError
-
     from kiosk.settings import SettingsError
+    from survey_forms import QuestionnaireError
     try:
         return args.func(args)
     except SettingsError as exc:  # a malformed setting: say which, no traceback

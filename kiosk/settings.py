@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.domain.workdays import DEFAULT_HOLIDAYS
@@ -60,8 +61,11 @@ def boolean(value):
     """True or False (also "true"/"false", "1"/"0" from the environment)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, (str, int)) and str(value).strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        return str(value).strip().lower() in ("1", "true", "yes", "on")
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
     raise ValueError("must be True or False")
 
 
@@ -78,7 +82,7 @@ def base_url(value):
     if parts.query or parts.fragment:
         raise ValueError("must not have a ? query or # fragment")
     try:
-        parts.port
+        _ = parts.port  # urlsplit checks the port only when it is read
     except ValueError:
         raise ValueError("has a port that is not a number") from None
     return value.strip().rstrip("/")
@@ -202,7 +206,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_IDLE_HOURS", 8, integer(1, 24 * 30),
             "a staff sign-in ends after this many hours without a request (the tablet is not affected)", LIMITS),
     Setting("SERVER_CONNECTION_LIMIT", 1000, integer(10, 10000),
-            "open connections the server keeps (slow clients each hold one; a reverse proxy is the real defence)", LIMITS),
+            "open connections the server keeps (slow clients each hold one; "
+            "a reverse proxy is the real defence)", LIMITS),
     Setting("SERVER_CHANNEL_TIMEOUT", 30, integer(5, 3600),
             "seconds a connection may stay silent before the server closes it", LIMITS),
     Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
@@ -237,7 +242,8 @@ def check(config) -> dict:
         try:
             clean[s.name] = s.check(config.get(s.name, s.default))
         except ValueError as exc:
-            problems.append(f"{s.name} = {config.get(s.name)!r}: {exc} (expected {getattr(s.check, 'hint', 'a valid value')})")
+            hint = getattr(s.check, "hint", "a valid value")
+            problems.append(f"{s.name} = {config.get(s.name)!r}: {exc} (expected {hint})")
     if problems:
         raise SettingsError("; ".join(problems))
     return clean

@@ -40,12 +40,10 @@ def build_form(questionnaire: Questionnaire, lang: str = "vi"):
 
 
 def choice_list(pairs):
-    """(value, label) pairs as WTForms wants them: SelectChoice objects from WTForms 3.3,
-    the pairs themselves before."""
-    try:
-        from wtforms.fields.choices import SelectChoice
-    except ImportError:
-        return list(pairs)
+    """(value, label) pairs as WTForms wants them: a list of ``SelectChoice`` (WTForms 3.3 and
+    later; plain tuples are deprecated there and go in 3.4). Used for every SelectField and
+    RadioField, at class level and when choices are set at run time."""
+    from wtforms.fields.choices import SelectChoice
     return [SelectChoice(v, label) for v, label in pairs]
 
 

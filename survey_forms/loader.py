@@ -10,9 +10,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from .model import QUESTION_TYPES, TEXT_MAX, Choice, Condition, Question, Questionnaire, Text
 from .vocabulary import TOPICS
-from .model import (QUESTION_TYPES, TEXT_MAX, Choice, Condition, Question,
-                    Questionnaire, Text)
 
 HERE = Path(__file__).parent / "questionnaires"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -70,7 +70,7 @@ class Condition:
     value: str
 
     @classmethod
-    def parse(cls, text: str) -> "Condition":
+    def parse(cls, text: str) -> Condition:
         m = _CONDITION.match(text)
         if not m:
             raise ValueError(f"cannot read condition {text!r}; write it like 'overall <= 3'")

@@ -1,8 +1,9 @@
 """Helpers for driving the counter tablet in Chromium (Playwright, sync API).
 
-The server, the browser and enrolment come from ``conftest.py`` (``live_server_factory``,
-``browser``, ``LiveServer.enrol``). Here: a tablet-sized page, a tap that waits until the
-screen takes taps again, screen checks, and readers of what the database holds.
+The server and the browser come from fixtures in ``conftest.py`` (``live_server_factory``,
+``browser``), enrolment from ``tests/helpers.py`` (``LiveServer.enrol``). Here: a
+tablet-sized page, a tap that waits until the screen takes taps again, screen checks, and
+readers of what the database holds.
 """
 from __future__ import annotations
 

@@ -1,32 +1,33 @@
-"""Shared fixtures: an app on a fresh instance folder, clients in each role, and a real
-server process (``python -m kiosk serve``) for browser and crash tests."""
+"""Shared fixtures: an app on a fresh instance folder, clients in each role, a fresh database
+for the analysis tests, and a real server process (``python -m kiosk serve``) with a headless
+Chromium for browser and crash tests. Every test that uses ``browser`` is marked ``browser``
+(``python -m pytest -m "not browser"`` runs the fast part)."""
 from __future__ import annotations
 
-import json
 import os
-import socket
-import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from kiosk import create_app, store
+from kiosk.store import migrations
+from kiosk.store.db import connect
+from kiosk.web.auth import DEVICE_COOKIE, hash_password, hash_token
+from tests.browser_helpers import SHOTS
+from tests.helpers import ALWAYS_OPEN, PASSWORD, LiveServer
 
-from kiosk import create_app, store  # noqa: E402
-from kiosk.web.auth import DEVICE_COOKIE, hash_password, hash_token  # noqa: E402
-from kiosk.store.db import connect  # noqa: E402
-
-PASSWORD = "mat-khau-1234"
-ALWAYS_OPEN = {str(d): ["00:00-23:59"] for d in range(7)}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that drives Chromium (uses the ``browser`` fixture) as ``browser``."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
@@ -49,8 +50,35 @@ def client(app):
     return app.test_client()
 
 
-def make_user(db, name, role):
-    store.create_user(db, name, hash_password(PASSWORD), role)
+@pytest.fixture
+def fresh_db(tmp_path):
+    """A database with the kiosk's schema and nothing else (no app): for the analysis tests."""
+    database = connect(tmp_path / "kiosk.db")
+    migrations.apply(database)
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(name, role)``: a staff account in the app's database, with ``PASSWORD``."""
+    def make(name, role):
+        store.create_user(db, name, hash_password(PASSWORD), role)
+    return make
+
+
+@pytest.fixture
+def login(db, make_user):
+    """``login(client, role, name=None)``: sign ``client`` in as ``name`` (default: the role's
+    name), making the account first if there is none; returns the client."""
+    def login(client, role, name=None):
+        name = name or role
+        if not store.get_user(db, username=name):
+            make_user(name, role)
+        r = client.post("/login", data={"username": name, "password": PASSWORD})
+        assert r.status_code == 302, r.data[:500]
+        return client
+    return login
 
 
 @pytest.fixture
@@ -64,105 +92,28 @@ def tablet(app, db):
     return c
 
 
-def login(client, db, role, name=None):
-    name = name or role
-    if not store.get_user(db, username=name):
-        make_user(db, name, role)
-    r = client.post("/login", data={"username": name, "password": PASSWORD})
-    assert r.status_code == 302, r.data[:500]
-    return client
-
-
-def rating_body(**over):
-    body = {"id": str(uuid.uuid4()), "channel": "kiosk", "overall": 5, "answers": {},
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}
-    body.update(over)
-    return body
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """``python -m kiosk serve`` in a subprocess, exactly as the README runs it."""
-
-    def __init__(self, instance: Path, env: dict | None = None):
-        self.instance = instance
-        self.db_path = instance / "kiosk.db"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "KIOSK_INSTANCE": str(instance),
-                    "KIOSK_OPENING_HOURS": json.dumps(ALWAYS_OPEN), **(env or {})}
-        self.proc = None
-
-    def start(self):
-        # Output goes to a file: an unread pipe fills up and blocks the server's logging.
-        self.log_path = self.instance.parent / f"{self.instance.name}-server.log"
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("server did not start")
-
-    def stop(self, kill=False):
-        if self.proc and self.proc.poll() is None:
-            if kill:
-                self.proc.kill()
-            else:
-                self.proc.terminate()
-            self.proc.wait(timeout=10)
-        if getattr(self, "log", None):
-            self.log.close()
-
-    def cli(self, *args, input=None):
-        return subprocess.run([sys.executable, "-m", "kiosk", *args], cwd=ROOT, env=self.env,
-                              input=input, capture_output=True, text=True, timeout=120)
-
-    def create_user(self, name, role, password=PASSWORD):
-        r = self.cli("create-user", name, "--role", role, "--password-stdin", input=password + "\n")
-        assert r.returncode == 0, r.stderr
-
-    def query(self, sql, params=()):
-        conn = sqlite3.connect(self.db_path)
-        conn.row_factory = sqlite3.Row
-        try:
-            return [dict(r) for r in conn.execute(sql, params)]
-        finally:
-            conn.close()
-
-    def enrol(self, page, name="Quầy 1", counter="Quầy 1", user="admin"):
-        """Sign in on the enrolment page as an admin would on the tablet."""
-        if not self.query("SELECT 1 FROM users WHERE username = ?", [user]):
-            self.create_user(user, "admin")
-        page.goto(self.url + "/enrol")
-        page.fill("#username", user)
-        page.fill("#password", PASSWORD)
-        page.fill("#kiosk_name", name)
-        page.fill("#counter", counter)
-        page.click("button[type=submit]")
-        page.wait_for_url(self.url + "/")
+@pytest.fixture(scope="session")
+def rating_body():
+    """``rating_body(**over)``: the JSON body of a fresh counter rating (a 5, made now, a new
+    id), with ``over`` replacing or adding fields."""
+    def make(**over):
+        body = {"id": str(uuid.uuid4()), "channel": "kiosk", "overall": 5, "answers": {},
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())}
+        body.update(over)
+        return body
+    return make
 
 
 @pytest.fixture
 def live_server_factory(tmp_path):
+    """``make(env=None, instance=None, start=True)``: a ``LiveServer`` (started unless told
+    not to), stopped after the test."""
     servers = []
 
-    def make(env=None, instance=None):
+    def make(env=None, instance=None, start=True):
         server = LiveServer(instance or tmp_path / f"instance{len(servers)}", env)
         servers.append(server)
-        return server.start()
+        return server.start() if start else server
 
     yield make
     for s in servers:
@@ -174,13 +125,9 @@ def live_server(live_server_factory):
     return live_server_factory()
 
 
-def _browser_available() -> bool:
-    return Path(CHROMIUM).exists()
-
-
 @pytest.fixture(scope="session")
 def browser():
-    if not _browser_available():
+    if not Path(CHROMIUM).exists():
         if os.environ.get("KIOSK_REQUIRE_BROWSER"):
             pytest.fail("Chromium is required here (KIOSK_REQUIRE_BROWSER) but /usr/bin/chromium is missing")
         pytest.skip("no Chromium at /usr/bin/chromium")
@@ -191,9 +138,16 @@ def browser():
         b.close()
 
 
-SHOTS = Path(os.environ.get("KIOSK_SHOTS", "/tmp/shots"))
-
-
-def screenshot(page, name):
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    """The folder for screenshots a person looks at: $KIOSK_SHOTS, default /tmp/shots."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    return SHOTS
+
+
+@pytest.fixture
+def screenshot(shots):
+    """``screenshot(page, name)``: the whole page as ``<shots>/<name>.png``."""
+    def take(page, name):
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    return take

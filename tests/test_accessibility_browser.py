@@ -13,15 +13,11 @@ import uuid
 
 import pytest
 
-from conftest import ROOT
-try:
-    from browser_helpers import LANDSCAPE, PORTRAIT, tap, wait_screen
-except ImportError:  # tests/ imported as a package
-    from tests.browser_helpers import LANDSCAPE, PORTRAIT, tap, wait_screen
-
 from kiosk import store
 from kiosk.store.db import connect
 from kiosk.web.auth import hash_token
+from tests.browser_helpers import LANDSCAPE, PORTRAIT, tap, wait_screen
+from tests.helpers import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 

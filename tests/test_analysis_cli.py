@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conftest import ROOT
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
+from tests.analysis_helpers import add
+from tests.helpers import ROOT
 
 
 def run(*args):
@@ -61,8 +61,10 @@ def test_excel_and_pdf_reports_are_written(db_file, tmp_path):
     wb = load_workbook(io.BytesIO(xlsx.read_bytes()))
     # headline n without the flagged rating, the raw n beside it (last column)
     assert wb["Tổng hợp"]["C6"].value == 1 and wb["Tổng hợp"]["M6"].value == 2
-    assert wb["Tổng hợp"]["L5"].value == "Tỷ lệ (tính cả phiếu nghi vấn)" and "Phiếu chi tiết" not in wb.sheetnames
-    assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--include-flagged", "-o", xlsx).returncode == 0
+    assert wb["Tổng hợp"]["L5"].value == "Tỷ lệ (tính cả phiếu nghi vấn)"
+    assert "Phiếu chi tiết" not in wb.sheetnames
+    r = run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--include-flagged", "-o", xlsx)
+    assert r.returncode == 0
     assert load_workbook(io.BytesIO(xlsx.read_bytes()))["Tổng hợp"]["C6"].value == 2
     assert run("summary", "--db", db_file, *PERIOD, "--format", "xlsx", "--with-responses",
                "-o", xlsx).returncode == 0

@@ -1,57 +1,17 @@
 """Responses stored through the real schema and write path, and the local-date rules.
 
-Other analysis and report tests import ``fresh_db``/``add`` from here, so every test
-reads data written exactly as the kiosk writes it (kiosk.migrations + store.insert_many).
+The analysis and report tests all write their data with ``tests.analysis_helpers.add`` into
+the ``fresh_db`` fixture (conftest), exactly as the kiosk writes it (migrations +
+store.insert_many); here: that the writing itself and the local dates are right.
 """
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from analysis import summarize
-from kiosk.store import migrations
-from kiosk import store
-from kiosk.store.db import connect
-from kiosk.clock import LOCAL_TZ, iso, local_fields
-
-
-@pytest.fixture
-def fresh_db(tmp_path):
-    db = connect(tmp_path / "kiosk.db")
-    migrations.apply(db)
-    yield db
-    db.conn.close()
-
-
-def local(text: str) -> datetime:
-    """'2026-11-27 23:59' in Vietnam time."""
-    return datetime.fromisoformat(text).replace(tzinfo=LOCAL_TZ)
-
-
-def record(at: datetime, overall: int, *, channel="kiosk", scale=5, flags="", **extra) -> dict:
-    rated = at.astimezone(timezone.utc)
-    rid = str(uuid.uuid4())
-    body = {"id": rid, "overall": overall, "at": iso(rated)}
-    row = {
-        "id": rid, "questionnaire": "counter" if channel == "kiosk" else "phone",
-        "questionnaire_version": 1, "channel": channel, "overall": overall, "scale": scale,
-        "comment": None, "complete": 1, "created_at": at.isoformat(), "submitted_at": iso(rated),
-        "rated_at": iso(rated), **local_fields(rated), "kiosk": None, "counter": None,
-        "receipt": None, "dossier_code": None, "procedure_code": None, "field": None,
-        "officer": None, "duration_ms": 4000, "flags": flags, "demo": 0,
-        "body_hash": store.canonical_hash(body),
-    }
-    row.update(extra)
-    return row
-
-
-def add(db, at, overall, answers=None, **kw) -> dict:
-    """Store one response (answers: question id → value, the overall rating added)."""
-    rec = record(local(at) if isinstance(at, str) else at, overall, **kw)
-    store.insert_many(db, [(rec, {"overall": overall, **(answers or {})})])
-    return rec
+from tests.analysis_helpers import add
 
 
 @pytest.mark.parametrize("when, expected_date", [
@@ -82,7 +42,7 @@ def test_period_bounds_are_inclusive_local_dates(fresh_db):
 
 
 def test_seven_hours_before_midnight_utc_is_already_tomorrow(fresh_db):
-    add(fresh_db, datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc), 5)
+    add(fresh_db, datetime(2026, 11, 27, 17, 0, tzinfo=UTC), 5)
     s = summarize(fresh_db, "2026-11-28", "2026-11-28", today="2026-11-30")
     assert s["indicators"][0]["n"] == 1
 

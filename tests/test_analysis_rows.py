@@ -2,9 +2,8 @@
 arithmetic (and a new query) cannot pick the wrong position."""
 from __future__ import annotations
 
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
-
 from analysis import queries, rollup
+from tests.analysis_helpers import add
 
 NOV = ("2026-11-01", "2026-11-30")
 

@@ -5,7 +5,7 @@ import pytest
 
 from analysis import load_targets, previous_period, summarize
 from analysis.targets import loads_targets
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
+from tests.analysis_helpers import add
 
 IDS = ["tthc_satisfaction", "public_service_satisfaction", "admin_service_satisfaction",
        "online_service_satisfaction", "no_resubmission", "four_on_the_spot", "complaints_handled"]
@@ -58,7 +58,8 @@ def test_three_level_online_scale_counts_its_top_two(fresh_db):
         add(fresh_db, "2026-11-04 09:00", 4, {"online_used": "yes", "online_satisfaction": value},
             channel="phone")
     ind = by_id(summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30")["indicators"])
-    assert (ind["online_service_satisfaction"]["n"], ind["online_service_satisfaction"]["satisfied"]) == (4, 2)
+    online = ind["online_service_satisfaction"]
+    assert (online["n"], online["satisfied"]) == (4, 2)
 
 
 def test_main_rating_on_a_three_level_scale_counts_its_top_two(fresh_db):

@@ -1,15 +1,14 @@
 """POST /api/v1/responses: created, duplicate, conflict, and every kind of bad input."""
 import json
-import uuid
+from datetime import UTC
 
 import pytest
 
-from conftest import rating_body
 from kiosk import store
 from kiosk.web.auth import hash_token
 
 
-def test_tablet_rating_is_created_and_stored(tablet, db):
+def test_tablet_rating_is_created_and_stored(tablet, db, rating_body):
     body = rating_body(overall=2, answers={"reasons": ["waiting", "attitude"], "on_time": "no"},
                        comment="Chờ lâu quá", duration_ms=8000, complete=True)
     r = tablet.post("/api/v1/responses", json=body)
@@ -24,7 +23,7 @@ def test_tablet_rating_is_created_and_stored(tablet, db):
     assert row["local_date"] == row["rated_at"][:10] or row["local_date"] > row["rated_at"][:10]
 
 
-def test_retry_is_a_duplicate_not_a_second_rating(tablet, db):
+def test_retry_is_a_duplicate_not_a_second_rating(tablet, db, rating_body):
     body = rating_body()
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     r = tablet.post("/api/v1/responses", json=body)
@@ -32,7 +31,7 @@ def test_retry_is_a_duplicate_not_a_second_rating(tablet, db):
     assert store.count_responses(db) == 1
 
 
-def test_same_id_with_other_content_is_a_conflict_and_logged(tablet, db):
+def test_same_id_with_other_content_is_a_conflict_and_logged(tablet, db, rating_body):
     body = rating_body(overall=5)
     tablet.post("/api/v1/responses", json=body)
     r = tablet.post("/api/v1/responses", json=dict(body, overall=1))
@@ -67,7 +66,7 @@ def test_same_id_with_other_content_is_a_conflict_and_logged(tablet, db):
     ({"questionnaire_version": 99}, "questionnaire_version"),
     ({"surprise": 1}, "surprise"),
 ])
-def test_values_outside_the_questionnaire_are_refused_with_the_field(tablet, db, change, field):
+def test_values_outside_the_questionnaire_are_refused_with_the_field(tablet, db, change, field, rating_body):
     r = tablet.post("/api/v1/responses", json=rating_body(**change))
     assert r.status_code == 400
     error = r.get_json()["error"]
@@ -76,19 +75,19 @@ def test_values_outside_the_questionnaire_are_refused_with_the_field(tablet, db,
     assert store.count_responses(db) == 0
 
 
-def test_reasons_are_not_taken_for_a_happy_rating(tablet):
+def test_reasons_are_not_taken_for_a_happy_rating(tablet, rating_body):
     r = tablet.post("/api/v1/responses", json=rating_body(overall=5, answers={"reasons": ["fees"]}))
     assert r.status_code == 400
     assert "overall <= 3" in r.get_json()["error"]["fields"]["answers.reasons"]
 
 
-def test_missing_id_is_refused(tablet):
+def test_missing_id_is_refused(tablet, rating_body):
     body = rating_body()
     del body["id"]
     assert tablet.post("/api/v1/responses", json=body).get_json()["error"]["fields"]["id"]
 
 
-def test_unknown_questionnaire_is_refused(tablet):
+def test_unknown_questionnaire_is_refused(tablet, rating_body):
     r = tablet.post("/api/v1/responses", json=rating_body(questionnaire="nope"))
     assert r.status_code == 400 and "questionnaire" in r.get_json()["error"]["fields"]
 
@@ -112,7 +111,7 @@ def test_huge_body_is_refused_cleanly(tablet):
     assert r.status_code == 413 and r.get_json()["error"]["code"] == "too_large"
 
 
-def test_unenrolled_device_is_refused_with_a_clear_message(client, db):
+def test_unenrolled_device_is_refused_with_a_clear_message(client, db, rating_body):
     r = client.post("/api/v1/responses", json=rating_body(), headers={"X-Kiosk-Request": "1"})
     assert r.status_code == 401
     assert r.get_json()["error"]["code"] == "not_enrolled"
@@ -120,17 +119,17 @@ def test_unenrolled_device_is_refused_with_a_clear_message(client, db):
     assert store.count_responses(db) == 0
 
 
-def test_a_stolen_cookie_without_the_kiosk_header_is_refused(tablet):
+def test_a_stolen_cookie_without_the_kiosk_header_is_refused(tablet, rating_body):
     r = tablet.post("/api/v1/responses", json=rating_body(), headers={"X-Kiosk-Request": "0"})
     assert r.status_code == 401
 
 
-def test_error_message_follows_the_language(client):
+def test_error_message_follows_the_language(client, rating_body):
     r = client.post("/api/v1/responses?lang=en", json=rating_body())
     assert "not enrolled" in r.get_json()["error"]["message"]
 
 
-def test_kiosk_token_may_submit_but_leader_token_may_not(client, db):
+def test_kiosk_token_may_submit_but_leader_token_may_not(client, db, rating_body):
     store.create_token(db, "Quầy 2", "kiosk", hash_token("k-token"))
     store.create_token(db, "Tỉnh", "leader", hash_token("l-token"))
     ok = client.post("/api/v1/responses", json=rating_body(), headers={"Authorization": "Bearer k-token"})
@@ -142,7 +141,7 @@ def test_kiosk_token_may_submit_but_leader_token_may_not(client, db):
     assert store.list_responses(db)[0]["kiosk"] == "Quầy 2"
 
 
-def test_client_time_in_the_future_is_replaced_and_flagged(tablet, db):
+def test_client_time_in_the_future_is_replaced_and_flagged(tablet, db, rating_body):
     body = rating_body(created_at="2099-01-01T08:00:00+07:00")
     tablet.post("/api/v1/responses", json=body)
     row = store.get_response(db, body["id"])
@@ -155,10 +154,12 @@ def test_client_time_in_the_future_is_replaced_and_flagged(tablet, db):
     ("2026-11-28T00:00:10+07:00", "2026-11-28"),
     ("2026-11-27T17:00:10Z", "2026-11-28"),
 ])
-def test_rating_belongs_to_the_local_date_of_the_tap(tablet, db, monkeypatch, client_time, local_date):
-    from datetime import datetime, timezone
+def test_rating_belongs_to_the_local_date_of_the_tap(tablet, db, monkeypatch, rating_body,
+                                                     client_time, local_date):
+    from datetime import datetime
+
     from kiosk import clock
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
     body = rating_body(created_at=client_time)
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     row = store.get_response(db, body["id"])
@@ -166,7 +167,7 @@ def test_rating_belongs_to_the_local_date_of_the_tap(tablet, db, monkeypatch, cl
     assert row["submitted_at"] == "2026-11-28T03:00:00.000Z"
 
 
-def test_abandoned_rating_is_kept_as_incomplete(tablet, db):
+def test_abandoned_rating_is_kept_as_incomplete(tablet, db, rating_body):
     body = rating_body(overall=3, complete=False)
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     assert store.get_response(db, body["id"])["complete"] == 0

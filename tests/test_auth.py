@@ -1,13 +1,12 @@
 """Staff sign-in, roles, tablet enrolment and CSRF."""
-import pytest
 
-from conftest import PASSWORD, login, make_user, rating_body
 from kiosk import create_app, store
 from kiosk.web.auth import DEVICE_COOKIE
+from tests.helpers import PASSWORD
 
 
-def test_staff_signs_in_and_out(client, db):
-    make_user(db, "van-phong", "leader")
+def test_staff_signs_in_and_out(client, make_user):
+    make_user("van-phong", "leader")
     assert client.get("/admin/").status_code == 302
     r = client.post("/login", data={"username": "van-phong", "password": PASSWORD})
     assert r.status_code == 302 and r.headers["Location"].endswith("/admin/")
@@ -16,14 +15,14 @@ def test_staff_signs_in_and_out(client, db):
     assert client.get("/admin/").status_code == 302
 
 
-def test_wrong_password_says_so_in_vietnamese(client, db):
-    make_user(db, "a", "admin")
+def test_wrong_password_says_so_in_vietnamese(client, make_user):
+    make_user("a", "admin")
     r = client.post("/login", data={"username": "a", "password": "wrong"})
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in r.get_data(as_text=True)
 
 
-def test_login_attempts_are_rate_limited(client, db):
-    make_user(db, "a", "admin")
+def test_login_attempts_are_rate_limited(client, make_user):
+    make_user("a", "admin")
     for _ in range(5):
         client.post("/login", data={"username": "a", "password": "wrong"})
     r = client.post("/login", data={"username": "a", "password": PASSWORD})
@@ -31,14 +30,14 @@ def test_login_attempts_are_rate_limited(client, db):
     assert "Quá nhiều yêu cầu" in r.get_data(as_text=True)
 
 
-def test_open_redirect_after_login_is_ignored(client, db):
-    make_user(db, "a", "admin")
+def test_open_redirect_after_login_is_ignored(client, make_user):
+    make_user("a", "admin")
     r = client.post("/login?next=//evil.example/x", data={"username": "a", "password": PASSWORD})
     assert r.headers["Location"].endswith("/admin/")
 
 
-def test_admin_enrols_a_tablet_which_then_submits(client, db):
-    make_user(db, "qt", "admin")
+def test_admin_enrols_a_tablet_which_then_submits(client, db, make_user, rating_body):
+    make_user("qt", "admin")
     r = client.post("/enrol", data={"username": "qt", "password": PASSWORD,
                                     "kiosk_name": "Quầy 1", "counter": "Quầy Hộ tịch"})
     assert r.status_code == 302
@@ -53,14 +52,14 @@ def test_admin_enrols_a_tablet_which_then_submits(client, db):
     assert [k["name"] for k in store.list_kiosks(db)] == ["Quầy 1"]
 
 
-def test_only_an_admin_can_enrol(client, db):
-    make_user(db, "cb", "officer")
+def test_only_an_admin_can_enrol(client, make_user):
+    make_user("cb", "officer")
     r = client.post("/enrol", data={"username": "cb", "password": PASSWORD, "kiosk_name": "X"})
     assert r.status_code == 200 and client.get_cookie(DEVICE_COOKIE) is None
     assert "Chỉ quản trị viên" in r.get_data(as_text=True)
 
 
-def test_csrf_is_enforced_on_forms(tmp_path, db):
+def test_csrf_is_enforced_on_forms(tmp_path):
     app = create_app({"INSTANCE": tmp_path / "csrf", "TESTING": True, "SECRET_KEY": "x"})
     c = app.test_client()
     r = c.post("/login", data={"username": "a", "password": "b"})

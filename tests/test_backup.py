@@ -2,11 +2,10 @@
 import shutil
 import threading
 
-from test_load import send
-from conftest import rating_body
+from tests.helpers import send
 
 
-def test_backup_during_ratings_then_restore(live_server_factory, tmp_path):
+def test_backup_during_ratings_then_restore(live_server_factory, tmp_path, rating_body):
     server = live_server_factory()
     token = server.cli("create-token", "Quầy 1", "--role", "kiosk").stdout.strip()
     before = [rating_body(overall=4) for _ in range(20)]

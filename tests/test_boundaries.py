@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_analysis_and_survey_forms_import_without_flask():

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import survey_forms
-from survey_forms import loader
 from kiosk.__main__ import main
+from survey_forms import loader
 
 GOOD = (Path(loader.HERE) / "counter.toml").read_bytes()
 

@@ -7,7 +7,6 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from conftest import login
 from kiosk import store
 from kiosk.domain.catalogue import DEFAULT_PROCEDURES, seed_if_empty
 
@@ -28,7 +27,8 @@ def xlsx(rows) -> bytes:
 
 GOOD_CSV = ("code,name,field,valid_from,valid_to\r\n"
             "1.001193,Đăng ký khai sinh (sửa đổi),Hộ tịch,2025-07-01,\r\n"
-            "2.000815.000.00.00.H55,Chứng thực bản sao từ bản chính (địa phương),Chứng thực,01/07/2025,31/12/2030\r\n"
+            "2.000815.000.00.00.H55,Chứng thực bản sao từ bản chính (địa phương),Chứng thực,"
+            "01/07/2025,31/12/2030\r\n"
             "1.003583,Đăng ký thường trú,Cư trú,,\r\n")
 
 
@@ -45,8 +45,8 @@ def test_seeding_never_touches_a_catalogue_that_has_procedures(db):
     assert store.get_procedure(db, "1.001193")["name"] == "Tên do xã sửa"
 
 
-def test_admin_imports_a_good_csv_with_a_bom(client, db):
-    login(client, db, "admin")
+def test_admin_imports_a_good_csv_with_a_bom(client, db, login):
+    login(client, "admin")
     r = upload(client, "thu-tuc.csv", ("\ufeff" + GOOD_CSV).encode("utf-8"))
     assert r.status_code == 302
     assert store.get_procedure(db, "1.001193")["name"] == "Đăng ký khai sinh (sửa đổi)"
@@ -56,15 +56,15 @@ def test_admin_imports_a_good_csv_with_a_bom(client, db):
     assert "Đã nhập 3 thủ tục" in client.get("/catalogue/procedures").get_data(as_text=True)
 
 
-def test_vietnamese_headers_and_semicolons_are_understood(client, db):
-    login(client, db, "admin")
-    data = "Mã thủ tục;Tên thủ tục;Lĩnh vực\n1.004227;Thay đổi, cải chính hộ tịch;Hộ tịch\n".encode("utf-8")
+def test_vietnamese_headers_and_semicolons_are_understood(client, db, login):
+    login(client, "admin")
+    data = "Mã thủ tục;Tên thủ tục;Lĩnh vực\n1.004227;Thay đổi, cải chính hộ tịch;Hộ tịch\n".encode()
     assert upload(client, "ds.csv", data).status_code == 302
     assert store.get_procedure(db, "1.004227")["name"] == "Thay đổi, cải chính hộ tịch"
 
 
-def test_admin_imports_an_excel_list(client, db):
-    login(client, db, "admin")
+def test_admin_imports_an_excel_list(client, db, login):
+    login(client, "admin")
     from datetime import datetime
     data = xlsx([["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Hiệu lực từ"],
                  ["1.000419", "Đăng ký lại khai sinh", "Hộ tịch", datetime(2025, 7, 1)]])
@@ -72,8 +72,8 @@ def test_admin_imports_an_excel_list(client, db):
     assert store.get_procedure(db, "1.000419")["valid_from"] == "2025-07-01"
 
 
-def test_bad_rows_are_each_reported_by_line_and_nothing_is_imported(client, db):
-    login(client, db, "admin")
+def test_bad_rows_are_each_reported_by_line_and_nothing_is_imported(client, db, login):
+    login(client, "admin")
     before = store.list_procedures(db)
     data = ("code,name,field,valid_from,valid_to\n"
             "1.001193,Đăng ký khai sinh (mới),Hộ tịch,,\n"      # line 2: fine (would update)
@@ -102,23 +102,23 @@ def test_bad_rows_are_each_reported_by_line_and_nothing_is_imported(client, db):
     ("a.csv", b"", "Tệp không có dữ liệu."),
     ("a.csv", b"code,name\n", "Tệp không có dòng thủ tục nào."),
 ])
-def test_unreadable_files_are_explained(client, db, name, data, words):
-    login(client, db, "admin")
+def test_unreadable_files_are_explained(client, name, data, words, login):
+    login(client, "admin")
     r = upload(client, name, data)
     assert r.status_code == 400 and words in r.get_data(as_text=True)
 
 
-def test_only_an_admin_imports_or_edits(client, db):
-    login(client, db, "leader")
+def test_only_an_admin_imports_or_edits(client, db, login):
+    login(client, "leader")
     assert upload(client, "a.csv", GOOD_CSV.encode()).status_code == 403
     assert client.get("/catalogue/procedures/new").status_code == 403
     assert client.get("/catalogue/procedures").status_code == 200
     assert store.get_procedure(db, "1.003583") is None
 
 
-def test_export_csv_opens_in_excel_and_escapes_formulas(client, db):
+def test_export_csv_opens_in_excel_and_escapes_formulas(client, db, login):
     store.save_procedure(db, {"code": "1.000005", "name": "=HYPERLINK(\"http://x\")", "field": "-Khác"})
-    login(client, db, "leader")
+    login(client, "leader")
     r = client.get("/catalogue/procedures.csv")
     assert r.status_code == 200 and r.headers["Content-Disposition"].startswith("attachment")
     assert r.data.startswith("\ufeffcode,name,field,valid_from,valid_to\r\n".encode("utf-8"))
@@ -126,9 +126,9 @@ def test_export_csv_opens_in_excel_and_escapes_formulas(client, db):
     assert "1.001193,Đăng ký khai sinh,Hộ tịch,,\r\n".encode() in r.data
 
 
-def test_export_xlsx_round_trips_through_import(client, db):
+def test_export_xlsx_round_trips_through_import(client, db, login):
     store.save_procedure(db, {"code": "1.000005", "name": "=1+1", "field": "Khác", "valid_to": "2030-01-01"})
-    login(client, db, "admin")
+    login(client, "admin")
     r = client.get("/catalogue/procedures.xlsx")
     ws = load_workbook(io.BytesIO(r.data)).active
     rows = list(ws.iter_rows(values_only=True))
@@ -141,16 +141,18 @@ def test_export_xlsx_round_trips_through_import(client, db):
     assert client.get("/catalogue/procedures.pdf").status_code == 404
 
 
-def test_admin_adds_and_edits_a_procedure(client, db):
-    login(client, db, "admin")
-    r = client.post("/catalogue/procedures/new", data={"code": "1.000080", "name": "Cấp bản sao", "field": "Hộ tịch"})
+def test_admin_adds_and_edits_a_procedure(client, db, login):
+    login(client, "admin")
+    r = client.post("/catalogue/procedures/new",
+                    data={"code": "1.000080", "name": "Cấp bản sao", "field": "Hộ tịch"})
     assert r.status_code == 302 and store.get_procedure(db, "1.000080")["name"] == "Cấp bản sao"
     r = client.post("/catalogue/procedures/new", data={"code": "1.000080", "name": "Lần nữa"})
     assert r.status_code == 200 and "đã có trong danh mục" in r.get_data(as_text=True)
     r = client.post("/catalogue/procedures/new", data={"code": "abc", "name": "X"})
     assert "không đúng dạng" in r.get_data(as_text=True)
-    r = client.post("/catalogue/procedures/1.000080/edit", data={"name": "Cấp bản sao (sửa)", "field": "Hộ tịch",
-                                                                 "valid_to": "2030-12-31", "code": "9.999999"})
+    r = client.post("/catalogue/procedures/1.000080/edit",
+                    data={"name": "Cấp bản sao (sửa)", "field": "Hộ tịch", "valid_to": "2030-12-31",
+                          "code": "9.999999"})
     assert r.status_code == 302
     row = store.get_procedure(db, "1.000080")
     assert row["name"] == "Cấp bản sao (sửa)" and row["valid_to"] == "2030-12-31"
@@ -158,17 +160,18 @@ def test_admin_adds_and_edits_a_procedure(client, db):
     assert client.get("/catalogue/procedures/8.888888/edit").status_code == 404
 
 
-def test_searching_procedures_ignores_diacritics(client, db):
-    login(client, db, "officer")
+def test_searching_procedures_ignores_diacritics(client, db, login):
+    login(client, "officer")
     page = client.get("/catalogue/procedures?q=ket hon").get_data(as_text=True)
     assert "Đăng ký kết hôn" in page and "Đăng ký khai tử" not in page
     assert [p["code"] for p in store.search_procedures(db, "HOA GIAI")] == ["1.012812"]
     assert [p["code"] for p in store.search_procedures(db, "2.0008")] == ["2.000815", "2.000884"]
 
 
-def test_admin_manages_officers_and_counters_and_places_a_tablet(client, db, tablet):
-    login(client, db, "admin")
-    assert client.post("/catalogue/officers", data={"name": "Nguyễn Thị Lan", "username": "lan"}).status_code == 302
+def test_admin_manages_officers_and_counters_and_places_a_tablet(client, db, tablet, login):
+    login(client, "admin")
+    r = client.post("/catalogue/officers", data={"name": "Nguyễn Thị Lan", "username": "lan"})
+    assert r.status_code == 302
     assert store.officer_for_username(db, "lan")["name"] == "Nguyễn Thị Lan"
     client.post("/catalogue/officers", data={"name": "Nguyễn Thị Lan"})
     assert len(store.list_officers(db)) == 1  # the same name is not added twice
@@ -177,5 +180,5 @@ def test_admin_manages_officers_and_counters_and_places_a_tablet(client, db, tab
     assert "Quầy 2" in client.get("/catalogue/counters").get_data(as_text=True)
     client.post("/catalogue/counters", data={"kiosk_id": kiosk["id"], "counter": "Quầy 2"})
     assert store.list_kiosks(db)[0]["counter"] == "Quầy 2"
-    login(client, db, "officer")
+    login(client, "officer")
     assert client.get("/catalogue/counters").status_code == 403

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from conftest import PASSWORD, ROOT, rating_body
 from kiosk.__main__ import build_parser
+from tests.helpers import PASSWORD, ROOT
 
 COMMANDS = ["serve", "create-user", "create-token", "demo-data", "backup", "verify", "list-tokens", "revoke-token"]
 
@@ -34,7 +34,8 @@ def test_help_runs(tmp_path, command):
 
 
 def test_create_user_and_token(tmp_path):
-    r = run(tmp_path, "create-user", "chu-tich", "--role", "leader", "--password-stdin", input=PASSWORD + "\n")
+    r = run(tmp_path, "create-user", "chu-tich", "--role", "leader", "--password-stdin",
+            input=PASSWORD + "\n")
     assert r.returncode == 0, r.stderr
     db = sqlite3.connect(tmp_path / "inst" / "kiosk.db")
     (role, hashed), = db.execute("SELECT role, password_hash FROM users WHERE username='chu-tich'")
@@ -51,20 +52,22 @@ def test_short_password_is_refused(tmp_path):
     assert r.returncode == 2 and "8 characters" in r.stderr
 
 
-def test_verify_finds_a_tampered_response(tmp_path, app, tablet, db):
+def test_verify_finds_a_tampered_response(tmp_path, app, tablet, db, rating_body):
     for overall in (5, 4, 1):
         assert tablet.post("/api/v1/responses", json=rating_body(overall=overall)).status_code == 201
     env_inst = app.instance_path
     import os
     env = {**os.environ, "KIOSK_INSTANCE": env_inst}
-    ok = subprocess.run([sys.executable, "-m", "kiosk", "verify"], cwd=ROOT, env=env, capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, "-m", "kiosk", "verify"], cwd=ROOT, env=env,
+                        capture_output=True, text=True)
     assert ok.returncode == 0 and "3 responses" in ok.stdout
     db.execute("UPDATE responses SET overall = 5 WHERE seq = 3")
-    bad = subprocess.run([sys.executable, "-m", "kiosk", "verify"], cwd=ROOT, env=env, capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "kiosk", "verify"], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
     assert bad.returncode == 1 and "#3" in bad.stdout
 
 
-def test_backup_copies_every_response(tmp_path, app, tablet, db):
+def test_backup_copies_every_response(tmp_path, app, tablet, rating_body):
     for _ in range(3):
         tablet.post("/api/v1/responses", json=rating_body())
     import os

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from conftest import login
-from receipt_helpers import issue, make_token
 from kiosk import store
 from kiosk.domain import codes
+from tests.helpers import ROOT
+from tests.receipt_helpers import issue, make_token
 
 
 @pytest.fixture
@@ -126,15 +126,16 @@ def test_a_suggestion_without_topic_or_phone_is_about_other(client, db, code):
     assert store.complaint_events(db, c["id"])[0]["detail"] == "suggestion"
 
 
-def test_later_the_citizen_sees_the_reply_or_the_reason_and_nothing_else(app, client, db, code):
+def test_later_the_citizen_sees_the_reply_or_the_reason_and_nothing_else(app, client, db, code, login):
     client.post(f"/r/{code}", data=dict(COMPLAINT, cx_phone="0912345678", cx_consent="y"))
     (c,) = store.list_complaints(db)
     store.update_complaint(db, c["id"], "lanh-dao", {"status": "in_progress"}, "status", "in_progress")
     r = client.get(f"/phan-anh/{c['code']}")
     assert r.status_code == 200 and "Đang xử lý" in text(r) and 'data-testid="notice-thanks"' not in text(r)
     staff = app.test_client()
-    login(staff, db, "leader")
-    staff.post(f"/admin/complaints/{c['id']}", data={"action": "answer", "reply": "Đã nhắc nhở <b>cán bộ</b>."})
+    login(staff, "leader")
+    staff.post(f"/admin/complaints/{c['id']}",
+               data={"action": "answer", "reply": "Đã nhắc nhở <b>cán bộ</b>."})
     page = text(client.get(f"/phan-anh/{c['code']}"))
     assert "Đã trả lời" in page and "Đã nhắc nhở &lt;b&gt;cán bộ&lt;/b&gt;." in page
     assert "0912345678" not in page and "lanh-dao" not in page and "leader" not in page
@@ -149,14 +150,15 @@ def test_later_the_citizen_sees_the_reply_or_the_reason_and_nothing_else(app, cl
 def test_not_accepted_shows_the_reason(client, db, code):
     client.post(f"/r/{code}", data=COMPLAINT)
     (c,) = store.list_complaints(db)
-    store.update_complaint(db, c["id"], "x", {"status": "not_accepted", "not_accepted_reason": "Không thuộc thẩm quyền xã"},
+    store.update_complaint(db, c["id"], "x",
+                           {"status": "not_accepted", "not_accepted_reason": "Không thuộc thẩm quyền xã"},
                            "not_accepted", "")
     page = text(client.get(f"/phan-anh/{c['code']}"))
     assert "Không thụ lý" in page and "Không thuộc thẩm quyền xã" in page
     assert "Không thuộc thẩm quyền xã" not in text(client.get(f"/r/{code}"))
 
 
-def test_a_used_code_without_complaint_keeps_the_used_notice(client, db, code):
+def test_a_used_code_without_complaint_keeps_the_used_notice(client, code):
     assert client.post(f"/r/{code}", data={"overall": "5"}).status_code == 302
     r = client.get(f"/r/{code}")
     assert r.status_code == 410 and 'data-testid="notice-used"' in text(r)
@@ -164,7 +166,6 @@ def test_a_used_code_without_complaint_keeps_the_used_notice(client, db, code):
 
 
 def test_the_page_stays_small(client, code):
-    from conftest import ROOT
     html = client.get(f"/r/{code}").data
     css = (ROOT / "kiosk" / "web" / "static" / "phone.css").read_bytes()
     assert len(html) + len(css) < 30_000

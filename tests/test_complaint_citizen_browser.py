@@ -14,17 +14,12 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import PASSWORD, screenshot
-try:
-    from browser_helpers import enrolled_tablet, responses, shot, tap, wait_queue_empty, wait_screen
-except ImportError:  # tests/ imported as a package
-    from tests.browser_helpers import enrolled_tablet, responses, shot, tap, wait_queue_empty, wait_screen
-
-from kiosk import store
-from kiosk import clock
-from kiosk.web.auth import hash_token
+from kiosk import clock, store
 from kiosk.store.db import connect
+from kiosk.web.auth import hash_token
 from survey_forms.loader import load
+from tests.browser_helpers import enrolled_tablet, responses, shot, tap, wait_queue_empty, wait_screen
+from tests.helpers import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 QUICK = [q.id for q in load("counter").questions if q.quick]
@@ -77,7 +72,7 @@ def counts(server):
             for t in ("responses", "complaints", "complaint_contacts")}
 
 
-def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, server):
+def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, server, screenshot, shots):
     code = issue_receipt(server)
     phone = phone_page(browser)
     phone.goto(f"{server.url}/r/{code}")
@@ -87,7 +82,8 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
     assert not phone.locator('[data-testid="complaint-phone"]').is_visible()
 
     phone.locator('[data-testid="q-overall"] label.opt:has(input[value="2"])').tap()
-    phone.fill('[data-testid="q-comment"] textarea', "Cán bộ trả lời cộc lốc, không hướng dẫn bổ sung giấy tờ.")
+    phone.fill('[data-testid="q-comment"] textarea',
+               "Cán bộ trả lời cộc lốc, không hướng dẫn bổ sung giấy tờ.")
     section.locator('label:has([data-testid="complaint-toggle"])').tap()
     assert phone.locator('[data-testid="complaint-phone"]').is_visible()
     assert phone.locator('[data-testid="complaint-notice"]').is_visible()
@@ -99,7 +95,7 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
         assert box["height"] >= 44 and box["width"] >= 300, (testid, box)
     assert phone.locator("html").bounding_box()["width"] <= PHONE["width"]
     section.scroll_into_view_if_needed()
-    section.screenshot(path=str(_shot_path("complaint-01-phone-section")))
+    section.screenshot(path=str(shots / "complaint-01-phone-section.png"))
     screenshot(phone, "complaint-01-phone-full")
 
     # first without consent: a friendly message, everything kept, nothing stored
@@ -114,7 +110,7 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
     assert counts(server) == {"responses": 0, "complaints": 0, "complaint_contacts": 0}
     assert not server.query("SELECT 1 FROM audit_log WHERE detail LIKE '%0912%'")
     screenshot(phone, "complaint-02-consent-error")
-    section.screenshot(path=str(_shot_path("complaint-02-consent-error-section")))
+    section.screenshot(path=str(shots / "complaint-02-consent-error-section.png"))
 
     # then with consent
     section.locator('label:has([data-testid="complaint-consent"])').tap()
@@ -166,24 +162,20 @@ def test_phone_complaint_with_consent_answered_seen_and_number_erased(browser, s
         now = clock.utcnow()
         assert store.purge_contacts(db, RETENTION_DAYS, now=now) == []
         assert server.query("SELECT phone FROM complaint_contacts")[0]["phone"] == "0912345678"
-        assert store.purge_contacts(db, RETENTION_DAYS, now=now + timedelta(days=RETENTION_DAYS, minutes=1)) == [c["id"]]
+        later = now + timedelta(days=RETENTION_DAYS, minutes=1)
+        assert store.purge_contacts(db, RETENTION_DAYS, now=later) == [c["id"]]
     finally:
         db.conn.close()
     (contact,) = server.query("SELECT * FROM complaint_contacts")
     assert contact["phone"] is None and contact["erased_at"]
-    assert server.query("SELECT 1 FROM complaint_events WHERE complaint_id = ? AND action = 'phone_erased'", [c["id"]])
+    assert server.query("SELECT 1 FROM complaint_events WHERE complaint_id = ? AND action = 'phone_erased'",
+                        [c["id"]])
     assert server.query("SELECT 1 FROM audit_log WHERE action = 'phone_erased'")
     # the citizen still sees the reply; the official sees that the number is gone
     phone.goto(complaint_page)
     assert "Đã trả lời" in phone.inner_text('[data-testid="complaint-status-label"]')
     leader.goto(f"{server.url}/admin/complaints/{c['id']}")
     assert "Đã xóa" in leader.inner_text('[data-testid="phone"]')
-
-
-def _shot_path(name):
-    from conftest import SHOTS
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS / f"{name}.png"
 
 
 def to_comment(page, face="2"):

@@ -5,25 +5,26 @@ import io
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conftest import ROOT, login, rating_body
 from kiosk import store
 from kiosk.web.auth import hash_token
+from tests.helpers import ROOT
 
 PERIOD = {"from": "2026-11-01", "to": "2026-11-30"}
 
 
 @pytest.fixture
-def rated(tablet, db, monkeypatch):
+def rated(tablet, db, monkeypatch, rating_body):
     """Eleven ratings in November 2026: 8 satisfied, 3 not; one resubmission answer."""
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     from kiosk import clock
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
     db.execute("UPDATE kiosks SET enrolled_at = '2026-11-01T00:00:00.000Z'")  # enrolled before it rated
     for i, overall in enumerate([5, 5, 4, 4, 5, 4, 5, 4, 2, 1, 3]):
         answers = {"resubmitted": "no"} if i == 0 else {}
@@ -58,23 +59,23 @@ def test_the_cli_gives_the_same_numbers(app, client, rated):
            [(i["id"], i["n"], i["satisfied"], i["verdict"]) for i in api_json["indicators"]]
 
 
-def test_dashboard_shows_the_same_rate(client, rated):
-    login(client, rated, "leader")
+def test_dashboard_shows_the_same_rate(client, rated, login):
+    login(client, "leader")
     page = client.get("/admin/dashboard/", query_string=PERIOD).get_data(as_text=True)
     assert "72,7%" in page  # 8 / 11
     assert "Bảng theo dõi mức độ hài lòng" in page and 'data-testid="indicator-tthc_satisfaction"' in page
 
 
-def test_dashboard_presets_and_a_bad_date(client, rated):
-    login(client, rated, "leader")
+def test_dashboard_presets_and_a_bad_date(client, rated, login):
+    login(client, "leader")
     for preset in ("month", "last_month", "quarter", "year"):
         assert client.get("/admin/dashboard/", query_string={"period": preset}).status_code == 200
     page = client.get("/admin/dashboard/?from=2026-13-01").get_data(as_text=True)
     assert "Kỳ báo cáo không hợp lệ" in page
 
 
-def test_officers_do_not_see_the_dashboard_or_reports(client, db):
-    login(client, db, "officer")
+def test_officers_do_not_see_the_dashboard_or_reports(client, login):
+    login(client, "officer")
     assert client.get("/admin/dashboard/").status_code == 403
     assert client.get("/api/v1/summary").status_code == 403
 
@@ -96,7 +97,8 @@ def test_leader_downloads_the_excel_report(client, rated):
     assert r.headers["X-Content-SHA256"] == hashlib.sha256(r.data).hexdigest()
     wb = load_workbook(io.BytesIO(r.data))
     text = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
-    assert "72,7%" in text or any(c.value == pytest.approx(8 / 11) for ws in wb for row in ws.iter_rows() for c in row)
+    assert "72,7%" in text or any(c.value == pytest.approx(8 / 11)
+                                  for ws in wb for row in ws.iter_rows() for c in row)
 
 
 def test_leader_downloads_the_pdf_report(client, rated):
@@ -114,15 +116,16 @@ def test_leader_downloads_responses_csv(client, rated):
     assert r.headers["X-Data-Chain"].startswith("11:")
 
 
-def test_signed_in_leader_downloads_from_the_dashboard_links(client, rated):
-    login(client, rated, "leader")
+def test_signed_in_leader_downloads_from_the_dashboard_links(client, rated, login):
+    login(client, "leader")
     assert client.get("/api/v1/summary.csv", query_string=PERIOD).status_code == 200
 
 
 def test_reports_quote_the_chain_head_that_verify_prints(app, client, rated):
     import os
     head = rated.execute("SELECT hash FROM responses WHERE seq = 11").fetchone()[0]
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(api(client, "/api/v1/report.pdf").data)).pages)
+    pdf = PdfReader(io.BytesIO(api(client, "/api/v1/report.pdf").data))
+    text = "".join(p.extract_text() for p in pdf.pages)
     assert "phiếu số 11" in " ".join(text.split()) and head in "".join(text.split())
     r = subprocess.run([sys.executable, "-m", "kiosk", "verify"], cwd=ROOT, capture_output=True, text=True,
                        env={**os.environ, "KIOSK_INSTANCE": app.instance_path})
@@ -134,4 +137,5 @@ def test_responses_workbook_has_one_row_per_response(client, rated):
     wb = load_workbook(io.BytesIO(r.data))
     raw = wb.worksheets[-1]
     assert raw.max_row == 12  # header + 11 responses
-    assert len(load_workbook(io.BytesIO(api(client, "/api/v1/report.xlsx").data)).worksheets) < len(wb.worksheets)
+    report = load_workbook(io.BytesIO(api(client, "/api/v1/report.xlsx").data))
+    assert len(report.worksheets) < len(wb.worksheets)

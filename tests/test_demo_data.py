@@ -6,9 +6,8 @@ from datetime import date
 import pytest
 
 from analysis import summarize
-from kiosk.domain import demo
 from kiosk import store
-from test_analysis_data import fresh_db  # noqa: F401  (fixture)
+from kiosk.domain import demo
 
 END = date(2026, 11, 28)
 

@@ -1,9 +1,6 @@
 """An acknowledged rating survives the server being killed right after the 201."""
 import json
 import urllib.request
-import uuid
-
-from conftest import rating_body
 
 
 def post(server, token, body):
@@ -14,7 +11,7 @@ def post(server, token, body):
         return r.status
 
 
-def test_acknowledged_rating_survives_kill_9(live_server_factory, tmp_path):
+def test_acknowledged_rating_survives_kill_9(live_server_factory, tmp_path, rating_body):
     server = live_server_factory()
     token = server.cli("create-token", "Quầy 1", "--role", "kiosk").stdout.strip()
     ids = []

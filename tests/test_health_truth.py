@@ -8,16 +8,14 @@ is filled up, and remounted read-only.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import uuid
 
 import pytest
 
-from conftest import ALWAYS_OPEN, PASSWORD, login, rating_body
 from kiosk import create_app, store
 from kiosk.store.db import connect
 from kiosk.web.auth import DEVICE_COOKIE, hash_password, hash_token
+from tests.helpers import ALWAYS_OPEN, PASSWORD
 
 
 @pytest.fixture
@@ -63,14 +61,24 @@ def fill(folder):
         os.close(fd)
 
 
+def _sign_in(client, app, role):
+    """The ``login`` fixture works on the default app; this test has its own, on a tiny disk."""
+    from kiosk import store
+    from kiosk.domain.credentials import hash_password
+    db = connect(app.config["DATABASE"])
+    if not store.get_user(db, username=role):
+        store.create_user(db, role, hash_password(PASSWORD), role)
+    assert client.post("/login", data={"username": role, "password": PASSWORD}).status_code == 302
+
+
 def test_healthz_is_ok_when_ratings_can_be_stored(small_app):
     r = small_app.test_client().get("/healthz")
     assert r.status_code == 200 and r.get_json() == {"status": "ok"}
 
 
-def test_a_full_disk_is_a_503_with_its_reason_and_the_tablet_keeps_its_rating(small_app, tiny_disk):
+def test_a_full_disk_is_a_503_with_its_reason_and_the_tablet_keeps_its_rating(rating_body, small_app, tiny_disk):
     client, tablet = small_app.test_client(), tablet_of(small_app)
-    login(client, connect(small_app.config["DATABASE"]), "admin")
+    _sign_in(client, small_app, "admin")
     fill(tiny_disk)
     r = client.get("/healthz")
     assert r.status_code == 503
@@ -88,7 +96,7 @@ def test_a_full_disk_is_a_503_with_its_reason_and_the_tablet_keeps_its_rating(sm
     assert 'data-testid="storage-problem"' not in client.get("/admin/").get_data(as_text=True)
 
 
-def test_a_read_only_database_is_a_503(small_app, tiny_disk):
+def test_a_read_only_database_is_a_503(rating_body, small_app, tiny_disk):
     client = small_app.test_client()
     assert client.get("/healthz").status_code == 200
     assert subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)]).returncode == 0
@@ -98,7 +106,7 @@ def test_a_read_only_database_is_a_503(small_app, tiny_disk):
     assert r.status_code == 503
 
 
-def test_a_server_error_tells_the_tablet_it_will_resend(app, tablet, monkeypatch):
+def test_a_server_error_tells_the_tablet_it_will_resend(rating_body, app, tablet, monkeypatch):
     from kiosk.web import api
     monkeypatch.setattr(api, "submit", lambda *a, **k: 1 / 0)
     r = tablet.post("/api/v1/responses", json=rating_body())
@@ -109,6 +117,7 @@ def test_a_server_error_tells_the_tablet_it_will_resend(app, tablet, monkeypatch
 
 def test_a_server_error_on_the_phone_form_says_the_answer_was_not_saved(app, client, db, monkeypatch):
     from receipt_helpers import issue, make_token
+
     from kiosk.web import phone
     code = issue(client, make_token(db, "officer"))["code"]
     monkeypatch.setattr(phone, "submit", lambda *a, **k: 1 / 0)

@@ -16,10 +16,10 @@ import unicodedata
 import pytest
 from openpyxl import load_workbook
 
-from conftest import PASSWORD, ROOT, login, rating_body
-from receipt_helpers import issue, make_token, return_result
 from kiosk import store
 from kiosk.domain import text
+from tests.helpers import PASSWORD, ROOT
+from tests.receipt_helpers import issue, make_token, return_result
 
 NFC = "Nguyễn Thị Hường"
 NFD = unicodedata.normalize("NFD", NFC)
@@ -43,27 +43,29 @@ def test_the_normaliser(raw, multiline, expected):
     assert text.clean(raw, multiline=multiline) == expected
 
 
-def test_a_comment_with_a_control_character_is_stored_clean_and_excel_still_opens(app, client, db, tablet):
+def test_a_comment_with_a_control_character_is_stored_clean_and_excel_still_opens(
+        login, rating_body, app, client, db, tablet):
     r = tablet.post("/api/v1/responses", json=rating_body(comment="ok\u0001 và\ndòng hai"))
     assert r.status_code == 201
     assert store.list_responses(db)[0]["comment"] == "ok và\ndòng hai"
-    login(client, db, "leader")
+    login(client, "leader")
     r = client.get("/api/v1/export/responses.xlsx")
     assert r.status_code == 200
     load_workbook(io.BytesIO(r.data))
 
 
-def test_an_officer_name_with_a_control_character_does_not_break_the_monthly_report(app, client, db, tablet):
+def test_an_officer_name_with_a_control_character_does_not_break_the_monthly_report(
+        login, rating_body, app, client, db, tablet):
     officer = make_token(db, "officer")
     out = issue(client, officer, officer="Lê Văn\u0002 Bình")
     assert store.get_receipt(db, out["code"])["officer"] == "Lê Văn Bình"
     return_result(client, officer, out["code"])
     assert tablet.post("/api/v1/responses", json=rating_body(receipt=out["code"])).status_code == 201
-    login(client, db, "leader")
+    login(client, "leader")
     assert client.get("/api/v1/report.xlsx").status_code == 200
 
 
-def test_nfd_and_nfc_names_are_one_officer_in_the_breakdown(app, client, db, tablet):
+def test_nfd_and_nfc_names_are_one_officer_in_the_breakdown(rating_body, app, client, db, tablet):
     officer = make_token(db, "officer")
     for name in (NFC, NFD):
         out = issue(client, officer, officer=name)
@@ -72,7 +74,7 @@ def test_nfd_and_nfc_names_are_one_officer_in_the_breakdown(app, client, db, tab
     assert {r["officer"] for r in store.list_responses(db)} == {NFC}
 
 
-def test_the_same_body_in_nfd_is_a_duplicate_not_a_conflict(tablet, db):
+def test_the_same_body_in_nfd_is_a_duplicate_not_a_conflict(rating_body, tablet, db):
     body = rating_body(comment=NFC)
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     again = tablet.post("/api/v1/responses", json=dict(body, comment=NFD))
@@ -86,8 +88,8 @@ def test_a_phone_comment_is_cleaned_too(client, db):
     assert store.list_responses(db)[0]["comment"] == "Tốt lắm\nCảm ơn"
 
 
-def test_nfd_and_nfc_counter_names_enrol_one_tablet_and_a_return_reaches_it(app, client, db):
-    login(client, db, "admin")
+def test_nfd_and_nfc_counter_names_enrol_one_tablet_and_a_return_reaches_it(login, app, client, db):
+    login(client, "admin")
     for name in (nfd("Quầy 2"), "Quầy 2"):
         r = app.test_client().post("/enrol", data={"username": "admin", "password": PASSWORD,
                                                    "kiosk_name": name, "counter": name})
@@ -99,9 +101,9 @@ def test_nfd_and_nfc_counter_names_enrol_one_tablet_and_a_return_reaches_it(app,
     assert return_result(client, officer, out["code"], counter=nfd("quầy 2"))["counter"] == "Quầy 2"
 
 
-def test_a_catalogue_file_in_nfd_with_control_characters_imports_clean(client, db):
-    login(client, db, "admin")
-    data = f"code,name,field\r\n1.004227,{nfd('Thay đổi hộ tịch')}\u0007,{nfd('Hộ tịch')}\r\n".encode("utf-8")
+def test_a_catalogue_file_in_nfd_with_control_characters_imports_clean(login, client, db):
+    login(client, "admin")
+    data = f"code,name,field\r\n1.004227,{nfd('Thay đổi hộ tịch')}\u0007,{nfd('Hộ tịch')}\r\n".encode()
     r = client.post("/catalogue/procedures/import", data={"file": (io.BytesIO(data), "ds.csv")},
                     content_type="multipart/form-data")
     assert r.status_code == 302
@@ -125,7 +127,7 @@ def post_raw(client, data: bytes, path="/api/v1/responses"):
     return client.post(path, data=data, content_type="application/json")
 
 
-def test_a_lone_surrogate_is_a_clear_400_not_a_500(tablet, db):
+def test_a_lone_surrogate_is_a_clear_400_not_a_500(rating_body, tablet, db):
     r = post_raw(tablet, json.dumps(rating_body(comment="\ud800")).encode())
     assert r.status_code == 400
     error = r.get_json()["error"]
@@ -133,7 +135,7 @@ def test_a_lone_surrogate_is_a_clear_400_not_a_500(tablet, db):
     assert store.count_responses(db) == 0
 
 
-def test_fifty_thousand_levels_of_nesting_is_a_clear_400(tablet):
+def test_fifty_thousand_levels_of_nesting_is_a_clear_400(rating_body, tablet):
     r = post_raw(tablet, b"[" * 50_000 + b"]" * 50_000)
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_json"
     deep = 1
@@ -143,7 +145,7 @@ def test_fifty_thousand_levels_of_nesting_is_a_clear_400(tablet):
     assert r.status_code == 400 and "nested" in r.get_json()["error"]["fields"]["body"]
 
 
-def test_an_oversized_body_is_refused_before_it_is_read(tablet, app):
+def test_an_oversized_body_is_refused_before_it_is_read(rating_body, tablet, app):
     big = json.dumps(rating_body(comment="x" * (app.config["MAX_CONTENT_LENGTH"] + 10))).encode()
     r = post_raw(tablet, big)
     assert r.status_code == 413 and r.get_json()["error"]["code"] == "too_large"

@@ -1,19 +1,17 @@
 """Suspicious ratings are flagged, never dropped; normal counter traffic is not flagged."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import ALWAYS_OPEN
-from kiosk import create_app, store
-from kiosk import clock
-from kiosk.web.auth import DEVICE_COOKIE, hash_token
-from kiosk.store.db import connect
-from kiosk.domain.integrity import is_open, too_fast
+from kiosk import clock, create_app, store
 from kiosk.clock import iso
+from kiosk.domain.integrity import is_open, too_fast
+from kiosk.store.db import connect
+from kiosk.web.auth import DEVICE_COOKIE, hash_token
 
 # Tuesday 24/11/2026 10:00 in Vietnam.
-NOW = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
 
 

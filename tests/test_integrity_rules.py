@@ -4,7 +4,7 @@ The end-to-end stories (a burst of taps through the API, normal traffic unflagge
 test_integrity_flags.py; here each named function of ``integrity.RULES`` is called with a
 ``Check`` built by hand, so "where is the rule that flags a burst" has one answer and one test.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from kiosk.clock import iso, local_fields
 from kiosk.domain import integrity
 from kiosk.domain.integrity import RULES, Check
 
-TUESDAY_10AM = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)  # 10:00 in Vietnam
+TUESDAY_10AM = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 SETTINGS = settings.defaults()
 
 
@@ -33,13 +33,15 @@ def earlier(db, seconds_before, n=1, receipt=None):
     """``n`` stored tablet ratings ``seconds_before`` the check's moment."""
     for i in range(n):
         at = TUESDAY_10AM - timedelta(seconds=seconds_before + i)
-        store.save_response(db, dict(row(at, id=f"e{seconds_before}-{i}", receipt=receipt), overall=5, scale=5,
-                                     questionnaire="counter", questionnaire_version=1,
-                                     submitted_at=iso(at), flags="", demo=0, body_hash=f"h{i}"), {})
+        stored = dict(row(at, id=f"e{seconds_before}-{i}", receipt=receipt), overall=5, scale=5,
+                      questionnaire="counter", questionnaire_version=1,
+                      submitted_at=iso(at), flags="", demo=0, body_hash=f"h{i}")
+        store.save_response(db, stored, {})
 
 
 def test_every_rule_says_what_it_flags():
-    assert set(RULES) == {"clock", "hours", "fast", "cooldown", "burst", "unenrolled", "over_returned", "late"}
+    assert set(RULES) == {"clock", "hours", "fast", "cooldown", "burst", "unenrolled", "over_returned",
+                          "late"}
     for name, rule in RULES.items():
         assert rule.__doc__ and len(rule.__doc__) > 30, name
 
@@ -50,7 +52,7 @@ def test_clock_flags_a_time_the_intake_refused(db):
 
 
 def test_hours_flags_a_rating_outside_opening_hours(db):
-    night = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)  # 21:00 local
+    night = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # 21:00 local
     assert RULES["hours"](check(db, row(night)))
     assert not RULES["hours"](check(db))
 
@@ -85,7 +87,8 @@ def test_unenrolled_flags_a_rating_older_than_the_tablets_enrolment(db):
 
 def test_over_returned_flags_more_unbound_ratings_than_dossiers_returned(db):
     assert not RULES["over_returned"](check(db)), "a counter that never returns through receipts"
-    db["receipts"].insert({"code": "R1", "counter": "Quầy 1", "returned_at": iso(TUESDAY_10AM - timedelta(hours=1)),
+    db["receipts"].insert({"code": "R1", "counter": "Quầy 1",
+                           "returned_at": iso(TUESDAY_10AM - timedelta(hours=1)),
                            "dossier_code": "HS1", "procedure_code": "1.001193"})
     assert not RULES["over_returned"](check(db)), "one dossier returned, first rating"
     earlier(db, 60)
@@ -97,13 +100,14 @@ def test_late_flags_a_rating_sent_long_after_by_a_tablet_that_was_online_meanwhi
     sent_next_day = row(submitted_at=iso(TUESDAY_10AM + timedelta(days=1)))
     assert not RULES["late"](check(db, sent_next_day)), "no contact in between: an honest offline queue"
     store.note_contact(db, "kiosk:Quầy 1", TUESDAY_10AM + timedelta(hours=3))
-    assert RULES["late"](check(db, sent_next_day)), "the tablet was online at 13:00 and sent it only the next day"
+    assert RULES["late"](check(db, sent_next_day)), (
+        "the tablet was online at 13:00 and sent it only the next day")
     assert not RULES["late"](check(db, sent_next_day, credential="kiosk:Quầy 2")), "another tablet's contact"
     assert not RULES["late"](check(db)), "sent at once"
 
 
 def test_the_flagger_lists_every_rule_that_applies(db):
-    night = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)
+    night = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
     flagger = integrity.make_flagger(SETTINGS, answer_count=1, clock_rejected=True)
     assert flagger(db, row(night, duration_ms=100)) == ["clock", "hours", "fast"]
 

@@ -1,33 +1,16 @@
 """Many tablets at once, with resends and a crash: nothing lost, nothing doubled, no 5xx."""
-import json
 import random
 import threading
 import time
-import urllib.error
-import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import rating_body
+from tests.helpers import send
 
 CLIENTS = 16
 PER_CLIENT = 125  # 2,000 submissions, plus resends
 
 
-def send(url, token, body):
-    req = urllib.request.Request(url + "/api/v1/responses", data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json",
-                                          "Authorization": "Bearer " + token}, method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
-    except OSError:
-        return None  # connection refused or reset: not acknowledged
-
-
-def tablet_traffic(server, token, seed, stop=None):
+def tablet_traffic(server, token, seed, rating_body, stop=None):
     """One tablet's submissions; roughly one in eight is resent (as an offline queue would)."""
     rng = random.Random(seed)
     acknowledged, statuses, sent = set(), [], []
@@ -46,10 +29,10 @@ def tablet_traffic(server, token, seed, stop=None):
     return acknowledged, statuses, {b["id"] for b in sent}
 
 
-def test_load_with_resends_loses_nothing_and_doubles_nothing(live_server):
+def test_load_with_resends_loses_nothing_and_doubles_nothing(live_server, rating_body):
     token = live_server.cli("create-token", "load", "--role", "kiosk").stdout.strip()
     with ThreadPoolExecutor(CLIENTS) as pool:
-        results = list(pool.map(lambda i: tablet_traffic(live_server, token, i), range(CLIENTS)))
+        results = list(pool.map(lambda i: tablet_traffic(live_server, token, i, rating_body), range(CLIENTS)))
     statuses = [s for _, st, _ in results for s in st]
     acknowledged = set().union(*(a for a, _, _ in results))
     sent = set().union(*(s for _, _, s in results))
@@ -62,12 +45,12 @@ def test_load_with_resends_loses_nothing_and_doubles_nothing(live_server):
     assert live_server.cli("verify").returncode == 0
 
 
-def test_kill_9_during_load_keeps_every_acknowledged_response(live_server_factory):
+def test_kill_9_during_load_keeps_every_acknowledged_response(live_server_factory, rating_body):
     server = live_server_factory()
     token = server.cli("create-token", "load", "--role", "kiosk").stdout.strip()
     stop = threading.Event()
     with ThreadPoolExecutor(CLIENTS) as pool:
-        futures = [pool.submit(tablet_traffic, server, token, i, stop) for i in range(CLIENTS)]
+        futures = [pool.submit(tablet_traffic, server, token, i, rating_body, stop) for i in range(CLIENTS)]
         time.sleep(1.5)
         server.stop(kill=True)
         stop.set()

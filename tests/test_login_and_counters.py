@@ -15,12 +15,12 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import PASSWORD, login, make_user
-from receipt_helpers import issue, make_token
 from kiosk import store
 from kiosk.domain.throttle import Throttle
 from kiosk.web.auth import hash_token
 from kiosk.web.throttles import login_throttle
+from tests.helpers import PASSWORD
+from tests.receipt_helpers import issue, make_token
 
 
 @pytest.mark.parametrize("target", [
@@ -28,16 +28,16 @@ from kiosk.web.throttles import login_throttle
     "//evil.example", "https://evil.example/", "javascript:alert(1)", "/%20/evil.example", "\t//evil.example",
     "///evil.example",
 ])
-def test_sign_in_never_sends_anyone_to_another_site(client, db, target):
-    make_user(db, "a", "admin")
+def test_sign_in_never_sends_anyone_to_another_site(make_user, client, db, target):
+    make_user("a", "admin")
     query = target if "%" in target else quote(target, safe="")  # as the attacker's link has it
     r = client.post(f"/login?next={query}", data={"username": "a", "password": PASSWORD})
     assert r.status_code == 302
     assert r.headers["Location"] == "/admin/", target
 
 
-def test_sign_in_still_returns_to_the_page_asked_for(client, db):
-    make_user(db, "a", "admin")
+def test_sign_in_still_returns_to_the_page_asked_for(make_user, client, db):
+    make_user("a", "admin")
     r = client.post("/login?next=/admin/users%3Fx%3D1", data={"username": "a", "password": PASSWORD})
     assert r.headers["Location"] == "/admin/users?x=1"
 
@@ -51,10 +51,10 @@ def timed(client, name, password, times=5):
     return statistics.median(samples)
 
 
-def test_an_unknown_user_takes_as_long_as_a_wrong_password(app, client, db):
+def test_an_unknown_user_takes_as_long_as_a_wrong_password(make_user, app, client, db):
     app.config["LOGIN_FAIL_LIMIT"] = 1000
     app.extensions.pop("login_throttle", None)
-    make_user(db, "lan", "leader")
+    make_user("lan", "leader")
     wrong = timed(client, "lan", "sai-mat-khau")
     unknown = timed(client, "khong-co-ai-" + uuid.uuid4().hex[:6], "sai-mat-khau")
     assert unknown > 0.6 * wrong, (unknown, wrong)
@@ -82,8 +82,8 @@ def test_throttle_entries_expire(monkeypatch):
 # --- counters at "Trả kết quả" ----------------------------------------------------------------
 
 @pytest.fixture
-def officer_page(client, db):
-    login(client, db, "officer", name="lan")
+def officer_page(login, client, db):
+    login(client, "officer", name="lan")
     return client
 
 

@@ -9,14 +9,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
-from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from conftest import ROOT, rating_body
-from receipt_helpers import issue, make_token, return_result
-from kiosk.domain import codes
 from kiosk import clock, store
+from kiosk.domain import codes
+from tests.helpers import ROOT
+from tests.receipt_helpers import issue, make_token, return_result
 
 
 @pytest.fixture
@@ -101,7 +101,8 @@ def test_answers_to_questions_that_did_not_apply_are_dropped_not_refused(client,
 
 
 @pytest.mark.parametrize("data", [{}, {"staff": "4"}, {"overall": "9"}, {"overall": "abc"},
-                                  {"overall": "4", "visits": "seven"}, {"overall": "4", "comment": "x" * 3000}])
+                                  {"overall": "4", "visits": "seven"},
+                                  {"overall": "4", "comment": "x" * 3000}])
 def test_an_incomplete_or_odd_form_comes_back_kindly_never_a_400(client, db, code, data):
     r = client.post(f"/r/{code}", data=data)
     assert r.status_code == 200
@@ -125,7 +126,7 @@ def test_a_second_attempt_is_refused_without_showing_the_dossier(client, db, cod
     assert store.count_responses(db) == 1
 
 
-def test_a_code_used_at_the_counter_tablet_is_refused_on_the_phone(client, db, code, tablet):
+def test_a_code_used_at_the_counter_tablet_is_refused_on_the_phone(client, code, tablet, rating_body):
     assert tablet.post("/api/v1/responses", json=rating_body(receipt=code)).status_code == 201
     assert client.get(f"/r/{code}").status_code == 410
 
@@ -201,6 +202,18 @@ def test_build_form_makes_one_field_per_question_in_either_language(app):
 
 # --- a race between phones (and the counter tablet), against a real server ---------------
 
+class Attempt(NamedTuple):
+    """One submission in the race: who sent it, the HTTP status, where the phone landed."""
+    channel: str  # "phone" or "tablet"
+    status: int
+    url: str | None
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 201 or (self.channel == "phone" and self.status == 200
+                                      and self.url.endswith("/r/thanks"))
+
+
 def _phone(url):
     """A phone with its own cookies that has opened the form: (opener, csrf token, rid)."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
@@ -210,14 +223,15 @@ def _phone(url):
     return opener, token, rid
 
 
-def test_racing_submissions_with_one_code_exactly_one_is_accepted(live_server):
+def test_racing_submissions_with_one_code_exactly_one_is_accepted(live_server, rating_body):
     live_server.create_user("admin", "admin")
     token = live_server.cli("create-token", "one-stop", "--role", "officer").stdout.strip()
     kiosk_token = live_server.cli("create-token", "counter", "--role", "kiosk").stdout.strip()
     req = urllib.request.Request(live_server.url + "/api/v1/receipts", method="POST",
                                  data=json.dumps({"dossier_code": "HS-RACE", "procedure_code": "1.001193",
                                                   "officer": "Lan"}).encode(),
-                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {token}"})
     code = json.loads(urllib.request.urlopen(req, timeout=10).read())["code"]
     url = f"{live_server.url}/r/{code}"
     phones = [_phone(url) for _ in range(6)]
@@ -229,9 +243,9 @@ def test_racing_submissions_with_one_code_exactly_one_is_accepted(live_server):
         barrier.wait()
         try:
             with opener.open(url, data=data, timeout=20) as r:
-                results.append(("phone", r.status, r.geturl()))
+                results.append(Attempt("phone", r.status, r.geturl()))
         except urllib.error.HTTPError as e:
-            results.append(("phone", e.code, None))
+            results.append(Attempt("phone", e.code, None))
 
     def submit_tablet():
         body = json.dumps(rating_body(receipt=code)).encode()
@@ -241,9 +255,9 @@ def test_racing_submissions_with_one_code_exactly_one_is_accepted(live_server):
         barrier.wait()
         try:
             with urllib.request.urlopen(request, timeout=20) as r:
-                results.append(("tablet", r.status, None))
+                results.append(Attempt("tablet", r.status, None))
         except urllib.error.HTTPError as e:
-            results.append(("tablet", e.code, None))
+            results.append(Attempt("tablet", e.code, None))
 
     threads = [threading.Thread(target=submit_phone, args=p) for p in phones]
     threads.append(threading.Thread(target=submit_tablet))
@@ -251,12 +265,13 @@ def test_racing_submissions_with_one_code_exactly_one_is_accepted(live_server):
         t.start()
     for t in threads:
         t.join(30)
-    accepted = [r for r in results if r[1] == 201 or (r[0] == "phone" and r[1] == 200 and r[2].endswith("/r/thanks"))]
-    refused = [r for r in results if r[1] in (409, 410)]
+    accepted = [r for r in results if r.accepted]
+    refused = [r for r in results if r.status in (409, 410)]
     assert len(results) == 7 and len(accepted) == 1 and len(refused) == 6, results
     rows = live_server.query("SELECT * FROM responses WHERE receipt = ?", [code])
     assert len(rows) == 1
-    assert live_server.query("SELECT response_id FROM receipts WHERE code = ?", [code])[0]["response_id"] == rows[0]["id"]
+    (receipt,) = live_server.query("SELECT response_id FROM receipts WHERE code = ?", [code])
+    assert receipt["response_id"] == rows[0]["id"]
 
 
 def test_citizen_types_the_code_instead_of_scanning(client, code):

@@ -1,7 +1,6 @@
 """The phone's "not found", "already used" and "expired" pages lead back to code entry
 (issue 13, point 9), so a citizen who mistyped or scanned an old slip is never stuck."""
-from conftest import rating_body
-from receipt_helpers import issue, make_token
+from tests.receipt_helpers import issue, make_token
 
 
 def test_an_unknown_code_leads_back_to_code_entry(client):
@@ -12,7 +11,7 @@ def test_an_unknown_code_leads_back_to_code_entry(client):
     assert client.get("/r/").status_code == 200
 
 
-def test_a_used_code_leads_back_to_code_entry(client, db, tablet):
+def test_a_used_code_leads_back_to_code_entry(client, db, tablet, rating_body):
     out = issue(client, make_token(db, "officer"))
     assert tablet.post("/api/v1/responses", json=rating_body(receipt=out["code"])).status_code == 201
     r = client.get(f"/r/{out['code']}")
@@ -20,13 +19,13 @@ def test_a_used_code_leads_back_to_code_entry(client, db, tablet):
     assert 'data-testid="back-to-entry"' in r.get_data(as_text=True)
 
 
-def test_the_chosen_answer_is_framed_without_has(browser, live_server):
+def test_the_chosen_answer_is_framed_without_has(browser, live_server, shots):
     """Chrome 70-104 have no :has(): the frame of a chosen answer is drawn by the text after
     the checked input, so it shows on the commune's older phones too (and here)."""
     import json
     import urllib.request
     import uuid
-    from conftest import SHOTS
+
     from kiosk import store
     from kiosk.store.db import connect
     from kiosk.web.auth import hash_token
@@ -53,8 +52,7 @@ def test_the_chosen_answer_is_framed_without_has(browser, live_server):
         return {border: s.borderTopColor, background: s.backgroundColor, position: s.position};
       }""")
     assert frame == {"border": "rgb(11, 79, 138)", "background": "rgb(230, 240, 250)", "position": "absolute"}
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator('[data-testid="q-overall"]').screenshot(path=str(SHOTS / "phone-chosen-answer.png"))
+    page.locator('[data-testid="q-overall"]').screenshot(path=str(shots / "phone-chosen-answer.png"))
     top = page.locator("header.top").bounding_box()
     lang = page.locator('[data-testid="lang-en"]').bounding_box()
     assert lang["height"] < 40 and lang["y"] + lang["height"] <= top["y"] + top["height"]
@@ -65,6 +63,7 @@ def _receipt(server):
     import json
     import urllib.request
     import uuid
+
     from kiosk import store
     from kiosk.store.db import connect
     from kiosk.web.auth import hash_token

@@ -12,10 +12,10 @@ import stat
 import subprocess
 import sys
 
-from conftest import ROOT, rating_body
 from kiosk import create_app, store
 from kiosk.store import migrations
 from kiosk.store.db import connect
+from tests.helpers import ROOT
 
 PHONE = "0987654321"
 
@@ -33,7 +33,7 @@ def everything_stored(db) -> str:
     return "\n".join(out)
 
 
-def test_a_conflicting_resend_is_logged_without_the_phone(tablet, db):
+def test_a_conflicting_resend_is_logged_without_the_phone(rating_body, tablet, db):
     body = rating_body(overall=1, comment="Phải đi lại ba lần.", complaint=complaint())
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
     r = tablet.post("/api/v1/responses", json=dict(body, comment="Sửa lại ý kiến"))
@@ -44,7 +44,7 @@ def test_a_conflicting_resend_is_logged_without_the_phone(tablet, db):
     assert PHONE not in conflict["body"]
 
 
-def test_after_erasure_the_number_is_nowhere_in_the_database(tablet, db):
+def test_after_erasure_the_number_is_nowhere_in_the_database(rating_body, tablet, db):
     body = rating_body(overall=1, comment="x", complaint=complaint())
     tablet.post("/api/v1/responses", json=body)
     tablet.post("/api/v1/responses", json=dict(body, comment="y"))  # a conflict
@@ -75,7 +75,7 @@ def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_the_instance_database_backups_and_secret_key_are_private(tmp_path, tablet, app):
+def test_the_instance_database_backups_and_secret_key_are_private(rating_body, tmp_path, tablet, app):
     assert tablet.post("/api/v1/responses", json=rating_body()).status_code == 201
     folder = app.instance_path
     keep = connect(app.config["DATABASE"])  # an open connection keeps -wal and -shm in place

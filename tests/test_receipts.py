@@ -10,11 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import login, rating_body
-from receipt_helpers import issue, make_token, return_result
-from kiosk.domain import codes
 from kiosk import clock, store
-
+from kiosk.domain import codes
+from tests.receipt_helpers import issue, make_token, return_result
 
 NO_ZBAR = not shutil.which("zbarimg") and not os.environ.get("KIOSK_REQUIRE_BROWSER")
 
@@ -138,13 +136,15 @@ def test_a_procedure_no_longer_in_force_cannot_be_issued(client, db, officer):
     store.save_procedure(db, {"code": "1.000001", "name": "Thủ tục cũ", "field": "Hộ tịch",
                               "valid_from": "2020-01-01", "valid_to": "2024-12-31"})
     r = client.post("/api/v1/receipts", headers=officer, json={
-        "dossier_code": "HS-1", "procedure_code": "1.000001", "officer": "Lan", "received_date": "2025-06-01"})
+        "dossier_code": "HS-1", "procedure_code": "1.000001", "officer": "Lan",
+        "received_date": "2025-06-01"})
     assert r.status_code == 400 and "procedure_code" in r.get_json()["error"]["fields"]
 
 
 # --- binding a rating to the receipt ---------------------------------------------------
 
-def test_returned_dossier_switches_the_tablet_at_that_counter_and_the_rating_is_bound(client, db, officer, tablet):
+def test_returned_dossier_switches_the_tablet_at_that_counter_and_the_rating_is_bound(
+        client, db, officer, tablet, rating_body):
     assert tablet.get("/tablet/state").get_json() == {"receipt": None, "procedure_name": None}
     out = issue(client, officer, procedure_code="2.000815", officer="Trần Văn Nam", counter=None)
     assert tablet.get("/tablet/state").get_json()["receipt"] is None  # issued is not returned
@@ -180,7 +180,7 @@ def test_the_tablet_stops_asking_about_a_dossier_after_ten_minutes(client, offic
     assert tablet.get("/tablet/state").get_json()["receipt"] is None
 
 
-def test_a_receipt_code_works_once(client, db, officer, tablet):
+def test_a_receipt_code_works_once(client, db, officer, tablet, rating_body):
     out = issue(client, officer)
     first = rating_body(receipt=out["code"])
     assert tablet.post("/api/v1/responses", json=first).status_code == 201
@@ -190,7 +190,8 @@ def test_a_receipt_code_works_once(client, db, officer, tablet):
     assert store.count_responses(db) == 1
 
 
-def test_an_unknown_or_expired_code_is_refused_by_the_api(client, db, officer, tablet, monkeypatch):
+def test_an_unknown_or_expired_code_is_refused_by_the_api(client, db, officer, tablet, monkeypatch,
+                                                          rating_body):
     r = tablet.post("/api/v1/responses", json=rating_body(receipt="ZZZZ-ZZZZ-Z"))
     assert r.status_code == 400 and r.get_json()["error"]["fields"]["receipt"] == "unknown receipt code"
     out = issue(client, officer, appointment_date=None)
@@ -214,7 +215,8 @@ def test_a_code_expires_thirty_days_after_the_result_is_returned(client, db, off
     assert (client.get(f"/r/{out['code']}").status_code == 200) is works
 
 
-def test_a_code_never_returned_lasts_thirty_days_after_the_later_of_issue_and_appointment(client, db, officer):
+def test_a_code_never_returned_lasts_thirty_days_after_the_later_of_issue_and_appointment(
+        client, db, officer):
     today = clock.local_today()
     appointment = (today + timedelta(days=45)).isoformat()
     out = issue(client, officer, appointment_date=appointment)
@@ -236,8 +238,8 @@ def test_expiry_days_are_configuration(tmp_path):
 
 # --- the officer's pages ---------------------------------------------------------------
 
-def test_officer_issues_a_receipt_by_typing_part_of_the_procedure_name(client, db):
-    login(client, db, "officer", "lan")
+def test_officer_issues_a_receipt_by_typing_part_of_the_procedure_name(client, db, login):
+    login(client, "officer", "lan")
     store.save_officer(db, "Nguyễn Thị Lan", "lan")
     page = client.get("/receipts/new").get_data(as_text=True)
     assert 'value="Nguyễn Thị Lan"' in page  # the signed-in officer by default
@@ -253,8 +255,8 @@ def test_officer_issues_a_receipt_by_typing_part_of_the_procedure_name(client, d
     assert codes.display(code) in detail and "<svg" in detail and "Chờ trả kết quả" in detail
 
 
-def test_a_name_matching_several_procedures_asks_which_one(client, db):
-    login(client, db, "officer")
+def test_a_name_matching_several_procedures_asks_which_one(client, db, login):
+    login(client, "officer")
     data = {"dossier_code": "HS-8", "procedure": "đăng ký", "officer": "Lan", "received_date": "2026-03-02"}
     r = client.post("/receipts/new", data=data)
     assert r.status_code == 200
@@ -266,22 +268,22 @@ def test_a_name_matching_several_procedures_asks_which_one(client, db):
     assert store.get_receipt(db, r.headers["Location"].rsplit("/", 1)[1])["procedure_code"] == "1.000894"
 
 
-def test_a_procedure_that_does_not_exist_is_said_plainly(client, db):
-    login(client, db, "officer")
+def test_a_procedure_that_does_not_exist_is_said_plainly(client, login):
+    login(client, "officer")
     r = client.post("/receipts/new", data={"dossier_code": "HS-9", "procedure": "cấp phép bay",
                                            "officer": "Lan", "received_date": "2026-03-02"})
     assert r.status_code == 200 and "Không tìm thấy thủ tục trong danh mục." in r.get_data(as_text=True)
 
 
-def test_leaders_and_citizens_cannot_issue(client, db):
+def test_leaders_and_citizens_cannot_issue(client, login):
     assert client.get("/receipts/new").status_code == 302  # to the sign-in page
-    login(client, db, "leader")
+    login(client, "leader")
     assert client.get("/receipts/new").status_code == 403
 
 
-def test_slips_show_the_unit_procedure_appointment_code_and_invitation(client, db, officer, app):
+def test_slips_show_the_unit_procedure_appointment_code_and_invitation(client, officer, app, login):
     out = issue(client, officer, procedure_code="1.000894", appointment_date="2030-01-10")
-    login(client, db, "officer")
+    login(client, "officer")
     for layout in ("roll", "a4"):
         page = client.get(f"/receipts/{out['code']}/slip?layout={layout}").get_data(as_text=True)
         for text in (app.config["COMMUNE_NAME"], app.config["UNIT_NAME"], "Đăng ký kết hôn",
@@ -295,9 +297,9 @@ def test_slips_show_the_unit_procedure_appointment_code_and_invitation(client, d
     assert client.get(f"/receipts/{out['code']}/slip?layout=poster").status_code == 404
 
 
-def test_several_receipts_print_on_a4_sheets_of_eight(client, db, officer):
+def test_several_receipts_print_on_a4_sheets_of_eight(client, officer, login):
     made = [issue(client, officer)["code"] for _ in range(9)]
-    login(client, db, "officer")
+    login(client, "officer")
     page = client.get("/receipts/slips?" + "&".join(f"code={c}" for c in made)).get_data(as_text=True)
     assert page.count('data-testid="slip"') == 9 and page.count('class="sheet sheet-a4"') == 2
 
@@ -326,11 +328,12 @@ def test_the_qr_images_need_a_staff_member_or_token(client, db, officer):
     assert client.get(f"/receipts/{out['code']}/qr.gif", headers=officer).status_code == 404
 
 
-def test_the_officer_sees_only_whether_a_dossier_was_rated_never_the_answer(client, db, officer, tablet):
+def test_the_officer_sees_only_whether_a_dossier_was_rated_never_the_answer(client, officer, tablet, login,
+                                                                            rating_body):
     out = issue(client, officer)
     body = rating_body(overall=1, receipt=out["code"], comment="Cán bộ gắt gỏng")
     assert tablet.post("/api/v1/responses", json=body).status_code == 201
-    login(client, db, "officer", "officer system")
+    login(client, "officer", "officer system")
     for url in (f"/receipts/{out['code']}", "/receipts/"):
         page = client.get(url).get_data(as_text=True)
         assert "Đã đánh giá" in page
@@ -338,9 +341,9 @@ def test_the_officer_sees_only_whether_a_dossier_was_rated_never_the_answer(clie
             assert secret not in page, (url, secret)
 
 
-def test_return_from_the_officer_page_sets_the_counter_and_remembers_it(client, db, officer, tablet):
+def test_return_from_the_officer_page_sets_the_counter_and_remembers_it(client, db, officer, tablet, login):
     out = issue(client, officer, counter=None)
-    login(client, db, "officer")
+    login(client, "officer")
     r = client.post(f"/receipts/{out['code']}/return", data={"counter": "Quầy 1"})
     assert r.status_code == 302
     row = store.get_receipt(db, out["code"])
@@ -350,7 +353,7 @@ def test_return_from_the_officer_page_sets_the_counter_and_remembers_it(client, 
     assert 'value="Quầy 1"' in client.get(f"/receipts/{other['code']}").get_data(as_text=True)
 
 
-def test_a_used_code_cannot_be_returned_again(client, db, officer, tablet):
+def test_a_used_code_cannot_be_returned_again(client, officer, tablet, rating_body):
     out = issue(client, officer)
     tablet.post("/api/v1/responses", json=rating_body(receipt=out["code"]))
     r = client.post(f"/api/v1/receipts/{out['code']}/return", json={"counter": "Quầy 1"}, headers=officer)
@@ -358,7 +361,7 @@ def test_a_used_code_cannot_be_returned_again(client, db, officer, tablet):
     assert client.post("/api/v1/receipts/ZZZZZZZZZ/return", json={}, headers=officer).status_code == 404
 
 
-def test_the_tablet_can_ask_whether_a_typed_code_can_be_rated(client, db, officer, tablet):
+def test_the_tablet_can_ask_whether_a_typed_code_can_be_rated(client, db, officer, tablet, rating_body):
     out = issue(client, officer, procedure_code="1.000656")
     r = tablet.get(f"/api/v1/receipts/{codes.display(out['code']).lower()}/status")
     assert r.status_code == 200

@@ -12,13 +12,9 @@ import subprocess
 
 import pytest
 
-from conftest import PASSWORD, LiveServer, screenshot
-try:
-    from browser_helpers import enrolled_tablet, responses, tap, wait_queue_empty, wait_screen, SHOTS
-except ImportError:  # tests/ imported as a package
-    from tests.browser_helpers import enrolled_tablet, responses, tap, wait_queue_empty, wait_screen, SHOTS
-
 from survey_forms.loader import load
+from tests.browser_helpers import enrolled_tablet, responses, tap, wait_queue_empty, wait_screen
+from tests.helpers import PASSWORD
 
 QUICK = [q.id for q in load("counter").questions if q.quick]
 PHONE = {"width": 390, "height": 844}
@@ -26,14 +22,12 @@ NO_ZBAR = not shutil.which("zbarimg") and not os.environ.get("KIOSK_REQUIRE_BROW
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(live_server_factory):
     """A real server whose public address differs from the one the browsers use (localhost
     vs 127.0.0.1), so a QR code made from the Host header would be caught."""
-    s = LiveServer(tmp_path / "instance", {"KIOSK_THANKS_SECONDS": "2"})
+    s = live_server_factory(env={"KIOSK_THANKS_SECONDS": "2"}, start=False)
     s.env["KIOSK_PUBLIC_BASE_URL"] = f"http://localhost:{s.port}"
-    s.start()
-    yield s
-    s.stop()
+    return s.start()
 
 
 def sign_in(browser, server, user="lan", role="officer"):
@@ -76,7 +70,7 @@ def pdf_size_mm(page) -> tuple[float, float]:
 
 
 @pytest.mark.skipif(NO_ZBAR, reason="zbarimg (apt: zbar-tools) is needed to read QR codes")
-def test_officer_issues_prints_and_the_citizen_rates_once_on_a_phone(browser, server):
+def test_officer_issues_prints_and_the_citizen_rates_once_on_a_phone(browser, server, screenshot, shots):
     officer = sign_in(browser, server)
     code = issue_on_page(officer, server, "000.00.12.H55-260301-0007", "khai sinh", counter="Quầy 1")
     assert officer.inner_text('[data-testid="status"]') == "Chờ trả kết quả"
@@ -92,7 +86,7 @@ def test_officer_issues_prints_and_the_citizen_rates_once_on_a_phone(browser, se
         assert text in slip
     assert officer.inner_text('[data-testid="slip-code"]').replace("-", "") == code
     screenshot(officer, "receipts-02-slip-roll")
-    assert decode_qr(officer.locator(".slip .qr-box svg"), SHOTS / "receipts-qr-roll.png") == public
+    assert decode_qr(officer.locator(".slip .qr-box svg"), shots / "receipts-qr-roll.png") == public
     width, height = pdf_size_mm(officer)
     assert width == 80 and height < 120  # 80 mm wide, as tall as the slip (no blank half)
     officer.emulate_media(media="screen")
@@ -102,7 +96,7 @@ def test_officer_issues_prints_and_the_citizen_rates_once_on_a_phone(browser, se
     officer.click('[data-testid="slip-a4"]')
     officer.wait_for_selector('[data-testid="slip"]')
     screenshot(officer, "receipts-03-slip-a4")
-    assert decode_qr(officer.locator(".slip .qr-box svg"), SHOTS / "receipts-qr-a4.png") == public
+    assert decode_qr(officer.locator(".slip .qr-box svg"), shots / "receipts-qr-a4.png") == public
     assert pdf_size_mm(officer) == (210, 297)
 
     # the citizen's phone, without JavaScript, opens what the QR code says
@@ -154,7 +148,7 @@ def test_officer_issues_prints_and_the_citizen_rates_once_on_a_phone(browser, se
     officer.context.close()
 
 
-def test_returning_the_result_switches_the_counter_tablet_to_that_dossier(browser, server):
+def test_returning_the_result_switches_the_counter_tablet_to_that_dossier(browser, server, screenshot, shots):
     tablet = enrolled_tablet(browser, server, name="Quầy 1")
     officer = sign_in(browser, server)
     code = issue_on_page(officer, server, "HS-2026-0042", "2.000884", counter="")
@@ -167,7 +161,7 @@ def test_returning_the_result_switches_the_counter_tablet_to_that_dossier(browse
     tablet.wait_for_selector('[data-testid="procedure"]:visible', timeout=10_000)
     assert tablet.inner_text('[data-testid="procedure-name"]') == "Chứng thực chữ ký"
     assert "HS-2026-0042" not in tablet.content() and "lan" not in tablet.inner_text("body")
-    tablet.screenshot(path=str(SHOTS / "receipts-08-tablet-with-dossier.png"))
+    tablet.screenshot(path=str(shots / "receipts-08-tablet-with-dossier.png"))
     tap(tablet, "face-4")  # the tap is the rating; "Xong" only ends it sooner
     wait_screen(tablet, "screen-ack")
     tap(tablet, "done")

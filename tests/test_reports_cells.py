@@ -9,7 +9,6 @@ import subprocess
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
 
 from analysis import summarize
 from analysis.reports.cells import clean, neutralise, to_sheet, unneutralise
@@ -17,6 +16,7 @@ from analysis.reports.csv import responses_csv
 from analysis.reports.xlsx import xlsx_report
 from kiosk import store
 from kiosk.web.auth import hash_token
+from tests.analysis_helpers import add
 
 # Formulas give 1337, a value no honest cell of these files holds.
 TRICKY = ["=1000+337", "Tốt;=1000+337;=HYPERLINK(\"http://evil.example\";\"bấm\")", "ok\u0001",
@@ -110,8 +110,8 @@ def _libreoffice_to_csv(path, tmp_path, infilter: str | None = None) -> dict[str
     command = [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless"]
     if infilter:
         command.append(f"--infilter={infilter}")
-    command += ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-                "--outdir", str(out), str(path)]
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    command += ["--convert-to", csv_filter, "--outdir", str(out), str(path)]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     sheets = {f.stem.removeprefix(path.stem + "-"): list(csv.reader(io.StringIO(f.read_text("utf-8"))))
               for f in out.glob("*.csv")}

@@ -7,11 +7,12 @@ from analysis import summarize
 from analysis.reports.cells import neutralise
 from analysis.reports.csv import responses_csv, responses_csv_stream, summary_csv
 from analysis.rows import header
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
+from tests.analysis_helpers import add
 
 HEADER = ("Mã phiếu,Ngày,Thời điểm (UTC),Kênh,Phiếu,Phiên bản phiếu,Hoàn thành,Đánh dấu nghi vấn,"
           "Dữ liệu mẫu,Máy tính bảng,Quầy,Mã biên nhận,Mã hồ sơ,Mã thủ tục,Lĩnh vực,Cán bộ,"
-          "Thời gian trả lời (ms),Số thứ tự,Mã kiểm tra (chuỗi băm),overall,reasons,staff,access,service_result,posted,on_time,"
+          "Thời gian trả lời (ms),Số thứ tự,Mã kiểm tra (chuỗi băm),"
+          "overall,reasons,staff,access,service_result,posted,on_time,"
           "resubmitted,visits,agencies,on_the_spot,online_used,online_satisfaction,Góp ý")
 
 
@@ -80,4 +81,5 @@ def test_summary_csv_lists_indicators_with_both_figures(fresh_db):
                         "giải quyết thủ tục hành chính\",1,1,1,0.206549,1,\"100,0%\",0.9,,"
                         "uncertain,Chưa đủ dữ liệu để kết luận,2,0.5")
     assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
-    assert any(line.startswith("month,2026-11,11/2026,1,1,1") for line in lines)  # breakdowns follow the headline
+    # the breakdowns follow the headline
+    assert any(line.startswith("month,2026-11,11/2026,1,1,1") for line in lines)

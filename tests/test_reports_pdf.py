@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from analysis import summarize
 from analysis.reports.pdf import narrative, pdf_report
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
+from tests.analysis_helpers import add
 
 
 def _text(data: bytes) -> tuple[PdfReader, str]:

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from analysis import summarize
 from analysis.reports.xlsx import xlsx_report
-from test_analysis_data import add, fresh_db  # noqa: F401  (fixture)
+from tests.analysis_helpers import add
 
 
 def _workbook(db, **kw):
@@ -23,7 +23,8 @@ def test_leader_downloads_quarter_report_in_excel(fresh_db):
     s, wb = _workbook(fresh_db)
     assert wb.sheetnames[0] == "Tổng hợp"
     assert {"Theo tháng", "Theo quý", "Theo năm", "Theo lĩnh vực", "Theo thủ tục", "Theo cán bộ",
-            "Theo quầy", "Theo kênh", "Giờ – Thứ", "Lý do chưa hài lòng", "Phiếu chi tiết"} <= set(wb.sheetnames)
+            "Theo quầy", "Theo kênh", "Giờ – Thứ", "Lý do chưa hài lòng",
+            "Phiếu chi tiết"} <= set(wb.sheetnames)
     ws = wb["Tổng hợp"]
     assert ws["A1"].value.startswith("KẾT QUẢ KHẢO SÁT")
     assert ws["A2"].value == "Kỳ báo cáo: từ 01/11/2026 đến 30/11/2026"
@@ -58,7 +59,7 @@ def test_breakdown_and_raw_sheets_have_frozen_headers_and_readable_answers(fresh
     assert [c.value for c in officers[3]][:4] == ["Cán bộ A", "Cán bộ A", 1, 0]
     raw = wb["Phiếu chi tiết"]
     head = [c.value for c in raw[1]]
-    values = dict(zip(head, [c.value for c in raw[2]]))
+    values = dict(zip(head, [c.value for c in raw[2]], strict=True))
     assert values["overall"] == "Không hài lòng"
     assert values["reasons"] == "Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu"
     assert values["Góp ý"] == "=SUM(A1)"

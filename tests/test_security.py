@@ -4,10 +4,9 @@ import re
 import string
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from conftest import login
 
 # Endpoints meant for anyone: citizens (tablet, phone form), sign-in, health, static files.
 PUBLIC = {"static", "tablet.index", "auth.login", "auth.enrol", "health.healthz"}
@@ -21,7 +20,7 @@ def fill(rule) -> str:
     url = rule.rule
     for arg in rule.arguments:
         is_int = isinstance(rule._converters[arg], IntegerConverter)
-        url = re.sub(r"<(?:[^:<>]+:)?%s>" % arg, "1" if is_int else "ABCD", url)
+        url = re.sub(rf"<(?:[^:<>]+:)?{arg}>", "1" if is_int else "ABCD", url)
     return url
 
 
@@ -69,9 +68,9 @@ bodies = st.one_of(
 
 
 @pytest.fixture
-def signed_in(app, db):
+def signed_in(app, db, login):
     client = app.test_client()
-    login(client, db, "admin")
+    login(client, "admin")
     return client
 
 

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from conftest import PASSWORD, ROOT, login, make_user, rating_body
-from receipt_helpers import make_token
 from kiosk import create_app, store
 from kiosk.settings import SettingsError
+from tests.helpers import ROOT
+from tests.receipt_helpers import make_token
 
 
 def copy_of(client, app):
@@ -35,8 +35,8 @@ def user_id(db, name):
     return next(u["id"] for u in store.list_users(db) if u["username"] == name)
 
 
-def test_a_copied_cookie_stops_working_when_its_owner_signs_out(app, client, db):
-    login(client, db, "leader")
+def test_a_copied_cookie_stops_working_when_its_owner_signs_out(login, app, client, db):
+    login(client, "leader")
     thief = copy_of(client, app)
     assert signed_in(thief)
     assert client.post("/logout").status_code == 302
@@ -44,45 +44,45 @@ def test_a_copied_cookie_stops_working_when_its_owner_signs_out(app, client, db)
     assert thief.get("/admin/").headers["Location"].startswith("/login")
 
 
-def test_signing_out_on_one_pc_ends_the_session_on_the_other(app, db):
+def test_signing_out_on_one_pc_ends_the_session_on_the_other(login, app, db):
     office, home = app.test_client(), app.test_client()
-    login(office, db, "leader")
-    login(home, db, "leader")
+    login(office, "leader")
+    login(home, "leader")
     office.post("/logout")
     assert home.get("/admin/").status_code == 302
 
 
-def test_an_admin_password_reset_ends_every_session_of_that_user(app, client, db):
-    login(client, db, "leader")
+def test_an_admin_password_reset_ends_every_session_of_that_user(login, app, client, db):
+    login(client, "leader")
     thief = copy_of(client, app)
-    admin = login(app.test_client(), db, "admin")
+    admin = login(app.test_client(), "admin")
     r = admin.post(f"/admin/users/{user_id(db, 'leader')}/password", data={"password": "mat-khau-moi-99"})
     assert r.status_code == 302
     assert not signed_in(thief) and not signed_in(client)
     assert signed_in(admin)  # the admin who reset it stays signed in
 
 
-def test_deactivating_a_user_ends_their_sessions_at_once(app, client, db):
-    login(client, db, "leader")
-    admin = login(app.test_client(), db, "admin")
+def test_deactivating_a_user_ends_their_sessions_at_once(login, app, client, db):
+    login(client, "leader")
+    admin = login(app.test_client(), "admin")
     admin.post(f"/admin/users/{user_id(db, 'leader')}/active")
     assert not signed_in(client)
 
 
-def test_a_role_change_ends_the_sessions_signed_in_with_the_old_role(app, client, db):
-    login(client, db, "officer", name="lan")
-    admin = login(app.test_client(), db, "admin")
+def test_a_role_change_ends_the_sessions_signed_in_with_the_old_role(login, app, client, db):
+    login(client, "officer", name="lan")
+    admin = login(app.test_client(), "admin")
     assert client.get("/receipts/").status_code == 200
     r = admin.post(f"/admin/users/{user_id(db, 'lan')}/role", data={"role": "leader"})
     assert r.status_code == 302
     assert client.get("/receipts/").status_code == 302  # signed out, not silently promoted
     assert store.get_user(db, username="lan")["role"] == "leader"
-    login(client, db, "leader", name="lan")
+    login(client, "leader", name="lan")
     assert client.get("/admin/dashboard/").status_code == 200
 
 
-def test_a_password_change_on_the_command_line_ends_the_sessions_too(app, client, db, tmp_path):
-    login(client, db, "leader")
+def test_a_password_change_on_the_command_line_ends_the_sessions_too(login, app, client, db, tmp_path):
+    login(client, "leader")
     env = {"KIOSK_INSTANCE": str(app.instance_path), "PATH": "/usr/bin:/bin"}
     r = subprocess.run([sys.executable, "-m", "kiosk", "create-user", "leader", "--role", "leader",
                         "--password-stdin"], cwd=ROOT, env=env, input="mat-khau-moi-99\n",
@@ -93,15 +93,15 @@ def test_a_password_change_on_the_command_line_ends_the_sessions_too(app, client
 
 
 @pytest.mark.parametrize("hours_ago, still_in", [(7.9, True), (8.1, False)])
-def test_a_staff_session_ends_after_eight_idle_hours(client, db, hours_ago, still_in):
-    login(client, db, "leader")
+def test_a_staff_session_ends_after_eight_idle_hours(login, client, db, hours_ago, still_in):
+    login(client, "leader")
     with client.session_transaction() as s:
         s["seen"] = int(time.time() - hours_ago * 3600)
     assert signed_in(client) is still_in
 
 
-def test_using_the_site_keeps_the_session_alive(client, db):
-    login(client, db, "leader")
+def test_using_the_site_keeps_the_session_alive(login, client, db):
+    login(client, "leader")
     with client.session_transaction() as s:
         s["seen"] = int(time.time() - 7.9 * 3600)
     assert client.get("/admin/").status_code == 200
@@ -116,8 +116,8 @@ def test_the_idle_limit_is_a_checked_setting(tmp_path):
         create_app({"INSTANCE": tmp_path / "j", "TESTING": True, "SECRET_KEY": "t", "SESSION_IDLE_HOURS": "abc"})
 
 
-def test_the_tablet_keeps_its_device_credential_when_staff_sign_out(app, client, db, tablet):
-    login(client, db, "admin")
+def test_the_tablet_keeps_its_device_credential_when_staff_sign_out(login, rating_body, app, client, db, tablet):
+    login(client, "admin")
     client.post("/logout")
     with tablet.session_transaction() as s:
         s["seen"] = 0  # even a stale staff session on the tablet's browser changes nothing
@@ -156,10 +156,10 @@ def test_a_leaked_leader_token_is_revoked_from_the_command_line(app, client, db)
     assert again.returncode == 1 and "no active token" in again.stderr
 
 
-def test_an_admin_revokes_a_token_on_the_accounts_page(app, client, db):
+def test_an_admin_revokes_a_token_on_the_accounts_page(login, app, client, db):
     headers = make_token(db, "leader", name="Báo cáo tỉnh")
     assert client.get("/api/v1/summary", headers=headers).status_code == 200
-    login(client, db, "admin")
+    login(client, "admin")
     page = client.get("/admin/users").get_data(as_text=True)
     assert "Báo cáo tỉnh" in page and headers["Authorization"][7:] not in page
     (row,) = store.list_tokens(db)
@@ -168,9 +168,9 @@ def test_an_admin_revokes_a_token_on_the_accounts_page(app, client, db):
     assert "Đã thu hồi" in client.get("/admin/users").get_data(as_text=True)
 
 
-def test_only_an_admin_may_revoke_tokens(app, client, db):
+def test_only_an_admin_may_revoke_tokens(login, app, client, db):
     make_token(db, "leader")
     (row,) = store.list_tokens(db)
-    login(client, db, "leader")
+    login(client, "leader")
     assert client.post(f"/admin/tokens/{row['id']}/revoke").status_code == 403
     assert not store.list_tokens(db)[0]["revoked"]

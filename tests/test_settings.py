@@ -4,6 +4,7 @@ import pytest
 
 from kiosk import create_app, settings
 from kiosk.settings import SETTINGS, SettingsError
+from tests.helpers import ROOT
 
 
 def test_first_run_writes_every_setting_commented_in_config_py(tmp_path):
@@ -53,8 +54,7 @@ def test_no_setting_has_a_second_default_in_the_code():
     """Views read app.config[NAME]; a ``config.get("NAME", default)`` would hide a
     setting from config.py and from the start-up check."""
     import re
-    from pathlib import Path
-    root = Path(__file__).resolve().parent.parent / "kiosk"
+    root = ROOT / "kiosk"
     offenders = []
     for path in root.rglob("*.py"):
         for m in re.finditer(r"config\.get\(\s*\"([A-Z_]+)\"\s*,", path.read_text(encoding="utf-8")):
@@ -66,11 +66,10 @@ def test_no_setting_has_a_second_default_in_the_code():
 def test_serve_stops_with_the_settings_name_and_no_traceback(tmp_path):
     import subprocess
     import sys
-    from pathlib import Path
     instance = tmp_path / "i"
     instance.mkdir()
     (instance / "config.py").write_text('IDLE_SECONDS = "abc"\n', encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "kiosk", "serve", "--port", "1"], cwd=Path(__file__).parent.parent,
+    r = subprocess.run([sys.executable, "-m", "kiosk", "serve", "--port", "1"], cwd=ROOT,
                        env={"KIOSK_INSTANCE": str(instance), "PATH": "/usr/bin:/bin"},
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2

@@ -10,21 +10,17 @@ import subprocess
 
 import pytest
 
-from conftest import SHOTS, LiveServer
-from test_receipts_browser import issue_on_page, sign_in
+from tests.test_receipts_browser import issue_on_page, sign_in
 
 TOOLS = ("pdftoppm", "pdftotext", "zbarimg")
 
 
 @pytest.fixture
-def server(tmp_path):
-    s = LiveServer(tmp_path / "instance", {"KIOSK_PUBLIC_BASE_URL": "https://hailong.xa-mau.gov.vn"})
-    s.start()
-    yield s
-    s.stop()
+def server(live_server_factory):
+    return live_server_factory(env={"KIOSK_PUBLIC_BASE_URL": "https://hailong.xa-mau.gov.vn"})
 
 
-def test_roll_slip_prints_80_mm_wide_decodes_at_203_dpi_and_keeps_every_mark(browser, server, tmp_path):
+def test_roll_slip_prints_80_mm_wide_decodes_at_203_dpi_and_keeps_every_mark(browser, server, tmp_path, shots):
     missing = [t for t in TOOLS if not shutil.which(t)]
     assert not missing, f"install poppler-utils and zbar-tools (.ci/run does): {missing}"
     from pypdf import PdfReader
@@ -54,8 +50,7 @@ def test_roll_slip_prints_80_mm_wide_decodes_at_203_dpi_and_keeps_every_mark(bro
 
     subprocess.run(["pdftoppm", "-r", "203", "-png", "-singlefile", str(pdf), str(tmp_path / "slip")], check=True)
     png = tmp_path / "slip.png"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(png, SHOTS / "receipts-09-slip-roll-203dpi.png")  # what the thermal printer gets
+    shutil.copy(png, shots / "receipts-09-slip-roll-203dpi.png")  # what the thermal printer gets
     decoded = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True,
                              check=True).stdout.strip()
     assert decoded == f"https://hailong.xa-mau.gov.vn/r/{code}"
@@ -66,6 +61,7 @@ def test_qr_codes_have_a_quiet_zone_of_four_modules_of_at_least_1_mm():
     """The SVG's units are modules: the dark ones start 4 in from each edge; at the roll slip's
     44 mm (and the A4 sticker's 40 mm) a module is at least 1 mm."""
     import re
+
     from kiosk.web.qr import qr_svg
     svg = qr_svg("https://hailong.xa-mau.gov.vn/r/ABCDEFGHJ")
     side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))

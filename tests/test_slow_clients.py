@@ -16,7 +16,7 @@ def test_150_slow_clients_leave_healthz_answering_at_once(live_server):
     started = time.monotonic()
     stop = threading.Event()
     sockets = []
-    for i in range(150):
+    for _ in range(150):
         s = socket.create_connection(("127.0.0.1", live_server.port), timeout=5)
         s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         sockets.append(s)

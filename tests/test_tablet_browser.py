@@ -10,16 +10,21 @@ import re
 
 import pytest
 
-try:
-    from browser_helpers import (LANDSCAPE, PORTRAIT, answers_without_overall, dump,
-                                 enrolled_tablet, new_tablet, queue, responses, shot, tap,
-                                 wait_queue_empty, wait_screen)
-except ImportError:  # tests/ imported as a package
-    from tests.browser_helpers import (LANDSCAPE, PORTRAIT, answers_without_overall, dump,
-                                       enrolled_tablet, new_tablet, queue, responses, shot,
-                                       tap, wait_queue_empty, wait_screen)
-
 from survey_forms.loader import load
+from tests.browser_helpers import (
+    LANDSCAPE,
+    PORTRAIT,
+    answers_without_overall,
+    dump,
+    enrolled_tablet,
+    new_tablet,
+    queue,
+    responses,
+    shot,
+    tap,
+    wait_queue_empty,
+    wait_screen,
+)
 
 COUNTER = load("counter")
 QUICK = [q.id for q in COUNTER.questions if q.quick]

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_tablet_modules_pass_their_node_tests():

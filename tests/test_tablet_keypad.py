@@ -7,23 +7,16 @@ import json
 import urllib.request
 import uuid
 
-from conftest import rating_body
-from receipt_helpers import issue, make_token
-
-try:
-    from browser_helpers import dump, enrolled_tablet, responses, shot, tap, wait_queue_empty, wait_screen
-except ImportError:  # tests/ imported as a package
-    from tests.browser_helpers import (dump, enrolled_tablet, responses, shot, tap, wait_queue_empty,
-                                       wait_screen)
-
 from kiosk import store
 from kiosk.store.db import connect
 from kiosk.web.auth import hash_token
+from tests.browser_helpers import dump, enrolled_tablet, responses, shot, tap, wait_queue_empty, wait_screen
+from tests.receipt_helpers import issue, make_token
 
 DOSSIER = "H15.50.05.13-261008-0975"
 
 
-def test_a_dossier_code_answers_like_its_receipt_code(client, db, tablet):
+def test_a_dossier_code_answers_like_its_receipt_code(client, db, tablet, rating_body):
     officer = make_token(db, "officer")
     out = issue(client, officer, dossier_code=DOSSIER, procedure_code="1.000656")
     for typed in (DOSSIER, DOSSIER.lower(), f" {DOSSIER} "):

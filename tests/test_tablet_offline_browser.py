@@ -7,11 +7,7 @@ read after each step.
 """
 from __future__ import annotations
 
-try:
-    from browser_helpers import dump, enrolled_tablet, queue, responses, shot, tap, wait_queue_empty, wait_screen
-except ImportError:  # tests/ imported as a package
-    from tests.browser_helpers import (dump, enrolled_tablet, queue, responses, shot, tap,
-                                       wait_queue_empty, wait_screen)
+from tests.browser_helpers import dump, enrolled_tablet, queue, responses, shot, tap, wait_queue_empty, wait_screen
 
 
 def test_reload_with_the_server_stopped_still_rates_and_each_arrives_once(browser, live_server_factory):

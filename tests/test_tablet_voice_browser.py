@@ -4,12 +4,8 @@ with no Vietnamese voice it stays hidden (never an English voice reading Vietnam
 speechSynthesis is stubbed: headless Chromium has no voices of its own."""
 from __future__ import annotations
 
-try:
-    from browser_helpers import new_tablet, shot, tap, wait_screen
-except ImportError:  # tests/ imported as a package
-    from tests.browser_helpers import new_tablet, shot, tap, wait_screen
-
 from survey_forms.loader import load
+from tests.browser_helpers import new_tablet, shot, tap, wait_screen
 
 STUB = """(voices) => {
   window.__spoken = [];

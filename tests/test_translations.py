@@ -1,16 +1,17 @@
 """Every Vietnamese text the staff and citizens can see has an English translation."""
 import re
 import tomllib
-from pathlib import Path
 
-from conftest import ROOT
+from tests.helpers import ROOT
 
 CALL = re.compile(r"""\b_\(\s*(["'])((?:(?!\1).)+)\1""")
 
 
 def visible_texts():
     found = {}
-    for path in list((ROOT / "kiosk").rglob("*.py")) + list((ROOT / "kiosk" / "web" / "templates").rglob("*.html")):
+    templates = ROOT / "kiosk" / "web" / "templates"
+    sources = list((ROOT / "kiosk").rglob("*.py")) + list(templates.rglob("*.html"))
+    for path in sources:
         for match in CALL.finditer(path.read_text(encoding="utf-8")):
             found.setdefault(match.group(2), path.relative_to(ROOT))
     return found

@@ -6,15 +6,13 @@ import subprocess
 import sys
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from kiosk import clock, store
 from kiosk.domain.credentials import hash_token
 from kiosk.store import chain
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def body(**over):
@@ -36,17 +34,23 @@ def filled(tablet, db):
 
 
 TAMPERING = [
-    ("an answer value", "UPDATE answers SET value = 'fees' WHERE question_id = 'reasons' AND rowid = (SELECT min(rowid) FROM answers WHERE question_id = 'reasons')", "an answer"),
-    ("a deleted answer", "DELETE FROM answers WHERE rowid = (SELECT min(rowid) FROM answers WHERE question_id = 'reasons')", "an answer"),
-    ("an added answer", "INSERT INTO answers (response_id, question_id, value, local_date, flagged) SELECT id, 'on_time', 'yes', local_date, 0 FROM responses WHERE seq = 1", "an answer"),
+    ("an answer value", "UPDATE answers SET value = 'fees' WHERE question_id = 'reasons' AND rowid = "
+                        "(SELECT min(rowid) FROM answers WHERE question_id = 'reasons')", "an answer"),
+    ("a deleted answer", "DELETE FROM answers WHERE rowid = "
+                         "(SELECT min(rowid) FROM answers WHERE question_id = 'reasons')", "an answer"),
+    ("an added answer", "INSERT INTO answers (response_id, question_id, value, local_date, flagged) "
+                        "SELECT id, 'on_time', 'yes', local_date, 0 FROM responses WHERE seq = 1",
+     "an answer"),
     ("the comment", "UPDATE responses SET comment = NULL WHERE seq = 1", "comment"),
-    ("the local date", "UPDATE responses SET local_date = '2020-01-01', local_month = '2020-01' WHERE seq = 1", "local dates"),
+    ("the local date",
+     "UPDATE responses SET local_date = '2020-01-01', local_month = '2020-01' WHERE seq = 1", "local dates"),
     ("the counter", "UPDATE responses SET counter = 'Quầy 9' WHERE seq = 1", "counter"),
     ("the officer", "UPDATE responses SET officer = 'Ai đó' WHERE seq = 1", "officer"),
     ("the field", "UPDATE responses SET field = 'Hộ tịch' WHERE seq = 1", "officer"),
     ("the dossier", "UPDATE responses SET dossier_code = 'HS-1' WHERE seq = 1", "dossier"),
     ("the flags", "UPDATE responses SET flags = 'hours' WHERE seq = 1", "flags"),
-    ("the flagged copy", "UPDATE answers SET flagged = 1 WHERE response_id = (SELECT id FROM responses WHERE seq = 1)", "an answer"),
+    ("the flagged copy", "UPDATE answers SET flagged = 1 WHERE response_id = "
+                         "(SELECT id FROM responses WHERE seq = 1)", "an answer"),
     ("created_at", "UPDATE responses SET created_at = '2026-01-01T00:00:00Z' WHERE seq = 1", "times"),
     ("duration", "UPDATE responses SET duration_ms = 99999 WHERE seq = 1", "rating"),
     ("the complaint's text", "UPDATE complaints SET text = 'Tốt' ", "complaint"),
@@ -101,7 +105,8 @@ def _reseal_everything(db):
             "SELECT question_id, value, local_date, flagged FROM answers WHERE response_id = ?", [row["id"]])]
         c = db.execute("SELECT topic, text FROM complaints WHERE response_id = ?", [row["id"]]).fetchone()
         link, seal = chain.seal(prev, row, answers, tuple(c) if c else None)
-        db.execute("UPDATE responses SET prev_hash = ?, hash = ?, seal = ? WHERE seq = ?", [prev, link, seal, row["seq"]])
+        db.execute("UPDATE responses SET prev_hash = ?, hash = ?, seal = ? WHERE seq = ?",
+                   [prev, link, seal, row["seq"]])
         prev = link
 
 
@@ -124,7 +129,8 @@ def test_every_download_records_its_head_and_plain_verify_checks_them(app, fille
     r = client.get("/api/v1/report.pdf", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
     (recorded,) = store.report_heads(filled)
-    assert f"{recorded['seq']}:{recorded['hash']}" == r.headers["X-Data-Chain"] and recorded["kind"] == "report.pdf"
+    assert f"{recorded['seq']}:{recorded['hash']}" == r.headers["X-Data-Chain"]
+    assert recorded["kind"] == "report.pdf"
     with pytest.raises(sqlite3.DatabaseError):
         filled.execute("UPDATE report_heads SET seq = 1")
     _delete_complaints(filled)
@@ -138,9 +144,9 @@ def test_links_written_before_version_2_still_verify(db):
     prev = chain.GENESIS
     for seq in (1, 2):
         row = {"id": f"old-{seq}", "seq": seq, "questionnaire": "counter", "questionnaire_version": 1,
-               "channel": "kiosk", "overall": 4, "scale": 5, "complete": 1, "rated_at": "2026-01-05T03:00:00.000Z",
-               "submitted_at": "2026-01-05T03:00:01.000Z", "local_date": "2026-01-05", "flags": "", "demo": 0,
-               "body_hash": "b", "prev_hash": prev}
+               "channel": "kiosk", "overall": 4, "scale": 5, "complete": 1,
+               "rated_at": "2026-01-05T03:00:00.000Z", "submitted_at": "2026-01-05T03:00:01.000Z",
+               "local_date": "2026-01-05", "flags": "", "demo": 0, "body_hash": "b", "prev_hash": prev}
         row["hash"] = prev = chain.link_v1(prev, row)
         db["responses"].insert(row)
     assert store.verify_chain(db)["broken_at"] is None
@@ -192,7 +198,8 @@ def test_back_dating_from_a_tablet_that_was_online_is_flagged_late(tablet, db):
     store.note_contact(db, f"kiosk:{kiosk}", clock.utcnow() - timedelta(days=3))
     store.note_contact(db, f"kiosk:{kiosk}", clock.utcnow() - timedelta(days=1))
     back = clock.iso(clock.utcnow() - timedelta(days=5))
-    assert tablet.post("/api/v1/responses", json=body(overall=5, answers={}, created_at=back)).status_code == 201
+    r = tablet.post("/api/v1/responses", json=body(overall=5, answers={}, created_at=back))
+    assert r.status_code == 201
     (row,) = store.list_responses(db)
     assert "late" in row["flags"].split()
 
@@ -245,7 +252,8 @@ def test_the_api_headline_leaves_flagged_ratings_out_with_the_raw_beside(client,
 def test_the_dashboard_headline_leaves_flagged_ratings_out(client, burst_lifted):
     from kiosk.domain.credentials import hash_password
     store.create_user(burst_lifted, "lanh-dao", hash_password("mat-khau-1234"), "leader")
-    assert client.post("/login", data={"username": "lanh-dao", "password": "mat-khau-1234"}).status_code == 302
+    r = client.post("/login", data={"username": "lanh-dao", "password": "mat-khau-1234"})
+    assert r.status_code == 302
     page = client.get("/admin/dashboard/").get_data(as_text=True)
     assert "50,0%" in page and "83,3%" in page  # 1 of 2, and raw 5 of 6 beside it
     raw = client.get("/admin/dashboard/", query_string={"include_flagged": "1"}).get_data(as_text=True)
@@ -257,7 +265,8 @@ def test_the_pdf_and_excel_headline_leave_flagged_ratings_out(client, burst_lift
 
     from openpyxl import load_workbook
     from pypdf import PdfReader
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(_leader(client, "/api/v1/report.pdf").data)).pages)
+    pdf = PdfReader(io.BytesIO(_leader(client, "/api/v1/report.pdf").data))
+    text = " ".join(p.extract_text() for p in pdf.pages)
     assert "50,0%" in " ".join(text.split()) and "tính cả phiếu nghi vấn" in text
     ws = load_workbook(io.BytesIO(_leader(client, "/api/v1/report.xlsx").data))["Tổng hợp"]
     assert (ws["C6"].value, ws["E6"].value) == (2, 0.5)

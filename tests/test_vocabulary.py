@@ -1,13 +1,11 @@
 """One vocabulary: the topics, kinds, states, due days and flag names are named once and
 every layer reads the same table."""
 import re
-from pathlib import Path
 
 import survey_forms
 from kiosk.domain import complaints, integrity
 from survey_forms import vocabulary
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def test_reason_groups_of_every_questionnaire_are_complaint_topics():
@@ -32,7 +30,8 @@ def test_complaint_rules_use_the_shared_topics_and_deadline():
 def test_the_deadline_is_not_written_out_in_pages_or_code():
     """"15 ngày làm việc" comes from DUE_WORKING_DAYS, never typed into a page again."""
     hits = []
-    for path in list((ROOT / "kiosk").rglob("*.py")) + list((ROOT / "kiosk" / "web" / "templates").rglob("*.html")):
-        for m in re.finditer(r"15 ngày làm việc|15 working days", path.read_text(encoding="utf-8")):
+    templates = ROOT / "kiosk" / "web" / "templates"
+    for path in list((ROOT / "kiosk").rglob("*.py")) + list(templates.rglob("*.html")):
+        for _ in re.finditer(r"15 ngày làm việc|15 working days", path.read_text(encoding="utf-8")):
             hits.append(f"{path.relative_to(ROOT)}")
     assert [h for h in hits if "tablet" not in h] == []  # the tablet script reads it from its data block

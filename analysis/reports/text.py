@@ -8,7 +8,7 @@ WIDTHS = (36, 9, 9, 17, 26, 60)
 
 def _line(cells, widths=WIDTHS) -> str:
     out = []
-    for cell, width in zip(cells, widths):
+    for cell, width in zip(cells, widths, strict=False):  # a header may have fewer cells
         text = str(cell)
         if len(text) > width:
             text = text[: width - 1] + "…"

@@ -132,7 +132,7 @@ def read_procedures(filename: str, data: bytes) -> list[dict]:
     header = [HEADERS.get(" ".join(fold(unescape(h)).replace("_", " ").split())) for h in rows[0]]
     missing = [c for c in ("code", "name") if c not in header]
     if missing:
-        raise BadFile([(1, _("Thiếu cột {columns} (cần code, name, field, valid_from, valid_to hoặc Mã thủ tục, Tên thủ tục, Lĩnh vực)."),
+        raise BadFile([(1, _("Thiếu cột {columns} (cần code, name, field, valid_from, valid_to hoặc Mã thủ tục, Tên thủ tục, Lĩnh vực)."),  # noqa: E501 (a translated message stays on one line)
                         {"columns": ", ".join(missing)})])
     errors, out, seen = [], [], {}
     for number, values in enumerate(rows[1:], start=2):
@@ -172,7 +172,7 @@ def procedures_xlsx(rows: list[dict]) -> bytes:
     for line, r in enumerate(rows, start=2):
         for column, c in enumerate(COLUMNS, start=1):
             to_sheet(ws.cell(row=line, column=column), r.get(c))
-    for col, width in zip("ABCDE", (26, 60, 24, 12, 12)):
+    for col, width in zip("ABCDE", (26, 60, 24, 12, 12), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
     wb.save(buf)

@@ -8,10 +8,9 @@ import re
 import unicodedata
 from datetime import date
 
-from survey_forms import vocabulary
-
 from kiosk.domain import codes
 from kiosk.domain.workdays import add_working_days, parse_holidays
+from survey_forms import vocabulary
 
 TOPICS = tuple(vocabulary.TOPICS)
 KINDS = tuple(vocabulary.COMPLAINT_KINDS)

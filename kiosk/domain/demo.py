@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
-from datetime import date, datetime, timedelta, timezone
 
 from kiosk import store
+from kiosk.clock import LOCAL_TZ, iso, local_fields, local_today
 from kiosk.domain.complaints import DUE_WORKING_DAYS
 from kiosk.domain.workdays import DEFAULT_HOLIDAYS, add_working_days, parse_holidays
 from kiosk.store import canonical_hash
-from kiosk.clock import LOCAL_TZ, iso, local_fields, local_today
 
 CHUNK = 20_000
 
@@ -232,7 +232,7 @@ def _one(rng, moment, outside, streaks, receipt_no, number):
         flags.append("burst")
     if rng.random() < 0.002:
         flags.append("cooldown")
-    rated = moment.astimezone(timezone.utc)
+    rated = moment.astimezone(UTC)
     submitted = rated + timedelta(seconds=rng.randint(1, 30))
     # Random UUIDs, but with the insertion number in the top bits so the primary key
     # index grows at its end (a million random keys would thrash the page cache).
@@ -248,7 +248,8 @@ def _one(rng, moment, outside, streaks, receipt_no, number):
         "id": rid, "questionnaire": "counter" if channel == "kiosk" else "phone",
         "questionnaire_version": 1, "channel": channel, "overall": overall, "scale": 5,
         "comment": comment, "complete": complete, "created_at": created,
-        "submitted_at": iso(submitted), "rated_at": iso(rated), **_local_fields(rated.replace(minute=0, second=0, microsecond=0)),
+        "submitted_at": iso(submitted), "rated_at": iso(rated),
+        **_local_fields(rated.replace(minute=0, second=0, microsecond=0)),
         "kiosk": f"Máy mẫu {counter[5]}" if channel == "kiosk" else None,
         "counter": counter if channel == "kiosk" or receipt else None, "receipt": receipt,
         "dossier_code": dossier, "procedure_code": code if receipt or rng.random() < 0.6 else None,
@@ -265,7 +266,8 @@ def _one(rng, moment, outside, streaks, receipt_no, number):
         appointment = day - timedelta(days=rng.randint(1, 4)) if late else day + timedelta(days=rng.randint(0, 2))
         receipt_row = {"code": receipt, "dossier_code": dossier, "procedure_code": code,
                        "officer": officer, "counter": counter, "received_date": received.isoformat(),
-                       "appointment_date": appointment.isoformat(), "issued_at": f"{received.isoformat()}T01:30:00.000Z",
+                       "appointment_date": appointment.isoformat(),
+                       "issued_at": f"{received.isoformat()}T01:30:00.000Z",
                        "issued_by": "demo", "returned_at": iso(rated - timedelta(minutes=1)),
                        "expires_at": f"{(day + timedelta(days=30)).isoformat()}T10:00:00.000Z",
                        "used_at": record["submitted_at"],
@@ -316,7 +318,7 @@ def _follow_ups(rng, answers, channel, overall, cause, code) -> None:
 def _unrated_receipt(rng, moment, receipt_no) -> dict:
     code, _, _, _ = PROCEDURES[rng.choices(range(len(PROCEDURES)), cum_weights=_PROC_CUM)[0]]
     officer, counter, _ = rng.choice(OFFICERS)
-    day, at = moment.date(), moment.astimezone(timezone.utc)
+    day, at = moment.date(), moment.astimezone(UTC)
     return {"code": f"DEMO-{receipt_no:08d}", "dossier_code": f"DEMO-HS-{receipt_no:08d}",
             "procedure_code": code, "officer": officer, "counter": counter,
             "received_date": (day - timedelta(days=rng.randint(0, 5))).isoformat(),

@@ -11,12 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from survey_forms import Questionnaire, clean_answers
-from survey_forms.model import TEXT_MAX
-
 from kiosk import clock, store
 from kiosk.domain import codes
 from kiosk.domain.complaints import parse_complaint
+from survey_forms import Questionnaire, clean_answers
+from survey_forms.model import TEXT_MAX
 
 FIELDS = {"id", "channel", "questionnaire", "questionnaire_version", "overall", "answers",
           "comment", "complete", "created_at", "duration_ms", "receipt", "complaint"}

@@ -9,9 +9,9 @@ written. Each rule has its own test in tests/test_integrity_flags.py.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Mapping
 
 from kiosk import store
 from kiosk.clock import iso, local, parse_iso

@@ -8,12 +8,12 @@ The API, the phone form and anything later (imports, a one-stop integration) cal
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping
 
 from kiosk import store
-from kiosk.domain import integrity, intake, text
+from kiosk.domain import intake, integrity, text
 from kiosk.domain.principals import Principal
 
 

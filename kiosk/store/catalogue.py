@@ -2,10 +2,10 @@
 which tablet stands at which counter."""
 from __future__ import annotations
 
-from kiosk.store.db import transaction
 import unicodedata
 
 from kiosk.clock import iso, utcnow
+from kiosk.store.db import transaction
 
 __all__ = ["fold", "list_procedures", "search_procedures", "get_procedure", "save_procedure",
            "replace_procedures", "count_procedures", "list_officers", "get_officer",

@@ -6,10 +6,10 @@ retention period.
 """
 from __future__ import annotations
 
-from kiosk.store.db import transaction
 from datetime import timedelta
 
 from kiosk.clock import iso, local_fields, parse_iso, utcnow
+from kiosk.store.db import transaction
 
 OPEN_STATUSES = ("new", "in_progress")
 CLOSED_STATUSES = ("answered", "not_accepted")

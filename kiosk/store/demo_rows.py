@@ -1,8 +1,9 @@
 """Writes for synthetic demo data (``python -m kiosk demo-data``), every row marked demo."""
 from __future__ import annotations
 
-from kiosk.store.db import transaction
 from contextlib import contextmanager
+
+from kiosk.store.db import transaction
 
 
 def demo_counts(db) -> tuple[int, int]:

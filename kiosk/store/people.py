@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.store.anchors import note_contact
 from kiosk.clock import iso, utcnow
+from kiosk.store.anchors import note_contact
 from kiosk.store.db import transaction, write_lock
 
 

@@ -7,10 +7,10 @@ one response (``used_at``, ``response_id``; the atomic guard is in ``save_respon
 """
 from __future__ import annotations
 
-from kiosk.store.db import transaction
 import sqlite3
 
 from kiosk.clock import iso
+from kiosk.store.db import transaction
 
 __all__ = ["create_receipt", "get_receipt", "list_receipts", "receipts_by_codes",
            "mark_returned", "pending_return", "open_receipt_for_dossier", "latest_receipt_of_dossier",

@@ -142,7 +142,7 @@ def verify_chain(db, heads=()) -> dict:
     cur = db.execute("SELECT * FROM responses ORDER BY seq")
     names = [d[0] for d in cur.description]
     while True:
-        chunk = [dict(zip(names, values)) for values in cur.fetchmany(VERIFY_CHUNK)]
+        chunk = [dict(zip(names, values, strict=True)) for values in cur.fetchmany(VERIFY_CHUNK)]
         if not chunk:
             break
         answers, complaints = _sealed_parts(db, [r["id"] for r in chunk])
@@ -188,7 +188,7 @@ def _sealed_parts(db, ids: list[str]) -> tuple[dict, dict]:
 
 def _row(db, table, values) -> dict:
     names = [c.name for c in db[table].columns]
-    return dict(zip(names, values))
+    return dict(zip(names, values, strict=True))
 
 
 def get_response(db, response_id: str) -> dict | None:

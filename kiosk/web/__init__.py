@@ -18,8 +18,21 @@ def init_app(app) -> None:
     """Register the database, CSRF, i18n, questionnaires, errors and every blueprint."""
     from kiosk.domain import catalogue
     from kiosk.store.db import connect
-    from kiosk.web import (admin, api, auth, complaints, dashboard, db, errors, i18n, phone,
-                           questionnaires, receipts, reports, tablet)
+    from kiosk.web import (
+        admin,
+        api,
+        auth,
+        complaints,
+        dashboard,
+        db,
+        errors,
+        i18n,
+        phone,
+        questionnaires,
+        receipts,
+        reports,
+        tablet,
+    )
     from kiosk.web import catalogue as catalogue_pages
     from kiosk.web.clean_request import CleanRequest
     app.request_class = CleanRequest  # every form field and query argument normalised

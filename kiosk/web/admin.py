@@ -1,7 +1,6 @@
 """Pages for the commune's staff: overview and tablets; staff accounts for the admin."""
 from __future__ import annotations
 
-
 from ipaddress import ip_address
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -10,11 +9,12 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from kiosk import store
+from kiosk.clock import utcnow
+from kiosk.domain.integrity import silent_kiosks
 from kiosk.web.auth import ROLES, hash_password, login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import ROLE_LABELS, _
-from kiosk.domain.integrity import silent_kiosks
-from kiosk.clock import utcnow
+from survey_forms.forms import choice_list
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -23,7 +23,7 @@ class UserForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[
         DataRequired("Vui lòng điền mục này."), Length(3, 40),
         Regexp(r"^[A-Za-z0-9._-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")])
-    role = SelectField("Vai trò", choices=[(r, r) for r in ROLES])
+    role = SelectField("Vai trò", choices=choice_list((r, r) for r in ROLES))
     password = PasswordField("Mật khẩu", validators=[
         DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
 
@@ -82,7 +82,7 @@ def users():
     """Staff accounts: add one, reset a password, switch one off."""
     db = get_db()
     form = UserForm()
-    form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ("officer", "leader", "admin")]
+    form.role.choices = choice_list((r, _(ROLE_LABELS[r])) for r in ("officer", "leader", "admin"))
     if form.validate_on_submit():
         name = form.username.data.strip()
         if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):

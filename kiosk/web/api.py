@@ -10,10 +10,10 @@ from kiosk.domain import text
 from kiosk.domain.submit import Status, submit
 from kiosk.web import questionnaires
 from kiosk.web.auth import api_principal
-from kiosk.web.throttles import guess_throttle
 from kiosk.web.db import get_db
 from kiosk.web.errors import json_error
 from kiosk.web.i18n import _
+from kiosk.web.throttles import guess_throttle
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health = Blueprint("health", __name__)
@@ -91,7 +91,7 @@ def _answer(outcome):
         return json_error(400, "invalid_receipt", _("Mã phiếu không có hoặc đã hết hạn."), {"receipt": reason})
     if outcome.status is Status.WRONG_CHANNEL:
         return json_error(400, "wrong_channel", _(
-            "Máy tính bảng và mã truy cập của quầy chỉ gửi đánh giá tại quầy; đánh giá qua điện thoại chỉ gửi từ trang của mã QR."),
+            "Máy tính bảng và mã truy cập của quầy chỉ gửi đánh giá tại quầy; đánh giá qua điện thoại chỉ gửi từ trang của mã QR."),  # noqa: E501 (a translated message stays on one line)
             outcome.fields)
     if outcome.fields.get("complaint.phone") == "consent_required":
         return json_error(400, "consent_required", _(
@@ -135,8 +135,7 @@ def post_receipt():
 @bp.route("/receipts/<code>/return", methods=["POST"])
 def post_receipt_return(code):
     """"Trả kết quả" from the one-stop software: ``{"counter": "Quầy 1"}`` (optional)."""
-    from kiosk.domain import codes
-    from kiosk.domain import receipts
+    from kiosk.domain import codes, receipts
     who, error = _officer_token()
     if error:
         return error

@@ -12,19 +12,29 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from kiosk import store
 from kiosk.domain import text
-from kiosk.domain.principals import Principal
 from kiosk.domain.credentials import hash_password, hash_token, new_token, password_matches  # noqa: F401
-from kiosk.web.throttles import login_throttle
+from kiosk.domain.principals import Principal
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _
+from kiosk.web.throttles import login_throttle
 
 ROLES = ("admin", "leader", "officer")
 TOKEN_ROLES = ("officer", "leader", "kiosk")

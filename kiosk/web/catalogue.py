@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
 from kiosk import store
-from kiosk.web.auth import login_required
 from kiosk.domain.catalogue import BadFile, check_procedure, procedures_csv, procedures_xlsx, read_procedures
+from kiosk.web.auth import login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _
 

@@ -30,7 +30,8 @@ def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
              f"{escape(percent(row.get('ci_high')))}), chỉ tiêu {escape(percent(row.get('target')))}</title>",
              f'<rect x="{pad}" y="16" width="{width - 2 * pad}" height="12" fill="#eeeeee"/>']
     if row.get("ci_low") is not None:
-        parts.append(f'<rect x="{x(row["ci_low"]):.1f}" y="16" width="{max(1.5, x(row["ci_high"]) - x(row["ci_low"])):.1f}" '
+        band = max(1.5, x(row["ci_high"]) - x(row["ci_low"]))
+        parts.append(f'<rect x="{x(row["ci_low"]):.1f}" y="16" width="{band:.1f}" '
                      f'height="12" fill="{BAND}"/>')
         parts.append(f'<circle cx="{x(row["rate"]):.1f}" cy="22" r="5" fill="{INK}"/>')
     for key, dash, label in (("target", "", "CT"), ("target_2030", "3,2", "2030")):
@@ -123,7 +124,8 @@ def heatmap(cells: list[dict], weekdays: list[str], min_n: int = 5) -> Markup:
             r_, g_, b_ = int(255 - 89 * shade), int(255 - 228 * shade), int(255 - 228 * shade)
             text = "#ffffff" if shade > 0.55 else INK
             parts.append(f'<rect x="{x}" y="{yy}" width="{cw - 2}" height="{ch - 2}" fill="rgb({r_},{g_},{b_})" '
-                         f'stroke="#dddddd"><title>{escape(weekdays[wd])} {h}h: {percent(rate)} (n={c["n"]})</title></rect>'
+                         f'stroke="#dddddd"><title>{escape(weekdays[wd])} {h}h: {percent(rate)} '
+                         f'(n={c["n"]})</title></rect>'
                          f'<text x="{x + cw / 2 - 1:.0f}" y="{yy + 19}" font-size="11" text-anchor="middle" '
                          f'fill="{text}">{round(rate * 100)}</text>')
     parts.append("</svg>")

@@ -14,13 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length
 
-from survey_forms import vocabulary
-
 from kiosk import store
+from kiosk.clock import iso, local, local_today, utcnow
 from kiosk.web.auth import login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _
-from kiosk.clock import iso, local, local_today, utcnow
+from survey_forms import vocabulary
+from survey_forms.forms import choice_list
 
 bp = Blueprint("complaints", __name__, url_prefix="/admin/complaints")
 
@@ -86,7 +86,7 @@ def detail(complaint_id: int):
     if complaint is None:
         abort(404)
     form = ActionForm()
-    form.assignee.choices = [("", "—")] + [(u, u) for u in store.staff_usernames(db)]
+    form.assignee.choices = choice_list([("", "—")] + [(u, u) for u in store.staff_usernames(db)])
     if form.validate_on_submit():
         error = _act(db, complaint, form)
         if error:

@@ -9,17 +9,16 @@ from flask import Blueprint, current_app, flash, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from analysis import monthly_trend, summarize
-from survey_forms import vocabulary
 from analysis.fmt import FLAG_VI, VERDICT_VI, WEEKDAYS_VI
-
-from kiosk.web import charts
-from kiosk.domain import periods
 from kiosk import store
+from kiosk.clock import local_today, utcnow
+from kiosk.domain import periods
+from kiosk.domain.integrity import silent_kiosks
+from kiosk.web import charts
 from kiosk.web.auth import login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _, get_locale
-from kiosk.domain.integrity import silent_kiosks
-from kiosk.clock import local_today, utcnow
+from survey_forms import vocabulary
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin/dashboard")
 

@@ -13,27 +13,26 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Length, Optional
 
-from survey_forms import vocabulary
-from survey_forms.forms import answers_from_form, build_form, choice_list
-
+from kiosk import clock, store
 from kiosk.domain import codes
+from kiosk.domain.complaints import KINDS, TOPICS
 from kiosk.domain.principals import PHONE
 from kiosk.domain.submit import Status, submit
 from kiosk.web import questionnaires
-from kiosk import clock, store
-from kiosk.web.throttles import guess_throttle
-from kiosk.domain.complaints import KINDS, TOPICS
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _, get_locale
+from kiosk.web.throttles import guess_throttle
+from survey_forms import vocabulary
+from survey_forms.forms import answers_from_form, build_form, choice_list
 
 bp = Blueprint("phone", __name__)
 NOTICES = {  # kind → (HTTP status, title, explanation)
     "unknown": (404, "Không tìm thấy mã phiếu",
                 "Mã này không có trong hệ thống. Ông/Bà kiểm tra lại mã in trên phiếu hẹn, hoặc quét lại mã QR."),
     "used": (410, "Mã phiếu đã được dùng",
-             "Mỗi mã phiếu chỉ dùng để đánh giá một lần, và mã này đã được dùng (trên điện thoại hoặc tại máy tính bảng ở quầy). Cảm ơn Ông/Bà."),
+             "Mỗi mã phiếu chỉ dùng để đánh giá một lần, và mã này đã được dùng (trên điện thoại hoặc tại máy tính bảng ở quầy). Cảm ơn Ông/Bà."),  # noqa: E501 (a translated message stays on one line)
     "expired": (410, "Mã phiếu đã hết hạn",
-                "Mã phiếu chỉ dùng được trong {days} ngày sau khi trả kết quả. Ông/Bà vẫn có thể đánh giá tại máy tính bảng ở quầy."),
+                "Mã phiếu chỉ dùng được trong {days} ngày sau khi trả kết quả. Ông/Bà vẫn có thể đánh giá tại máy tính bảng ở quầy."),  # noqa: E501 (a translated message stays on one line)
     "throttled": (429, "Thử quá nhiều mã",
                   "Thiết bị này đã nhập quá nhiều mã không đúng. Vui lòng thử lại sau ít phút."),
 }
@@ -188,7 +187,7 @@ def _contact_problem(form, fields: dict) -> str | None:
     if error is None:
         return None
     if error == "consent_required":
-        message = _("Số điện thoại chỉ được lưu khi Ông/Bà đánh dấu ô “Tôi đồng ý”. Xin Ông/Bà đánh dấu ô đồng ý, hoặc xóa số điện thoại nếu không muốn được gọi lại.")
+        message = _("Số điện thoại chỉ được lưu khi Ông/Bà đánh dấu ô “Tôi đồng ý”. Xin Ông/Bà đánh dấu ô đồng ý, hoặc xóa số điện thoại nếu không muốn được gọi lại.")  # noqa: E501 (a translated message stays on one line)
         form.cx_consent.errors = [message]
     else:
         message = _("Số điện thoại chưa đúng. Xin Ông/Bà nhập số di động hoặc cố định, ví dụ 0912 345 678.")
@@ -204,7 +203,8 @@ def complaint_enter():
         canonical = codes.normalize(typed)
         if canonical:
             return redirect(url_for("phone.complaint", code=canonical))
-        return render_template("phone/complaint_enter.html", error=_("Mã phản ánh gồm 9 chữ và số, ví dụ ABCD-EFGH-J.")), 400
+        error = _("Mã phản ánh gồm 9 chữ và số, ví dụ ABCD-EFGH-J.")
+        return render_template("phone/complaint_enter.html", error=error), 400
     return render_template("phone/complaint_enter.html", error=None)
 
 

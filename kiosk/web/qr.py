@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 
-
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard (ISO/IEC 18004) asks
 
 

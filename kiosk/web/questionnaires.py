@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import current_app
 
 import survey_forms
-
 from kiosk.domain.intake import Forms
 
 

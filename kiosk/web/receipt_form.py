@@ -7,12 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from kiosk import store
-from kiosk import clock
+from kiosk import clock, store
 from kiosk.domain.catalogue import CODE
+from kiosk.domain.receipts import Invalid, issue, validate_issue
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _
-from kiosk.domain.receipts import Invalid, issue, validate_issue
 
 MESSAGES = {
     "unknown procedure: not in this commune's catalogue": "Không tìm thấy thủ tục trong danh mục.",

@@ -6,15 +6,25 @@ The officer's pages never show what a citizen answered: at most "đã đánh gi�
 """
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
-from kiosk.domain import codes
-from kiosk import clock, store
+from kiosk import store
+from kiosk.domain import codes, receipts
+from kiosk.domain.receipts import mark_returned, state
 from kiosk.web.auth import api_principal, login_required
 from kiosk.web.db import get_db
-from kiosk.domain import receipts
-from kiosk.domain.receipts import mark_returned, state
 from kiosk.web.i18n import _
 from kiosk.web.qr import qr_png, qr_svg
 
@@ -98,7 +108,7 @@ def returned(code):
             flash(_("Đã ghi nhận trả kết quả tại {counter}. Máy tính bảng ở quầy này đang mời đánh giá.",
                     counter=counter), "ok")
         elif counter:
-            flash(_("Đã ghi nhận trả kết quả tại {counter}. Quầy này không có máy tính bảng nên không có máy nào mời đánh giá; người dân có thể quét mã QR trên phiếu để đánh giá bằng điện thoại.",
+            flash(_("Đã ghi nhận trả kết quả tại {counter}. Quầy này không có máy tính bảng nên không có máy nào mời đánh giá; người dân có thể quét mã QR trên phiếu để đánh giá bằng điện thoại.",  # noqa: E501 (a translated message stays on one line)
                     counter=counter), "error")
         else:
             flash(_("Đã ghi nhận trả kết quả."), "ok")

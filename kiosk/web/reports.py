@@ -13,14 +13,13 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, stream_
 
 from analysis import summarize
 from analysis.reports.csv import responses_csv_stream, summary_csv
-
-from kiosk.domain import periods
 from kiosk import store
+from kiosk.clock import local_today
+from kiosk.domain import periods
 from kiosk.web.auth import api_principal
 from kiosk.web.db import get_db
 from kiosk.web.errors import json_error
 from kiosk.web.i18n import _
-from kiosk.clock import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 READERS = ("leader", "admin")

@@ -5,13 +5,11 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory, url_for
 
+from kiosk import clock, store
 from kiosk.web import questionnaires
-from survey_forms import vocabulary
-
-from kiosk import store
-from kiosk import clock
 from kiosk.web.auth import current_kiosk
 from kiosk.web.db import get_db
+from survey_forms import vocabulary
 
 bp = Blueprint("tablet", __name__)
 
