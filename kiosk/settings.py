@@ -57,6 +57,21 @@ def text(max_length: int = 200, allow_empty: bool = False) -> Callable[[Any], st
     return check
 
 
+def boolean(value):
+    """True or False (also "true"/"false", "1"/"0" from the environment)."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be True or False")
+
+
+boolean.hint = "True or False"
+
+
 def base_url(value):
     """An absolute http(s) address without query or fragment: what QR codes point to."""
     if not isinstance(value, str):
@@ -201,9 +216,15 @@ SETTINGS: tuple[Setting, ...] = (
             "a receipt code stops working this many days after the result is returned", RECEIPTS),
     Setting("RETURN_BINDING_MINUTES", 10, integer(1, 240),
             "after \"Trả kết quả\", the counter's tablet rates that dossier for this long", RECEIPTS),
-    Setting("IDLE_SECONDS", 60, integer(1, 3600),
-            "the tablet returns to the welcome screen after this many seconds untouched", TABLET),
-    Setting("THANKS_SECONDS", 5, integer(1, 120), "how long \"Cảm ơn Ông/Bà\" stays", TABLET),
+    Setting("IDLE_SECONDS", 20, integer(1, 600),
+            "a follow-up question left untouched this long goes back to the welcome screen "
+            "(short, so the next citizen's taps never join this citizen's answers)", TABLET),
+    Setting("THANKS_SECONDS", 8, integer(1, 120),
+            "how long \"Cảm ơn Ông/Bà, đã ghi nhận\" stays after a face tap before the welcome "
+            "screen comes back by itself", TABLET),
+    Setting("TABLET_VOICE", False, boolean,
+            "a speaker button reads the question and the faces aloud in Vietnamese (only where "
+            "the tablet has a vi-VN voice)", TABLET),
     Setting("TABLET_QUESTIONNAIRE", "counter", name_of_questionnaire,
             "the questionnaire of the counter tablet", TABLET),
     Setting("PHONE_QUESTIONNAIRE", "phone", name_of_questionnaire,

@@ -73,3 +73,18 @@ def test_library_messages_are_shown_in_vietnamese(client, login):
 def test_header_shows_the_role_in_vietnamese(client, login):
     login(client, "officer")
     assert "(Cán bộ một cửa)" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_admin_is_told_when_tablets_cannot_keep_an_offline_copy(app, make_user):
+    """Plain http on a LAN address: no service worker is possible, and the overview says so."""
+    make_user("admin", "admin")
+    for base, warned in [("http://192.168.1.10:8080", True), ("http://hailong.lan", True),
+                         ("http://localhost:8080", False), ("http://127.0.0.1:8080", False),
+                         ("https://hailong.xa-mau.gov.vn", False)]:
+        client = app.test_client()
+        r = client.post("/login", data={"username": "admin", "password": PASSWORD}, base_url=base)
+        assert r.status_code == 302, base
+        page = client.get("/admin/", base_url=base).get_data(as_text=True)
+        assert ('data-testid="no-offline-copy"' in page) is warned, base
+        if warned:
+            assert "HTTPS" in page and "README" in page

@@ -83,6 +83,7 @@ from kiosk.store.people import (
 from kiosk.store.receipts import (
     create_receipt,
     get_receipt,
+    latest_receipt_of_dossier,
     list_receipts,
     mark_returned,
     open_receipt_for_dossier,
@@ -143,6 +144,7 @@ __all__ = [
     "kiosk_enrolled_at",
     "large_cache",
     "last_rating_at",
+    "latest_receipt_of_dossier",
     "list_complaints",
     "list_counters",
     "list_kiosks",

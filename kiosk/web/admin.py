@@ -1,6 +1,8 @@
 """Pages for the commune's staff: overview and tablets; staff accounts for the admin."""
 from __future__ import annotations
 
+from ipaddress import ip_address
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
@@ -41,6 +43,21 @@ class ActionForm(FlaskForm):
     """CSRF only: for buttons that change one thing."""
 
 
+def offline_copy_possible(scheme: str, host: str) -> bool:
+    """Can a tablet opening this address keep an offline copy (a service worker)? Browsers
+    allow one only on HTTPS or on the machine itself (localhost, 127.0.0.1, ::1)."""
+    if scheme == "https":
+        return True
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.strip("[]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 @bp.route("/")
 @login_required()
 def home():
@@ -51,6 +68,7 @@ def home():
     now = utcnow()
     return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
                            silent=silent_kiosks(kiosks, now, current_app.config),
+                           offline_copy=offline_copy_possible(request.scheme, request.host),
                            storage_problem=health.problem(current_app.config["DATABASE"]),
                            backup=backups.status(db, current_app.config, now),
                            action=ActionForm())
