@@ -130,3 +130,19 @@ def test_remove_keeps_demo_rows_a_report_quoted(app, db, tablet, rating_body):
     assert r.returncode == 0, r.stderr
     assert "removed 30 demo responses" in r.stdout and "Kept 50 demo responses" in r.stdout
     assert cli(app.instance_path, "verify").returncode == 0
+
+
+def test_a_rating_sent_to_a_training_server_is_demo_data(tmp_path, rating_body):
+    """In DEMO_MODE every rating, from a tablet or a phone, is marked demo like the rest."""
+    from kiosk.domain.credentials import hash_token
+    from kiosk.store.db import connect
+    instance, _ = real_instance(tmp_path, rating_body)
+    assert cli(instance, "demo-data", "--responses", "5", "--days", "1").returncode == 0
+    app = create_app({"INSTANCE": instance, "TESTING": True, "SECRET_KEY": "t" * 32, "DEMO_MODE": True,
+                      "OPENING_HOURS": {str(d): ["00:00-23:59"] for d in range(7)}})
+    db = connect(app.config["DATABASE"])
+    store.create_token(db, "tap-huan", "kiosk", hash_token("train"))
+    body = rating_body()
+    r = app.test_client().post("/api/v1/responses", json=body, headers={"Authorization": "Bearer train"})
+    assert r.status_code == 201
+    assert store.get_response(db, body["id"])["demo"] == 1
