@@ -218,11 +218,15 @@ def test_tablet_comment_becomes_a_complaint_linked_to_the_response(browser, serv
     tap(page, "done")
     wait_screen(page, "thanks")
     assert page.locator('[data-testid="thanks-complaint"]').is_visible()
+    # the complaint's own code, as soon as the server has stored it: the citizen's key to the reply
+    page.wait_for_selector('[data-testid="thanks-complaint-code"]:visible')
+    shown = page.inner_text('[data-testid="thanks-complaint-code"]')
     wait_screen(page, "screen-welcome")
     wait_queue_empty(page)
 
     (row,) = responses(server.db_path)
     (c,) = server.query("SELECT * FROM complaints")
+    assert f"{c['code'][:4]}-{c['code'][4:8]}-{c['code'][8]}" in shown and "/phan-anh/" in shown
     assert c["response_id"] == row["id"] and c["topic"] == "officer" and c["status"] == "new"
     assert c["text"] == "Cán bộ nói chuyện điện thoại riêng khi tiếp dân"
     assert server.query("SELECT * FROM complaint_contacts") == []

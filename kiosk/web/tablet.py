@@ -50,6 +50,8 @@ TEXTS = {
     "thanks": _("Cảm ơn Ông/Bà!"),
     "thanks_text": _("Ý kiến của Ông/Bà giúp chúng tôi phục vụ tốt hơn."),
     "thanks_cx": _("Phản ánh, kiến nghị của Ông/Bà sẽ được trả lời trong {n} ngày làm việc."),
+    "thanks_code": _("Mã phản ánh của Ông/Bà: {code}. Xin ghi lại mã này để xem trả lời tại {url}."),
+    "cx_need_text": _("Xin Ông/Bà ghi nội dung phản ánh, kiến nghị vào ô góp ý, để cơ quan biết cần trả lời điều gì."),  # noqa: E501
     "ne_title": _("Thiết bị chưa được đăng ký"),
     "ne_text": _("Máy tính bảng này chưa được đăng ký để nhận đánh giá. Quản trị viên cần đăng nhập trên chính máy này tại trang đăng ký thiết bị và đặt tên cho máy."),  # noqa: E501
     "ne_link": _("Mở trang đăng ký thiết bị"),
@@ -101,6 +103,7 @@ def index():
             "status_url": url_for("api.get_receipt_status", code="CODE"),
             "enrol_url": url_for("auth.enrol"),
             "sw_url": url_for("tablet.service_worker"),
+            "complaint_url": cfg["PUBLIC_BASE_URL"] + url_for("phone.complaint_enter"),
         },
     }
     return render_template("tablet/index.html", data=data, **data)

@@ -149,3 +149,20 @@ test("taps the state does not take change nothing", () => {
     assert.deepEqual(out.effects, []);
   }
 });
+
+test("a complaint needs a text: Xong asks for it, walking away keeps the rating without it", () => {
+  const at = run([{ type: "face", value: 2 }, { type: "more" }, { type: "skip" }, { type: "skip" },
+                  { type: "cx", what: "toggle" }]);
+  const refused = run([{ type: "done", comment: "   " }], at.s);
+  assert.equal(refused.s.name, "step");
+  assert.equal(refused.s.problem, "cx_need_text");
+  assert.deepEqual(refused.effects, []);
+  const away = run([{ type: "timeout", comment: "" }], refused.s);
+  const body = last(away.effects).body;
+  assert.equal(body.overall, 2);
+  assert.equal(body.complaint, undefined);
+  const ok = run([{ type: "done", comment: "Chờ lâu quá" }], refused.s);
+  assert.deepEqual(last(ok.effects).body.complaint, { topic: "other" });
+  assert.equal(ok.s.withComplaint, true);
+  assert.equal(ok.s.lastId, last(ok.effects).body.id);
+});

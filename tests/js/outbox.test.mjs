@@ -14,13 +14,15 @@ function rig(server) {
   const sent = [];
   const storage = memoryStorage();
   const enrolment = [];
+  const codes = [];
   const box = createOutbox({
     storage,
     now: () => t.now,
     setTimer: (fn, ms) => { const timer = { fn, at: t.now + ms }; t.timers.push(timer); return timer; },
     clearTimer: (timer) => { t.timers = t.timers.filter((x) => x !== timer); },
     send: async (body) => { sent.push(body.id); return server(body); },
-    onEnrolment: (ok) => enrolment.push(ok)
+    onEnrolment: (ok) => enrolment.push(ok),
+    onComplaintCode: (id, code) => codes.push([id, code])
   });
   /** Move the clock on and run the timers that are due. */
   async function advance(ms) {
@@ -34,7 +36,7 @@ function rig(server) {
     }
     await box.flush();
   }
-  return { box, sent, storage, advance, enrolment, t };
+  return { box, sent, storage, advance, enrolment, t, codes };
 }
 const ok = (status) => async () => ({ status, json: { status: "created" } });
 const body = (id, extra) => Object.assign({ id, overall: 5 }, extra || {});
@@ -157,4 +159,12 @@ test("without storage the outbox still works in memory", async () => {
                              setTimer: () => null, clearTimer: () => {} });
   await box.add(body("a"));
   assert.deepEqual(box.items().map((i) => i.id), ["a"]);
+});
+
+test("the server's complaint code reaches the screen with the rating it belongs to", async () => {
+  const { box, codes } = rig(async (b) => ({ status: 201, json: b.complaint ? { complaint_code: "ABCD2345J" } : {} }));
+  box.add(body("plain"));
+  box.add(body("with", { complaint: { topic: "place" } }));
+  await box.flush();
+  assert.deepEqual(codes, [["with", "ABCD2345J"]]);
 });

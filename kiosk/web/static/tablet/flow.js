@@ -82,8 +82,11 @@ export function phoneDigits(value) { return String(value || "").replace(/[\s.\-(
     ``strict`` (the citizen pressed "Xong"): a phone number needs the consent box and a
     plausible number, else ``{problem}`` and nothing is sent yet. Not strict (the citizen
     walked away): a phone number without both is left out, the rest is kept. */
-export function complaintOf(cx, inputs, strict) {
+export function complaintOf(cx, inputs, strict, text) {
   if (!cx || !cx.on) return { complaint: null };
+  // A complaint says what it is about (the comment): without it nobody can answer it.
+  // Pressing "Xong" asks for it; walking away keeps the rating without a complaint.
+  if (!String(text || "").trim()) return strict ? { problem: "cx_need_text" } : { complaint: null };
   const complaint = { topic: cx.topic || "other" };
   if (cx.kind) complaint.kind = cx.kind;
   const phone = phoneDigits(inputs && inputs.phone);
@@ -123,7 +126,7 @@ export function body(response, p, { complete, now, inputs }) {
   const comment = String(response.comment || "").trim();
   if (comment) out.comment = comment;
   if (response.receipt) out.receipt = response.receipt;
-  const cx = complaintOf(response.complaint, inputs, false).complaint;
+  const cx = complaintOf(response.complaint, inputs, false, comment).complaint;
   if (cx) out.complaint = cx;
   return out;
 }

@@ -124,13 +124,14 @@ export function transition(s, ev, p) {
       if (s.name === "step") effects.push(held(false));
       break;
     case "done": {
-      const checked = complaintOf(r.complaint, inputs, true);
+      const checked = complaintOf(r.complaint, inputs, true, r.comment);
       if (checked.problem) {
         n.problem = checked.problem;
         return { state: n, effects: [] };
       }
       const b = body(r, p, { complete: true, now: ev.now, inputs });
       n.withComplaint = !!b.complaint;
+      n.lastId = b.id;
       effects.push({ do: "release", body: b });
       break;
     }
@@ -151,6 +152,7 @@ export function transition(s, ev, p) {
     else if (at >= steps.length) {
       const b = body(n.response, p, { complete: true, now: ev.now, inputs });
       n.withComplaint = !!b.complaint;
+      n.lastId = b.id;
       effects.push({ do: "release", body: b });
       target = "thanks";
       n.step = -1;

@@ -50,6 +50,9 @@ const outbox = createOutbox({
   storage: storage || { getItem: () => null, setItem: () => { throw new Error("no storage"); } },
   send,
   onChange: renderQueue,
+  onComplaintCode: (id, code) => {  // the citizen's own code, shown while they still look
+    if (state.name === "thanks" && state.lastId === id) screens.complaintCode(state.lang, code);
+  },
   onEnrolment: (ok) => {
     if (!ok && state.enrolled) dispatch({ type: "unenrolled" }, true);
     else if (ok && !state.enrolled && DATA.enrolled && HAS_FACES) dispatch({ type: "enrolled" }, true);

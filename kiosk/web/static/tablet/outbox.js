@@ -97,6 +97,8 @@ export function createOutbox(deps) {
     }
     if (r.status === 201 || r.status === 200 || r.status === 409) {
       remove(item.id);
+      const code = r.json && r.json.complaint_code;
+      if (code && deps.onComplaintCode) deps.onComplaintCode(item.id, code);
       onEnrolment(true);
       return "done";
     }

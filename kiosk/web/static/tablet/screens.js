@@ -223,6 +223,8 @@ export function createScreens(doc, strings, p, data) {
     if (step && step.kind === "comment") renderComment(s, step);
     const thanksCx = $('[data-testid="thanks-complaint"]');
     if (thanksCx) thanksCx.hidden = !(s.name === "thanks" && s.withComplaint);
+    const codeBox = $('[data-testid="thanks-complaint-code"]');
+    if (codeBox && s.name !== "thanks") { codeBox.hidden = true; codeBox.textContent = ""; }
     renderActions(s, kind);
     renderProcedure(s);
     if (screen !== shown) {
@@ -253,6 +255,14 @@ export function createScreens(doc, strings, p, data) {
       box.hidden = !problem;
     },
     binding: () => binding,
+    /** The complaint's own code, once the server has given it (the citizen's key to the reply). */
+    complaintCode(lang, code) {
+      const box = $('[data-testid="thanks-complaint-code"]');
+      if (!box || !/^[0-9A-Z]{9}$/.test(code)) return;
+      const shown = code.slice(0, 4) + "-" + code.slice(4, 8) + "-" + code.slice(8);
+      box.textContent = text(strings, lang, "thanks_code", { code: shown, url: data.settings.complaint_url });
+      box.hidden = false;
+    },
     /** The queue indicator: shown only when a rating lingers (normally gone within a second). */
     renderQueue(lang, items, rejected, t) {
       const box = $('[data-testid="queue-indicator"]');
