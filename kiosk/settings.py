@@ -125,6 +125,18 @@ def name_of_questionnaire(value):
 name_of_questionnaire.hint = "a questionnaire id"
 
 
+def yes_no(value):
+    """True or False (also "true"/"false", "1"/"0", "yes"/"no" from an environment variable)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and str(value).strip().lower() in ("1", "true", "yes", "0", "false", "no"):
+        return str(value).strip().lower() in ("1", "true", "yes")
+    raise ValueError("must be True or False")
+
+
+yes_no.hint = "True or False"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -135,10 +147,10 @@ class Setting:
 
 
 _HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
-UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS = (
+UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, PUBLIC = (
     "Đơn vị / The unit", "Máy tính bảng / The counter tablet", "Phiếu hẹn và mã QR / Receipts",
     "Cờ nghi vấn / Integrity flags (ratings are flagged, never deleted)",
-    "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits")
+    "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits", "Bảng công khai / Public results board")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNE_NAME", "Xã Mẫu", text(), "the commune, as printed on slips and reports", UNIT),
@@ -178,6 +190,13 @@ SETTINGS: tuple[Setting, ...] = (
             "public holidays skipped by the 15-working-day deadline (check Tết each year)", COMPLAINTS),
     Setting("CONTACT_RETENTION_DAYS", 30, integer(0, 3650),
             "phone numbers are erased this long after the complaint is closed", COMPLAINTS),
+    Setting("PUBLIC_BOARD_ENABLED", True, yes_no,
+            "the results board at /cong-khai (no sign-in, no personal data) and its poster PDF", PUBLIC),
+    Setting("PUBLIC_BOARD_OFFICERS", False, yes_no,
+            "also show each officer's figures on the public board (names of officers become public)", PUBLIC),
+    Setting("PUBLIC_BOARD_MONTHS", 6, integer(2, 24), "months shown in the board's trend", PUBLIC),
+    Setting("PUBLIC_BOARD_REFRESH_SECONDS", 300, integer(30, 86400),
+            "the TV mode (/cong-khai?tv=1) reloads itself this often", PUBLIC),
     Setting("LOGIN_FAIL_LIMIT", 5, integer(1, 1000), "wrong passwords per address and name …", LIMITS),
     Setting("LOGIN_FAIL_WINDOW", 300, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("RECEIPT_GUESS_LIMIT", 10, integer(1, 10000), "unknown receipt codes per phone or device …", LIMITS),
@@ -239,7 +258,8 @@ def config_template() -> str:
         if s.section != section:
             section = s.section
             lines += ["", f"# --- {section}"]
-        value = json.dumps(s.default, ensure_ascii=False)
+        # config.py is Python: True/False, not JSON's true/false
+        value = repr(s.default) if isinstance(s.default, bool) else json.dumps(s.default, ensure_ascii=False)
         lines.append(f"# {s.name} = {value}")
         lines.append(f"#     {s.comment}")
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ def init_app(app) -> None:
         errors,
         i18n,
         phone,
+        public,
         questionnaires,
         receipts,
         reports,
@@ -42,7 +43,7 @@ def init_app(app) -> None:
     questionnaires.init_app(app)
     errors.init_app(app)
     for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,
-                   catalogue_pages, phone):
+                   catalogue_pages, phone, public):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.health)
     csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal
