@@ -32,6 +32,16 @@ SUBJECT = {
         "complaints_handled": "of complaints handled on time",
     },
 }
+# A few words per indicator, for a screen read from across the waiting room.
+SHORT_NAME = {
+    "tthc_satisfaction": "Hài lòng với việc giải quyết thủ tục",
+    "admin_service_satisfaction": "Hài lòng với sự phục vụ",
+    "public_service_satisfaction": "Hài lòng với kết quả dịch vụ công",
+    "online_service_satisfaction": "Hài lòng với dịch vụ công trực tuyến",
+    "no_resubmission": "Không phải nộp lại giấy tờ",
+    "four_on_the_spot": "Giải quyết “4 tại chỗ”",
+    "complaints_handled": "Phản ánh được xử lý đúng hạn",
+}
 UNIT_WORD = {"vi": ("ý kiến", "phản ánh đến hạn"), "en": ("answers", "complaints due")}
 VERDICT_PHRASE = {
     "vi": {"met": "đạt chỉ tiêu {t}", "not_met": "chưa đạt chỉ tiêu {t}",

@@ -15,7 +15,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from analysis import monthly_trend, plain, summarize
-from analysis.fmt import VERDICT_VI
 from kiosk import clock
 from kiosk.clock import local, local_today
 from kiosk.domain import periods
@@ -24,8 +23,7 @@ from kiosk.web.db import get_db
 
 bp = Blueprint("public", __name__, url_prefix="/cong-khai")
 # What a verdict means, for a citizen reading the board.
-VERDICT_PLAIN = {"met": "Đạt chỉ tiêu", "not_met": "Chưa đạt chỉ tiêu",
-                 "uncertain": "Chưa đủ ý kiến để kết luận", "no_data": "Chưa có ý kiến"}
+VERDICT_PLAIN = {"met": "Đạt", "not_met": "Chưa đạt", "uncertain": "Chưa đủ ý kiến", "no_data": "Chưa có ý kiến"}
 
 
 def _enabled() -> None:
@@ -37,7 +35,7 @@ def _public_row(row: dict) -> dict:
     """An indicator row with only the figures the board may show (nothing else can leak)."""
     keep = ("id", "name_vi", "n", "satisfied", "rate", "ci_low", "ci_high", "target", "target_2030",
             "verdict", "census", "pending")
-    return {k: row.get(k) for k in keep}
+    return {**{k: row.get(k) for k in keep}, "short": plain.SHORT_NAME.get(row["id"], row["name_vi"])}
 
 
 def board_data(conn, config, today) -> dict:
@@ -75,9 +73,9 @@ def board():
     tv = request.args.get("tv") == "1"
     data = board_data(get_db().conn, current_app.config, local_today())
     response = Response(render_template(
-        "public/board.html", d=data, tv=tv, verdicts=VERDICT_PLAIN, verdict_short=VERDICT_VI,
+        "public/board.html", d=data, tv=tv, verdicts=VERDICT_PLAIN,
         refresh=current_app.config["PUBLIC_BOARD_REFRESH_SECONDS"],
-        trend=charts.trend(data["trend"], data["trend_target"], height=220)))
+        trend=charts.trend(data["trend"], data["trend_target"], *((1300, 220) if tv else (720, 220)))))
     response.headers["Cache-Control"] = "no-store"
     return response
 
