@@ -75,7 +75,7 @@ def board():
     response = Response(render_template(
         "public/board.html", d=data, tv=tv, verdicts=VERDICT_PLAIN,
         refresh=current_app.config["PUBLIC_BOARD_REFRESH_SECONDS"],
-        trend=charts.trend(data["trend"], data["trend_target"], *((1300, 220) if tv else (720, 220)))))
+        trend=charts.trend(data["trend"], data["trend_target"], *((1800, 250) if tv else (720, 220)))))
     response.headers["Cache-Control"] = "no-store"
     return response
 
