@@ -92,11 +92,12 @@ def sentence(row: dict, label: str, lang: str = "vi") -> str:
             f"({fmt.number(row['n'], lang)} {unit}) — {target}.")
 
 
-def sentences(summary: dict, label: str | None = None, lang: str = "vi") -> list[str]:
+def sentences(summary: dict, label: str | None = None, lang: str = "vi", with_data: bool = False) -> list[str]:
     """``sentence`` for every indicator of the summary's headline (flagged ratings left out
-    unless the summary was made with them)."""
+    unless the summary was made with them); ``with_data``: only those with figures."""
     label = label or period_label(summary["period"]["from"], summary["period"]["to"], lang)
-    return [sentence(r, label, lang) for r in summary["indicators"]]
+    return [sentence(r, label, lang) for r in summary["indicators"]
+            if not (with_data and (r["verdict"] == "no_data" or r["rate"] is None))]
 
 
 def headline(summary: dict, label: str | None = None, lang: str = "vi") -> str:

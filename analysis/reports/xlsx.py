@@ -97,8 +97,8 @@ def _summary_sheet(wb, summary: dict, meta: dict) -> None:
                    rr["returned"], rr["rated"], _cell(ws, rr["rate"], number_format=PERCENT)])
     if summary["portal_figure"]:
         pf = summary["portal_figure"]
-        _append(ws, ["", "Chỉ số kiểu Cổng DVC quốc gia: 100% − tỷ lệ trễ hạn − tỷ lệ có phản ánh "
-                       "hoặc không hài lòng", pf["dossiers"], "",
+        _append(ws, ["", "Chỉ số tính theo cách của Cổng DVC quốc gia (để đối chiếu): 100% − tỷ lệ trễ hạn "
+                       "− tỷ lệ có phản ánh hoặc không hài lòng", pf["dossiers"], "",
                    _cell(ws, pf["rate"], number_format=PERCENT)])
     _append(ws, ["", f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}. Khảo sát nội bộ, "
                    "không phải chỉ số SIPAS hay chỉ số theo Quyết định 766/QĐ-TTg."])
