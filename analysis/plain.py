@@ -121,3 +121,23 @@ def more_needed(row: dict, lang: str = "vi") -> str | None:
                 "cần tiếp tục thu thập và so sánh qua nhiều tháng.")
     return (f"About {fmt.number(extra, lang)} more answers (at the current rate) would settle it." if en else
             f"Cần thêm khoảng {fmt.number(extra)} ý kiến (nếu tỷ lệ giữ nguyên) để kết luận.")
+
+
+def email_body(summary: dict, meta: dict, label: str | None = None) -> str:
+    """The short Vietnamese body of the report e-mail: one plain sentence per indicator, then
+    each figure with n, interval and verdict, what was left out, how it was computed and the
+    data's check code. ``meta``: commune and unit names."""
+    label = label or period_label(summary["period"]["from"], summary["period"]["to"])
+    lines = [f"Kính gửi lãnh đạo {meta.get('commune', '')},", "",
+             f"{meta.get('unit', '')} gửi kết quả khảo sát sự hài lòng của người dân "
+             f"{fmt.period(summary)} ({label}). Báo cáo đầy đủ (PDF) và bảng tính Excel đính kèm.", ""]
+    lines += [f"- {line}" for line in sentences(summary, label, with_data=True)] or \
+        [f"- {label}: chưa có ý kiến nào của người dân."]
+    lines += ["", "Từng chỉ tiêu (tỷ lệ; số ý kiến n; khoảng tin cậy 95%; kết luận):"]
+    for r in summary["indicators"]:
+        lines.append(f"- {r['name_vi']}: {fmt.percent(r['rate'])}; n = {fmt.number(r['n'])}; "
+                     f"{fmt.interval(r['ci_low'], r['ci_high'])}; {fmt.verdict(r['verdict'])} "
+                     f"(chỉ tiêu {fmt.targets(r)})")
+    lines += ["", fmt.filtered_line(summary), summary["formula"]["vi"], fmt.chain_line(summary), "",
+              "Thư gửi tự động từ phần mềm Hài lòng; xin không trả lời thư này."]
+    return "\n".join(lines) + "\n"

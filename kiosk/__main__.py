@@ -205,6 +205,39 @@ def cmd_verify(args) -> int:
     return 1
 
 
+def cmd_send_report(args) -> int:
+    """Send the PDF report (Excel attached) of a period by e-mail; record the head it quotes."""
+    from kiosk import store
+    from kiosk.clock import local_today
+    from kiosk.domain.report_mail import MailError, send_report
+    from kiosk.store.db import connect
+    app = _app()
+    try:
+        sent = send_report(app.config, app.config["DATABASE"], args.period, local_today(), args.to)
+    except MailError as exc:
+        print(f"error: the report was not sent: {exc}", file=sys.stderr)
+        return 1
+    if sent["chain"].get("seq"):
+        db = connect(app.config["DATABASE"])
+        try:
+            store.record_report_head(db, "send-report", "report.pdf", sent["period"]["from"],
+                                     sent["period"]["to"], sent["chain"])
+        finally:
+            db.conn.close()
+    print(f"Sent \"{sent['subject']}\" to {', '.join(sent['recipients'])}")
+    return 0
+
+
+def _add_send_report(sub) -> None:
+    from kiosk.domain.report_mail import PERIODS
+    p = sub.add_parser("send-report", help="e-mail the report (PDF, Excel attached) of a period")
+    p.add_argument("--period", choices=PERIODS, default="last-month",
+                   help="month, quarter, year (to date) or the last whole month or quarter (default last-month)")
+    p.add_argument("--to", action="append", metavar="ADDRESS",
+                   help="send to this address instead of REPORT_RECIPIENTS (may be repeated)")
+    p.set_defaults(func=cmd_send_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kiosk",
@@ -250,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--head", metavar="SEQ:HASH",
                    help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
+    _add_send_report(sub)
     return parser
 
 

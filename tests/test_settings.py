@@ -50,6 +50,9 @@ def test_environment_overrides_are_typed_and_checked(tmp_path, monkeypatch):
     ("TABLET_QUESTIONNAIRE", "../etc/passwd", "questionnaire"),
     ("PUBLIC_BOARD_OFFICERS", "maybe", "True or False"),
     ("PUBLIC_BOARD_REFRESH_SECONDS", 5, "between"),
+    ("SMTP_TLS", "tls", "starttls"),
+    ("SMTP_FROM", "bao cao", "e-mail"),
+    ("REPORT_RECIPIENTS", ["chutich@xamau.gov.vn", "vanphong"], "'vanphong'"),
 ])
 def test_a_malformed_setting_is_refused_at_start_naming_it(tmp_path, name, value, says):
     with pytest.raises(SettingsError) as exc:
