@@ -3,11 +3,11 @@
 * bytes on first load: a fresh browser context (empty cache) holding only the enrolled
   device cookie opens ``/``; every byte received (headers included, Chrome's
   ``encodedDataLength``) until the network is idle, and every request to another host.
-* bytes per rating: one whole rating (face 5, skip the quick questions and the comment,
-  thank-you, the POST sent) on the loaded page.
+* bytes per rating: one whole rating (face 5, acknowledged; "Xong"; the POST sent) on the
+  loaded page.
 * tap → thank you: the time, measured inside the page on the page's own clock, from the
-  first touch event of the final tap ("skip" on the comment screen) to the thank-you screen
-  shown and a frame painted after it. p95 over ``--taps`` ratings.
+  first touch event of the face tap (the tap is the rating) to the acknowledgement "Cảm ơn
+  Ông/Bà, đã ghi nhận" shown and a frame painted after it. p95 over ``--taps`` ratings.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ PROBE = """() => {
   const b = window.__bench = {last: 0, done: []};
   const mark = (e) => { if (e.timeStamp - b.last > 300) b.last = e.timeStamp; };
   for (const t of ["touchstart", "pointerdown", "mousedown"]) document.addEventListener(t, mark, true);
-  const el = document.querySelector('[data-testid="thanks"]');
+  const el = document.querySelector('[data-testid="screen-ack"]');
   new MutationObserver(() => {
     if (el.hidden) return;
     const shown = performance.now(), tap = b.last;
@@ -67,18 +67,12 @@ def _tap(page, testid):
 
 
 def _one_rating(page):
-    """Face 5, skip the quick questions, skip the comment: the shortest complete rating."""
-    _tap(page, "face-5")
-    for _ in range(12):
-        page.wait_for_selector('[data-testid="screen-quick"]:visible, '
-                               '[data-testid="screen-comment"]:visible, '
-                               '[data-testid="screen-reasons"]:visible', timeout=10_000)
-        if page.locator('[data-testid="screen-comment"]:visible').count():
-            break
-        _tap(page, "skip")
+    """Face 5 (the rating, acknowledged at once), then "Xong": a complete rating, sent."""
     with page.expect_response(lambda r: "/api/v1/responses" in r.url and r.request.method == "POST",
                               timeout=10_000) as resp:
-        _tap(page, "skip")
+        _tap(page, "face-5")
+        page.wait_for_selector('[data-testid="screen-ack"]:visible', timeout=10_000)
+        _tap(page, "done")
         page.wait_for_selector('[data-testid="thanks"]:visible', timeout=10_000)
     return resp.value.status
 

@@ -37,7 +37,7 @@ def main() -> int:
             data = json.dumps(summary, ensure_ascii=False, indent=2).encode()
         elif args.format == "xlsx":
             from analysis.reports.xlsx import xlsx_report
-            data = xlsx_report(summary, db=args.db)
+            data = xlsx_report(summary)  # the report workbook, as the CLI writes it (no raw rows)
         else:
             from analysis.reports.pdf import pdf_report
             data = pdf_report(summary, {})

@@ -43,6 +43,8 @@ def _private(path: Path, mode: int) -> None:
         pass
 
 
+DEMO_DATABASE = "demo.db"  # python -m kiosk demo-data writes here, and only here
+
 # Flask's own settings that an installation has no reason to change.
 FIXED = {
     "WTF_CSRF_TIME_LIMIT": None,  # a tablet page stays open all day
@@ -70,6 +72,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config.update(settings.check(app.config))
+    if app.config["DEMO_MODE"] and not (test_config and "DATABASE" in test_config):
+        app.config["DATABASE"] = str(folder / DEMO_DATABASE)  # demo data never in kiosk.db
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(folder)
     elif app.config["SECRET_KEY"] in ("dev", "change-me") and not app.testing:

@@ -57,6 +57,21 @@ def text(max_length: int = 200, allow_empty: bool = False) -> Callable[[Any], st
     return check
 
 
+def boolean(value):
+    """True or False (also "true"/"false", "1"/"0" from the environment)."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be True or False")
+
+
+boolean.hint = "True or False"
+
+
 def base_url(value):
     """An absolute http(s) address without query or fragment: what QR codes point to."""
     if not isinstance(value, str):
@@ -125,16 +140,49 @@ def name_of_questionnaire(value):
 name_of_questionnaire.hint = "a questionnaire id"
 
 
-def yes_no(value):
-    """True or False (also "true"/"false", "1"/"0", "yes"/"no" from an environment variable)."""
+def number(low: float, high: float) -> Callable[[Any], float]:
+    """A number (fractions allowed, e.g. 0.5 hours) between ``low`` and ``high``."""
+    def check(value):
+        if isinstance(value, bool):
+            raise ValueError("must be a number")
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError("must be a number") from None
+        if not isinstance(value, (int, float)) or value != value:
+            raise ValueError("must be a number")
+        if value < low or value > high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+    check.hint = f"a number from {low} to {high}"
+    return check
+
+
+def boolean(value):
+    """True or False (also "1"/"0", "true"/"false" from an environment variable)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, (str, int)) and str(value).strip().lower() in ("1", "true", "yes", "0", "false", "no"):
-        return str(value).strip().lower() in ("1", "true", "yes")
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "0", "false", "no", ""):
+        return value.strip().lower() in ("1", "true", "yes")
     raise ValueError("must be True or False")
 
 
-yes_no.hint = "True or False"
+boolean.hint = "True or False"
+
+
+def folder(value):
+    """A folder path: absolute, or relative to the instance folder."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a folder path in quotes, e.g. \"backups\" or \"/srv/backups\"")
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value.strip()
+
+
+folder.hint = "a folder path (relative to the instance folder, or absolute)"
 
 
 def one_of(*choices: str) -> Callable[[Any], str]:
@@ -184,11 +232,12 @@ class Setting:
 
 
 _HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
-UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, PUBLIC, MAIL = (
+UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, DEPLOY, BACKUPS, PUBLIC, MAIL = (
     "Đơn vị / The unit", "Máy tính bảng / The counter tablet", "Phiếu hẹn và mã QR / Receipts",
     "Cờ nghi vấn / Integrity flags (ratings are flagged, never deleted)",
-    "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits", "Bảng công khai / Public results board",
-    "Gửi báo cáo qua thư điện tử / The report by e-mail")
+    "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits",
+    "Đưa lên Internet / Behind a reverse proxy (see deploy/)", "Sao lưu / Backups",
+    "Bảng công khai / Public results board", "Gửi báo cáo qua thư điện tử / The report by e-mail")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNE_NAME", "Xã Mẫu", text(), "the commune, as printed on slips and reports", UNIT),
@@ -196,15 +245,24 @@ SETTINGS: tuple[Setting, ...] = (
             "the unit that receives dossiers", UNIT),
     Setting("PROVINCE_NAME", "Tỉnh Mẫu", text(), "the province", UNIT),
     Setting("PLACE_NAME", "Mẫu", text(), "for \"Mẫu, ngày … tháng … năm …\" on reports", UNIT),
+    Setting("DEMO_MODE", False, boolean,
+            "serve and report from the demo database instance/demo.db (python -m kiosk demo-data) "
+            "instead of the real instance/kiosk.db; every staff page then says so", UNIT),
     Setting("PUBLIC_BASE_URL", "http://127.0.0.1:8080", base_url,
             "the address citizens' phones reach: the printed QR codes point here", RECEIPTS),
     Setting("RECEIPT_EXPIRY_DAYS", 30, integer(1, 3650),
             "a receipt code stops working this many days after the result is returned", RECEIPTS),
     Setting("RETURN_BINDING_MINUTES", 10, integer(1, 240),
             "after \"Trả kết quả\", the counter's tablet rates that dossier for this long", RECEIPTS),
-    Setting("IDLE_SECONDS", 60, integer(1, 3600),
-            "the tablet returns to the welcome screen after this many seconds untouched", TABLET),
-    Setting("THANKS_SECONDS", 5, integer(1, 120), "how long \"Cảm ơn Ông/Bà\" stays", TABLET),
+    Setting("IDLE_SECONDS", 20, integer(1, 600),
+            "a follow-up question left untouched this long goes back to the welcome screen "
+            "(short, so the next citizen's taps never join this citizen's answers)", TABLET),
+    Setting("THANKS_SECONDS", 8, integer(1, 120),
+            "how long \"Cảm ơn Ông/Bà, đã ghi nhận\" stays after a face tap before the welcome "
+            "screen comes back by itself", TABLET),
+    Setting("TABLET_VOICE", False, boolean,
+            "a speaker button reads the question and the faces aloud in Vietnamese (only where "
+            "the tablet has a vi-VN voice)", TABLET),
     Setting("TABLET_QUESTIONNAIRE", "counter", name_of_questionnaire,
             "the questionnaire of the counter tablet", TABLET),
     Setting("PHONE_QUESTIONNAIRE", "phone", name_of_questionnaire,
@@ -228,9 +286,9 @@ SETTINGS: tuple[Setting, ...] = (
             "public holidays skipped by the 15-working-day deadline (check Tết each year)", COMPLAINTS),
     Setting("CONTACT_RETENTION_DAYS", 30, integer(0, 3650),
             "phone numbers are erased this long after the complaint is closed", COMPLAINTS),
-    Setting("PUBLIC_BOARD_ENABLED", True, yes_no,
+    Setting("PUBLIC_BOARD_ENABLED", True, boolean,
             "the results board at /cong-khai (no sign-in, no personal data) and its poster PDF", PUBLIC),
-    Setting("PUBLIC_BOARD_OFFICERS", False, yes_no,
+    Setting("PUBLIC_BOARD_OFFICERS", False, boolean,
             "also show each officer's figures on the public board (names of officers become public)", PUBLIC),
     Setting("PUBLIC_BOARD_MONTHS", 6, integer(2, 24), "months shown in the board's trend", PUBLIC),
     Setting("PUBLIC_BOARD_REFRESH_SECONDS", 300, integer(30, 86400),
@@ -258,6 +316,25 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds a connection may stay silent before the server closes it", LIMITS),
     Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
             "the largest request body accepted, in bytes", LIMITS),
+    Setting("TRUSTED_PROXIES", 0, integer(0, 5),
+            "how many reverse proxies (Caddy, nginx) stand in front and add X-Forwarded-For/Proto/Host; "
+            "0 = none, forwarded headers are ignored. Set 1 behind deploy/Caddyfile, never when "
+            "the server is reachable directly", DEPLOY),
+    Setting("HSTS_SECONDS", 31536000, integer(0, 63072000),
+            "over HTTPS, browsers are told to use only HTTPS for this long (Strict-Transport-Security); 0 = off",
+            DEPLOY),
+    Setting("BACKUP_DIR", "backups", folder,
+            "where the server keeps its scheduled backups (relative to the instance folder, or absolute); "
+            "best on another disk", BACKUPS),
+    Setting("BACKUP_EVERY_HOURS", 24, number(0, 24 * 31),
+            "the server makes and checks a backup this often (0 = never; then back up by hand)", BACKUPS),
+    Setting("BACKUP_KEEP", 14, integer(1, 10000), "how many scheduled backups are kept (oldest removed)",
+            BACKUPS),
+    Setting("MIN_FREE_DISK_MB", 1024, integer(0, 10_000_000),
+            "doctor and the staff pages warn when the database's or the backups' disk has less free space (MB)",
+            BACKUPS),
+    Setting("CLOCK_TOLERANCE_MINUTES", 5, integer(1, 1440),
+            "doctor and the staff pages warn when a tablet's clock is off by more than this", TABLET),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -306,7 +383,7 @@ def config_template() -> str:
         if s.section != section:
             section = s.section
             lines += ["", f"# --- {section}"]
-        # config.py is Python: True/False, not JSON's true/false
+        # Python literals: True/False, not JSON's true/false, so an uncommented line runs
         value = repr(s.default) if isinstance(s.default, bool) else json.dumps(s.default, ensure_ascii=False)
         lines.append(f"# {s.name} = {value}")
         lines.append(f"#     {s.comment}")

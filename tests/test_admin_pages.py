@@ -49,11 +49,13 @@ def test_a_revoked_tablet_can_no_longer_submit(client, tablet, db, login, rating
     assert "Đã thu hồi" in client.get("/admin/").get_data(as_text=True)
 
 
-def test_staff_are_warned_while_qr_codes_point_to_this_machine_only(app, client, login):
+def test_staff_are_warned_until_qr_codes_point_to_the_public_https_address(app, client, login):
     login(client, "admin")
-    assert "PUBLIC_BASE_URL" in client.get("/admin/").get_data(as_text=True)
-    app.config["PUBLIC_BASE_URL"] = "http://192.168.1.10:8080"
-    assert "PUBLIC_BASE_URL" not in client.get("/admin/").get_data(as_text=True)
+    assert 'data-testid="public-url-warning"' in client.get("/admin/").get_data(as_text=True)
+    app.config["PUBLIC_BASE_URL"] = "http://192.168.1.10:8080"  # phones on mobile data cannot reach it
+    assert "mạng nội bộ" in client.get("/admin/").get_data(as_text=True)
+    app.config["PUBLIC_BASE_URL"] = "https://hailong.xa-an-binh.gov.vn"
+    assert 'data-testid="public-url-warning"' not in client.get("/admin/").get_data(as_text=True)
 
 
 def test_staff_pages_are_vietnamese_even_on_an_english_browser(client):
@@ -71,3 +73,18 @@ def test_library_messages_are_shown_in_vietnamese(client, login):
 def test_header_shows_the_role_in_vietnamese(client, login):
     login(client, "officer")
     assert "(Cán bộ một cửa)" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_admin_is_told_when_tablets_cannot_keep_an_offline_copy(app, make_user):
+    """Plain http on a LAN address: no service worker is possible, and the overview says so."""
+    make_user("admin", "admin")
+    for base, warned in [("http://192.168.1.10:8080", True), ("http://hailong.lan", True),
+                         ("http://localhost:8080", False), ("http://127.0.0.1:8080", False),
+                         ("https://hailong.xa-mau.gov.vn", False)]:
+        client = app.test_client()
+        r = client.post("/login", data={"username": "admin", "password": PASSWORD}, base_url=base)
+        assert r.status_code == 302, base
+        page = client.get("/admin/", base_url=base).get_data(as_text=True)
+        assert ('data-testid="no-offline-copy"' in page) is warned, base
+        if warned:
+            assert "HTTPS" in page and "README" in page

@@ -8,8 +8,8 @@ import pytest
 from kiosk.__main__ import build_parser
 from tests.helpers import PASSWORD, ROOT
 
-COMMANDS = ["serve", "create-user", "create-token", "demo-data", "backup", "verify", "list-tokens", "revoke-token",
-            "send-report"]
+COMMANDS = ["serve", "create-user", "create-token", "demo-data", "backup", "restore", "doctor", "verify",
+            "list-tokens", "revoke-token", "send-report"]
 
 
 def run(tmp_path, *args, input=None):

@@ -37,6 +37,15 @@ def server(live_server_factory):
     return live_server_factory(env={"KIOSK_THANKS_SECONDS": "2"})
 
 
+def rate_and_finish(page, value):
+    """A citizen taps a face and "Xong" (the tap alone would do; "Xong" ends it sooner)."""
+    tap(page, f"face-{value}")
+    wait_screen(page, "screen-ack")
+    tap(page, "done")
+    wait_screen(page, "thanks")
+    wait_screen(page, "screen-welcome")
+
+
 def skip_quick_questions(page, answered=()):
     for qid in QUICK:
         if qid in answered:
@@ -73,7 +82,9 @@ def assert_kiosk_row(row, overall, complete):
     assert row["answers"].get("overall") in (None, str(overall))
 
 
-def test_citizen_rates_happy_and_skips_the_rest(browser, server):
+def test_happy_citizen_taps_once_and_nothing_else(browser, server):
+    """One tap is the rating: acknowledged at once, queued, and the welcome screen comes back
+    by itself with one complete rating stored."""
     page = enrolled_tablet(browser, server)
     shot(page, "01-welcome-landscape")
     assert page.inner_text('[data-testid="commune-name"]')
@@ -90,54 +101,96 @@ def test_citizen_rates_happy_and_skips_the_rest(browser, server):
     assert page.evaluate("document.documentElement.scrollWidth") <= LANDSCAPE["width"]
 
     tap(page, "face-5")
-    wait_screen(page, "screen-quick")
+    wait_screen(page, "screen-ack")
+    assert page.inner_text('[data-testid="ack-title"]') == "Cảm ơn Ông/Bà, đã ghi nhận"
+    assert page.inner_text('[data-testid="ack-label"]') == "Rất hài lòng"
+    assert page.locator('[data-testid="ack-face"] .mood-5').count() == 1  # the chosen face
+    assert page.inner_text('[data-testid="more"]') == "Ông/Bà có muốn trả lời thêm vài câu không?"
     assert page.locator('[data-testid="screen-reasons"]').is_hidden()  # only for <= 3
-    assert "1/4" in page.inner_text('[data-testid="progress-quick"]')
-    shot(page, "02-quick-question-landscape")
-    skip_quick_questions(page)
-    wait_screen(page, "screen-comment")
-    tap(page, "skip")
-    wait_screen(page, "thanks")
-    assert page.inner_text('[data-testid="thanks"] h1') == "Cảm ơn Ông/Bà!"
-    shot(page, "03-thanks-landscape")
+    (held,) = queue(page)  # on disk before the citizen is thanked
+    assert held["body"]["overall"] == 5 and held["held"] is True
+    shot(page, "02-ack-happy-landscape")
+    # nothing else: no tap at all
+    wait_screen(page, "screen-welcome", timeout=8_000)
     assert_welcome_for_next_person(page)
     wait_queue_empty(page)
 
     rows = responses(server.db_path)
     assert len(rows) == 1, dump(rows)
-    assert_kiosk_row(rows[0], overall=5, complete=1)
+    assert_kiosk_row(rows[0], overall=5, complete=1)  # follow-ups not taken up: complete
     assert rows[0]["comment"] is None
     assert answers_without_overall(rows[0]) == {}
     assert_clean(page)
 
 
-def test_unhappy_citizen_gives_reasons_an_answer_and_a_comment(browser, server):
+def test_unhappy_citizen_gives_two_reasons_with_face_two_chips_and_done(browser, server):
     page = enrolled_tablet(browser, server)
+    sent = []
+    page.on("request", lambda r: sent.append(r) if r.url.endswith("/api/v1/responses") else None)
     tap(page, "face-2")
-    wait_screen(page, "screen-reasons")
-    assert page.inner_text('[data-testid="screen-reasons"] h1') == "Điều gì chưa tốt?"
+    wait_screen(page, "screen-reasons")  # on the acknowledgement screen itself
+    assert page.inner_text('[data-testid="ack-title"]') == "Cảm ơn Ông/Bà, đã ghi nhận"
+    assert page.inner_text('[data-testid="screen-reasons"] h2') == "Điều gì chưa tốt?"
     for group, title in [("procedure", "Thủ tục"), ("officer", "Cán bộ"),
                          ("place", "Nơi tiếp đón"), ("other", "Khác")]:
         assert page.inner_text(f'[data-testid="group-{group}"] .group-title') == title
     tap(page, "reason-waiting")
-    tap(page, "reason-fees")
     tap(page, "reason-attitude")
-    tap(page, "reason-fees")  # changed their mind: a second tap clears it
     assert page.get_attribute('[data-testid="reason-waiting"]', "aria-pressed") == "true"
     assert page.get_attribute('[data-testid="reason-fees"]', "aria-pressed") == "false"
-    shot(page, "04-reasons-landscape")
-    tap(page, "next")
+    shot(page, "03-ack-reasons-landscape")
+    for testid in ("done", "redo", "more"):
+        box = page.locator(f'[data-testid="{testid}"]').bounding_box()
+        assert box["y"] + box["height"] <= LANDSCAPE["height"], (testid, box)
+    tap(page, "done")
+    wait_screen(page, "thanks")
+    shot(page, "04-thanks-landscape")
+    assert_welcome_for_next_person(page)
+    wait_queue_empty(page)
+    assert len(sent) == 1  # held while the citizen chose, then sent once
 
+    rows = responses(server.db_path)
+    assert len(rows) == 1, dump(rows)
+    row = rows[0]
+    assert_kiosk_row(row, overall=2, complete=1)
+    assert sorted(answers_without_overall(row)["reasons"]) == ["attitude", "waiting"]
+    assert set(answers_without_overall(row)) == {"reasons"}
+    assert_clean(page)
+
+
+def test_citizen_takes_the_offer_goes_back_and_comments(browser, server):
+    """More questions by choice, "Quay lại" on each, the comment kept by "Xong"."""
+    page = enrolled_tablet(browser, server)
+    tap(page, "face-4")
+    wait_screen(page, "screen-ack")
+    tap(page, "more")
     wait_screen(page, "screen-quick")
-    assert "2/5" in page.inner_text('[data-testid="progress-quick"]')
-    tap(page, "answer-on_time-no")
-    skip_quick_questions(page, answered={"on_time"})
+    assert "1/4" in page.inner_text('[data-testid="progress-quick"]')
+    for testid in ("back", "skip", "done"):
+        assert page.locator(f'[data-testid="{testid}"]').is_visible(), testid
+    # neutral answers: no tick or cross whose meaning depends on the question
+    assert page.locator('[data-testid="screen-quick"] .answer svg').count() == 0
+    shot(page, "05-quick-question-landscape")
+    tap(page, "answer-on_time-yes")
+    page.wait_for_selector('[data-testid^="answer-resubmitted-"]')
+    tap(page, "back")  # a way back: the first answer, still marked
+    page.wait_for_selector('[data-testid="answer-on_time-yes"][aria-pressed="true"]')
+    tap(page, "answer-on_time-no")  # changed their mind
+    page.wait_for_selector('[data-testid^="answer-resubmitted-"]')
+    tap(page, "skip")
+    page.wait_for_selector('[data-testid^="answer-visits-"]')
+    tap(page, "answer-visits-once")
     wait_screen(page, "screen-comment")
     assert page.get_attribute('[data-testid="comment"]', "maxlength") == "2000"
     page.locator('[data-testid="comment"]').tap()
     page.keyboard.insert_text("Chờ lâu quá, cần thêm ghế ngồi")  # as the tablet's IME commits
-    shot(page, "05-comment-landscape")
-    tap(page, "send")
+    shot(page, "06-comment-landscape")
+    tap(page, "back")
+    page.wait_for_selector('[data-testid="answer-visits-once"][aria-pressed="true"]')
+    tap(page, "answer-visits-once")
+    wait_screen(page, "screen-comment")
+    assert page.input_value('[data-testid="comment"]') == "Chờ lâu quá, cần thêm ghế ngồi"
+    tap(page, "done")
     wait_screen(page, "thanks")
     assert_welcome_for_next_person(page)
     wait_queue_empty(page)
@@ -145,36 +198,72 @@ def test_unhappy_citizen_gives_reasons_an_answer_and_a_comment(browser, server):
     rows = responses(server.db_path)
     assert len(rows) == 1, dump(rows)
     row = rows[0]
-    assert_kiosk_row(row, overall=2, complete=1)
+    assert_kiosk_row(row, overall=4, complete=1)
     assert row["comment"] == "Chờ lâu quá, cần thêm ghế ngồi"
-    assert answers_without_overall(row) == {"reasons": ["attitude", "waiting"], "on_time": "no"}
+    assert answers_without_overall(row) == {"on_time": "no", "visits": "once"}
     assert_clean(page)
 
 
-def test_citizen_walks_away_and_the_screen_resets(browser, live_server_factory):
+def test_mis_tapped_face_is_corrected_and_counted_once(browser, server):
+    """"Chọn lại": the held rating is corrected before it is sent; one row, the right face."""
+    page = enrolled_tablet(browser, server)
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/v1/responses") else None)
+    tap(page, "face-1")
+    wait_screen(page, "screen-reasons")
+    tap(page, "reason-attitude")  # chosen for the wrong face: goes with it
+    tap(page, "redo")
+    wait_screen(page, "screen-welcome")
+    assert page.inner_text('[data-testid="redo-note"]') == "Mời Ông/Bà chọn lại khuôn mặt"
+    shot(page, "07-redo-landscape")
+    assert responses(server.db_path) == [] and sent == []  # nothing left the tablet yet
+    tap(page, "face-5")
+    wait_screen(page, "screen-ack")
+    assert page.inner_text('[data-testid="ack-label"]') == "Rất hài lòng"
+    assert page.locator('[data-testid="screen-reasons"]').is_hidden()
+    (held,) = queue(page)
+    assert held["body"]["overall"] == 5
+    wait_screen(page, "screen-welcome", timeout=8_000)
+    assert_welcome_for_next_person(page)
+    wait_queue_empty(page)
+
+    rows = responses(server.db_path)
+    assert len(rows) == 1, dump(rows)
+    assert_kiosk_row(rows[0], overall=5, complete=1)
+    assert answers_without_overall(rows[0]) == {}  # "attitude" belonged to the mis-tap
+    assert [b["overall"] for b in sent] == [5]
+    assert_clean(page)
+
+
+def test_citizen_who_leaves_midway_never_gets_the_next_citizens_taps(browser, live_server_factory):
     server = live_server_factory(env={"KIOSK_IDLE_SECONDS": "2", "KIOSK_THANKS_SECONDS": "2"})
     page = enrolled_tablet(browser, server)
     tap(page, "face-3")
     wait_screen(page, "screen-reasons")
-    shot(page, "06-reasons-before-walking-away")
-    # nobody touches the tablet: after the idle timeout it is back on the welcome screen,
-    # without a thank-you screen and without any trace of the half-filled answers
+    tap(page, "reason-rules")
+    tap(page, "more")
+    wait_screen(page, "screen-quick")
+    tap(page, "answer-on_time-yes")
+    page.wait_for_selector('[data-testid^="answer-resubmitted-"]')
+    shot(page, "08-quick-before-walking-away")
+    # nobody touches the tablet: after the short follow-up timeout it is back on the welcome
+    # screen, with no trace of the half-filled answers
     wait_screen(page, "screen-welcome", timeout=8_000)
     assert_welcome_for_next_person(page)
-    shot(page, "07-welcome-after-idle")
     wait_queue_empty(page)
     rows = responses(server.db_path)
     assert len(rows) == 1, dump(rows)
-    assert_kiosk_row(rows[0], overall=3, complete=0)
-    assert answers_without_overall(rows[0]) == {}
-    assert rows[0]["comment"] is None
+    assert_kiosk_row(rows[0], overall=3, complete=0)  # took up the questions, walked away
+    assert answers_without_overall(rows[0]) == {"reasons": "rules", "on_time": "yes"}
 
-    # the next person answers one question in English, types half a comment, walks away:
-    # what they gave is kept, and the screen is Vietnamese again for whoever comes next
+    # the next person answers in English, types half a comment, walks away: their own
+    # response, never added to the first; Vietnamese again for whoever comes next
     tap(page, "lang-en")
     tap(page, "face-4")
+    wait_screen(page, "screen-ack")
+    tap(page, "more")
     wait_screen(page, "screen-quick")
-    tap(page, "answer-on_time-yes")
+    tap(page, "answer-on_time-no")
     page.wait_for_selector('[data-testid^="answer-resubmitted-"]')
     tap(page, "skip")
     tap(page, "skip")
@@ -186,8 +275,10 @@ def test_citizen_walks_away_and_the_screen_resets(browser, live_server_factory):
     wait_queue_empty(page)
     rows = responses(server.db_path)
     assert len(rows) == 2, dump(rows)
+    assert rows[0]["id"] != rows[1]["id"]
+    assert answers_without_overall(rows[0]) == {"reasons": "rules", "on_time": "yes"}
     assert_kiosk_row(rows[1], overall=4, complete=0)
-    assert answers_without_overall(rows[1]) == {"on_time": "yes"}
+    assert answers_without_overall(rows[1]) == {"on_time": "no"}
     assert rows[1]["comment"] == "Nhân viên nhiệt tình"
     assert_clean(page)
 
@@ -200,16 +291,22 @@ def test_citizen_rates_in_english_and_the_next_sees_vietnamese(browser, server):
     assert page.inner_text('[data-testid="face-1"] .face-label') == "Very dissatisfied"
     shot(page, "08-welcome-english")
     tap(page, "face-4")
+    wait_screen(page, "screen-ack")
+    assert page.inner_text('[data-testid="ack-title"]') == "Thank you, your rating is recorded"
+    assert page.inner_text('[data-testid="more"]') == "Would you answer a few more questions?"
+    shot(page, "09-ack-english")
+    tap(page, "more")
     wait_screen(page, "screen-quick")
     assert page.inner_text('[data-testid="quick-question"]') == COUNTER.question(QUICK[0]).text.en
     assert "Question 1 of 4" in page.inner_text('[data-testid="progress-quick"]')
-    shot(page, "09-quick-english")
+    assert page.inner_text('[data-testid="back"]') == "Back"
+    shot(page, "10-quick-english")
     tap(page, f"answer-{QUICK[0]}-yes")
     skip_quick_questions(page, answered={QUICK[0]})
     wait_screen(page, "screen-comment")
-    assert page.inner_text('[data-testid="send"]') == "Send"
+    assert page.inner_text('[data-testid="done"]') == "Done"
     shot(page, "10-comment-english")
-    tap(page, "skip")
+    tap(page, "done")
     wait_screen(page, "thanks")
     assert page.inner_text('[data-testid="thanks"] h1') == "Thank you!"
     shot(page, "11-thanks-english")
@@ -235,17 +332,20 @@ def test_portrait_tablet(browser, server):
     wait_screen(page, "screen-reasons")
     tap(page, "reason-guidance")
     tap(page, "reason-other")
-    shot(page, "13-reasons-portrait")
-    tap(page, "next")
+    shot(page, "13-ack-reasons-portrait")
+    for testid in ("redo", "done", "more"):
+        box = page.locator(f'[data-testid="{testid}"]').bounding_box()
+        assert box["height"] >= 80 and box["y"] + box["height"] <= PORTRAIT["height"], (testid, box)
+    tap(page, "more")
     wait_screen(page, "screen-quick")
     shot(page, "14-quick-portrait")
     skip_quick_questions(page)
     wait_screen(page, "screen-comment")
     shot(page, "15-comment-portrait")
-    for testid in ("skip", "send"):
+    for testid in ("back", "done"):
         box = page.locator(f'[data-testid="{testid}"]').bounding_box()
         assert box["height"] >= 80 and box["y"] + box["height"] <= PORTRAIT["height"], box
-    tap(page, "skip")
+    tap(page, "done")
     wait_screen(page, "thanks")
     shot(page, "16-thanks-portrait")
     assert_welcome_for_next_person(page)
@@ -279,10 +379,7 @@ def test_enrolment_lost_keeps_the_rating_queued_until_it_is_back(browser, server
     cookies = context.cookies()
     context.clear_cookies()  # the device credential is gone (e.g. browser data cleared)
     tap(page, "face-5")
-    skip_quick_questions(page)
-    wait_screen(page, "screen-comment")
-    tap(page, "skip")
-    wait_screen(page, "thanks")  # the citizen is thanked anyway
+    wait_screen(page, "screen-ack")  # the citizen is thanked anyway
     wait_screen(page, "not-enrolled", timeout=10_000)
     assert page.locator('[data-testid="queue-kept"]').is_visible()
     shot(page, "18-not-enrolled-with-queue")
@@ -303,15 +400,7 @@ def test_offline_ratings_survive_a_reload_and_arrive_once(browser, server):
     page = enrolled_tablet(browser, server)
     page.route("**/api/v1/responses", lambda route: route.abort("connectionrefused"))
     for value in (5, 2, 4):
-        tap(page, f"face-{value}")
-        if value <= 3:
-            wait_screen(page, "screen-reasons")
-            tap(page, "skip")
-        skip_quick_questions(page)
-        wait_screen(page, "screen-comment")
-        tap(page, "skip")
-        wait_screen(page, "thanks")
-        wait_screen(page, "screen-welcome")
+        rate_and_finish(page, value)
     page.wait_for_selector('[data-testid="queue-indicator"]:visible')
     assert page.inner_text('[data-testid="queue-count"]') == "3"
     shot(page, "19-welcome-with-queue")
@@ -346,10 +435,7 @@ def test_server_rejects_a_response_it_is_kept_aside(browser, server):
     page.route("**/api/v1/responses", lambda route: route.fulfill(
         status=400, content_type="application/json",
         body='{"error": {"code": "invalid", "message": "x", "fields": {"overall": "bad"}}}'))
-    tap(page, "face-4")
-    skip_quick_questions(page)
-    wait_screen(page, "screen-comment")
-    tap(page, "skip")
+    rate_and_finish(page, 4)
     wait_queue_empty(page)
     rejected = page.evaluate("window.hailong.rejected()")
     assert len(rejected) == 1 and rejected[0]["status"] == 400
@@ -374,10 +460,7 @@ def test_dossier_being_returned_is_named_and_bound_to_the_rating(browser, server
     page.wait_for_selector('[data-testid="procedure"]:visible', timeout=8_000)
     assert page.inner_text('[data-testid="procedure-name"]') == "Đăng ký khai sinh"
     shot(page, "20-welcome-with-procedure")
-    tap(page, "face-5")
-    skip_quick_questions(page)
-    wait_screen(page, "screen-comment")
-    tap(page, "skip")
+    rate_and_finish(page, 5)
     wait_queue_empty(page)
     assert len(posted) == 1
     body = posted[0]
@@ -397,15 +480,7 @@ def test_server_down_ten_ratings_reload_restart_each_arrives_once(browser, serve
     server.stop()
     tapped = [5, 4, 5, 3, 1, 2, 4, 5, 5, 4]
     for value in tapped:
-        tap(page, f"face-{value}")
-        if value <= 3:
-            wait_screen(page, "screen-reasons")
-            tap(page, "skip")
-        skip_quick_questions(page)
-        wait_screen(page, "screen-comment")
-        tap(page, "skip")
-        wait_screen(page, "thanks")  # thanked at once, although nothing could be sent
-        wait_screen(page, "screen-welcome")
+        rate_and_finish(page, value)  # thanked at once, although nothing could be sent
     assert [item["body"]["overall"] for item in queue(page)] == tapped
     page.wait_for_selector('[data-testid="queue-indicator"]:visible')
     assert page.inner_text('[data-testid="queue-count"]') == "10"
@@ -432,10 +507,7 @@ def test_rating_for_a_dossier_already_rated_elsewhere_is_kept_unbound(browser, s
     page.route("**/tablet/state", lambda route: route.fulfill(
         status=200, content_type="application/json", json=state))
     page.wait_for_selector('[data-testid="procedure"]:visible', timeout=8_000)
-    tap(page, "face-4")
-    skip_quick_questions(page)
-    wait_screen(page, "screen-comment")
-    tap(page, "skip")
+    rate_and_finish(page, 4)
     wait_queue_empty(page)
     rows = responses(server.db_path)
     assert len(rows) == 1 and rows[0]["overall"] == 4 and rows[0]["receipt"] is None

@@ -34,3 +34,12 @@ def normalize(text) -> str | None:
 def display(code: str) -> str:
     """``ABCDEFGHJ`` → ``ABCD-EFGH-J`` (easier to read aloud and to type)."""
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+_DOSSIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{2,59}$")
+
+
+def plausible_dossier_code(text) -> bool:
+    """Could ``text`` be a dossier code (mã hồ sơ) such as ``H15.50.05.13-261008-0975``?
+    Letters, digits, dots, dashes, underscores, slashes; 3 to 60 characters."""
+    return isinstance(text, str) and bool(_DOSSIER.match(text.strip()))

@@ -42,3 +42,59 @@ def large_cache(db, kib: int = 65536):
         yield
     finally:
         db.execute(f"PRAGMA cache_size = {int(old)}")
+
+
+def copy_accounts(db, real_path) -> int:
+    """Copy the staff accounts of the real database into the demo one, so whoever trains on
+    the demo data signs in as usual (existing names are left alone). Returns how many."""
+    import sqlite3
+    from pathlib import Path
+    if not Path(real_path).exists():
+        return 0
+    real = sqlite3.connect(f"{Path(real_path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if not real.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
+            return 0
+        columns = [c for c in (r[1] for r in real.execute("PRAGMA table_info(users)"))
+                   if c != "id" and c in db["users"].columns_dict]
+        rows = [dict(zip(columns, r, strict=True))
+                for r in real.execute(f"SELECT {', '.join(columns)} FROM users")]
+    finally:
+        real.close()
+    before = db.execute("SELECT count(*) FROM users").fetchone()[0]
+    with transaction(db):
+        db["users"].insert_all(rows, ignore=True)
+    return db.execute("SELECT count(*) FROM users").fetchone()[0] - before
+
+
+def remove_legacy_demo(db) -> dict:
+    """Remove what older versions of ``demo-data`` wrote into the real database.
+
+    Officers, counters and tablets named "(mẫu)" and ``DEMO-`` receipts go. Demo responses
+    (with their answers and complaints, which the chain seals with them) go only where they
+    are the end of the hash chain: after the last real response and after the last link a
+    report quoted. Deleting any before those would break the chain under real ratings or a
+    quoted head, and a chain is never re-sealed. Those stay, marked ``demo = 1``, with their
+    complaints, and every report keeps saying how many demo rows it holds.
+    Returns {"responses", "kept_responses", "receipts", "complaints", "officers", "counters", "kiosks"}."""
+    out = {}
+    with transaction(db):
+        last_real = db.execute("SELECT coalesce(max(seq), 0) FROM responses WHERE demo = 0").fetchone()[0]
+        quoted = (db.execute("SELECT coalesce(max(seq), 0) FROM report_heads").fetchone()[0]
+                  if db["report_heads"].exists() else 0)
+        keep_up_to = max(last_real, quoted)
+        out["kept_responses"] = db.execute(
+            "SELECT count(*) FROM responses WHERE demo = 1 AND seq <= ?", [keep_up_to]).fetchone()[0]
+        tail = "SELECT id FROM responses WHERE demo = 1 AND seq > ?"
+        tail_complaints = f"SELECT id FROM complaints WHERE response_id IN ({tail})"
+        db.execute(f"DELETE FROM complaint_contacts WHERE complaint_id IN ({tail_complaints})", [keep_up_to])
+        db.execute(f"DELETE FROM complaint_events WHERE complaint_id IN ({tail_complaints})", [keep_up_to])
+        out["complaints"] = db.execute(f"DELETE FROM complaints WHERE id IN ({tail_complaints})",
+                                       [keep_up_to]).rowcount
+        db.execute(f"UPDATE receipts SET response_id = NULL WHERE response_id IN ({tail})", [keep_up_to])
+        out["receipts"] = db.execute("DELETE FROM receipts WHERE code LIKE 'DEMO-%'").rowcount
+        db.execute(f"DELETE FROM answers WHERE response_id IN ({tail})", [keep_up_to])
+        out["responses"] = db.execute("DELETE FROM responses WHERE demo = 1 AND seq > ?", [keep_up_to]).rowcount
+        for table in ("officers", "counters", "kiosks"):
+            out[table] = db.execute(f"DELETE FROM {table} WHERE name LIKE '%(mẫu)'").rowcount
+    return out

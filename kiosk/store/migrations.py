@@ -40,6 +40,9 @@ Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datase
                     is ever re-sealed.
     seal            chain v2: a short digest per group (JSON), so verify can say what differs
 
+``users`` staff accounts: username (sign-in name), full_name (họ tên, shown to people),
+    password_hash, role (admin, leader, officer), created_at, active
+
 ``answers`` one row per answered question (a multi-choice answer gives one row per choice)
     response_id, question_id, value (text; ratings as '1'..'5', yes/no as 'yes'/'no')
     local_date, flagged   copies of the response's local date and (flags != '') so that
@@ -229,6 +232,29 @@ def _scrub_phone(body: str | None) -> str | None:
     if isinstance(parsed, dict) and isinstance(parsed.get("complaint"), dict):
         parsed["complaint"].pop("phone", None)
     return json.dumps(parsed, ensure_ascii=False)
+
+
+@migrations()
+def m008_backup_log(db):
+    """``backups``: one row per backup attempt (scheduled by the server, or ``python -m
+    kiosk backup``), so the overview and ``doctor`` can say when the last good one was made.
+
+    at (UTC ISO), file (path written), size (bytes), ok (1 when the copy passed
+    integrity_check and the hash chain), responses (rows in the copy), detail (why not ok),
+    kind (``scheduled`` or ``manual``)."""
+    db["backups"].create(
+        {"id": int, "at": str, "file": str, "size": int, "ok": int, "responses": int,
+         "detail": str, "kind": str},
+        pk="id", not_null={"at", "ok"}, defaults={"ok": 0},
+    )
+    db["backups"].create_index(["ok", "at"])
+
+
+@migrations()
+def m009_user_full_name(db):
+    """``users.full_name``: the person's name (họ tên), shown on receipts, in the complaints
+    inbox and in reports instead of the sign-in name; NULL until an admin sets it."""
+    db["users"].add_column("full_name", str)
 
 
 def apply(db):

@@ -8,10 +8,22 @@ from kiosk.store.anchors import note_contact
 from kiosk.store.db import transaction, write_lock
 
 
-def create_user(db, username: str, password_hash: str, role: str) -> int:
+def create_user(db, username: str, password_hash: str, role: str, full_name: str | None = None) -> int:
     with transaction(db):
         return db["users"].insert({"username": username, "password_hash": password_hash,
-                                   "role": role, "created_at": iso(utcnow()), "active": 1}).last_pk
+                                   "role": role, "created_at": iso(utcnow()), "active": 1,
+                                   "full_name": full_name or None}).last_pk
+
+
+def set_full_name(db, username: str, full_name: str | None) -> None:
+    """The person's name (họ tên) of a staff account; empty clears it."""
+    with transaction(db):
+        db.execute("UPDATE users SET full_name = ? WHERE username = ?", [full_name or None, username])
+
+
+def display_names(db) -> dict[str, str]:
+    """{username: full name, or the username when none is set} of every account."""
+    return {u: f or u for u, f in db.execute("SELECT username, full_name FROM users")}
 
 
 def set_password(db, username: str, password_hash: str, role: str | None = None) -> None:
@@ -47,7 +59,7 @@ def get_user(db, user_id=None, username=None) -> dict | None:
 
 
 def list_users(db) -> list[dict]:
-    return list(db.query("SELECT id, username, role, created_at, active FROM users ORDER BY username"))
+    return list(db.query("SELECT id, username, full_name, role, created_at, active FROM users ORDER BY username"))
 
 
 def create_token(db, name: str, role: str, token_hash: str) -> int:

@@ -13,7 +13,8 @@ from kiosk.clock import iso
 from kiosk.store.db import transaction
 
 __all__ = ["create_receipt", "get_receipt", "list_receipts", "receipts_by_codes",
-           "mark_returned", "pending_return", "open_receipt_for_dossier", "receipt_state"]
+           "mark_returned", "pending_return", "open_receipt_for_dossier", "latest_receipt_of_dossier",
+           "receipt_state"]
 
 _SELECT = ("SELECT r.*, p.name AS procedure_name, p.field AS field FROM receipts r "
            "LEFT JOIN procedures p ON p.code = r.procedure_code")
@@ -65,6 +66,15 @@ def open_receipt_for_dossier(db, dossier_code: str, procedure_code: str, now) ->
         _SELECT + " WHERE r.dossier_code = ? AND r.procedure_code = ? AND r.used_at IS NULL "
         "AND r.expires_at > ? ORDER BY r.issued_at DESC LIMIT 1",
         [dossier_code, procedure_code, iso(now)]))
+    return rows[0] if rows else None
+
+
+def latest_receipt_of_dossier(db, dossier_code: str) -> dict | None:
+    """The most recently issued receipt of the dossier with this code (mã hồ sơ, as printed on
+    the receipt and typed on the tablet's keypad; compared without regard to letter case), or
+    None. Whether it can still be rated is ``receipt_state``'s answer, as for a receipt code."""
+    rows = list(db.query(_SELECT + " WHERE upper(r.dossier_code) = ? ORDER BY r.issued_at DESC LIMIT 1",
+                         [dossier_code.upper()]))
     return rows[0] if rows else None
 
 

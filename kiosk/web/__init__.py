@@ -26,8 +26,11 @@ def init_app(app) -> None:
         dashboard,
         db,
         errors,
+        health,
         i18n,
+        people,
         phone,
+        proxy,
         public,
         questionnaires,
         receipts,
@@ -35,11 +38,14 @@ def init_app(app) -> None:
         tablet,
     )
     from kiosk.web import catalogue as catalogue_pages
+    proxy.init_app(app)
     from kiosk.web.clean_request import CleanRequest
     app.request_class = CleanRequest  # every form field and query argument normalised
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    health.init_app(app)
+    people.init_app(app)
     questionnaires.init_app(app)
     errors.init_app(app)
     for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,
@@ -70,5 +76,7 @@ def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # same-origin, not no-referrer: over HTTPS Flask-WTF checks that a form post's Referer
+    # is this site (a forged post from elsewhere has another one); other sites get nothing.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

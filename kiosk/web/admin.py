@@ -1,6 +1,8 @@
 """Pages for the commune's staff: overview and tablets; staff accounts for the admin."""
 from __future__ import annotations
 
+from ipaddress import ip_address
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
@@ -8,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from kiosk import store
 from kiosk.clock import utcnow
+from kiosk.domain import backups
 from kiosk.domain.integrity import silent_kiosks
 from kiosk.web.auth import ROLES, hash_password, login_required
 from kiosk.web.db import get_db
@@ -21,6 +24,7 @@ class UserForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[
         DataRequired("Vui lòng điền mục này."), Length(3, 40),
         Regexp(r"^[A-Za-z0-9._-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")])
+    full_name = StringField("Họ tên", validators=[Length(max=100)])
     role = SelectField("Vai trò", choices=choice_list((r, r) for r in ROLES))
     password = PasswordField("Mật khẩu", validators=[
         DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
@@ -31,8 +35,27 @@ class PasswordForm(FlaskForm):
         DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
 
 
+class FullNameForm(FlaskForm):
+    full_name = StringField("Họ tên", validators=[Length(max=100)])
+
+
 class ActionForm(FlaskForm):
     """CSRF only: for buttons that change one thing."""
+
+
+def offline_copy_possible(scheme: str, host: str) -> bool:
+    """Can a tablet opening this address keep an offline copy (a service worker)? Browsers
+    allow one only on HTTPS or on the machine itself (localhost, 127.0.0.1, ::1)."""
+    if scheme == "https":
+        return True
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.strip("[]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @bp.route("/")
@@ -42,9 +65,12 @@ def home():
     from kiosk.domain import health
     db = get_db()
     kiosks = store.list_kiosks(db)
+    now = utcnow()
     return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
-                           silent=silent_kiosks(kiosks, utcnow(), current_app.config),
+                           silent=silent_kiosks(kiosks, now, current_app.config),
+                           offline_copy=offline_copy_possible(request.scheme, request.host),
                            storage_problem=health.problem(current_app.config["DATABASE"]),
+                           backup=backups.status(db, current_app.config, now),
                            action=ActionForm())
 
 
@@ -70,13 +96,15 @@ def users():
         if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):
             flash(_("Tên đăng nhập này đã có."), "error")
         else:
-            store.create_user(db, name, hash_password(form.password.data), form.role.data)
+            store.create_user(db, name, hash_password(form.password.data), form.role.data,
+                              (form.full_name.data or "").strip() or None)
             store.audit(db, g.user["username"], "create_user", f"{name} ({form.role.data})")
             flash(_("Đã tạo tài khoản {name}.", name=name), "ok")
             return redirect(url_for(".users"))
     return render_template("admin/users.html", form=form, users=store.list_users(db),
                            tokens=store.list_tokens(db), roles=ROLES,
-                           password_form=PasswordForm(), action=ActionForm(), ROLE_LABELS=ROLE_LABELS)
+                           password_form=PasswordForm(), name_form=FullNameForm(), action=ActionForm(),
+                           ROLE_LABELS=ROLE_LABELS)
 
 
 def _user_or_404(user_id: int) -> dict:
@@ -134,4 +162,20 @@ def revoke_token(token_id: int):
     """Revoke an API token (a leaked leader token downloads everything): it stops at once."""
     if ActionForm().validate_on_submit() and store.revoke_tokens(get_db(), g.user["username"], token_id=token_id):
         flash(_("Đã thu hồi mã truy cập."), "ok")
+    return redirect(url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/full-name", methods=["POST"])
+@login_required("admin")
+def set_full_name(user_id: int):
+    """The person's name (họ tên) shown on receipts, in the inbox and in reports."""
+    user = _user_or_404(user_id)
+    form = FullNameForm()
+    if form.validate_on_submit():
+        name = (form.full_name.data or "").strip()
+        store.set_full_name(get_db(), user["username"], name)
+        store.audit(get_db(), g.user["username"], "set_full_name", f"{user['username']}: {name}")
+        flash(_("Đã lưu họ tên của {name}.", name=user["username"]), "ok")
+    else:
+        flash(_("Họ tên dài quá 100 ký tự."), "error")
     return redirect(url_for(".users"))

@@ -165,6 +165,7 @@ def post_receipt_return(code):
 def get_receipt_status(code):
     """Whether a typed or scanned code can be rated now, for the counter tablet (kiosk) or
     the one-stop software: ``{"code", "status": open|used|expired|unknown, "procedure_name"}``.
+    ``code`` may be a receipt code or a dossier code; the answer names the receipt code.
     Nothing about the dossier or the citizen; unknown codes count toward the guess limit."""
     from kiosk.domain import codes, receipts
     who = api_principal()
@@ -175,11 +176,16 @@ def get_receipt_status(code):
     key = who.key
     if guess_throttle().blocked(key):
         return json_error(429, "too_many_requests", _("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
+    db = get_db()
     canonical = codes.normalize(code)
-    row = store.get_receipt(get_db(), canonical) if canonical else None
+    row = store.get_receipt(db, canonical) if canonical else None
+    if row is None and codes.plausible_dossier_code(code):
+        # the dossier code printed on the receipt (mã hồ sơ), typed on the tablet's keypad:
+        # its receipt binds the rating exactly as the receipt code would
+        row = store.latest_receipt_of_dossier(db, code.strip())
     status = receipts.state(row)
     if status == "unknown":
         guess_throttle().fail(key)
-    return jsonify({"code": canonical if row else None, "status": status,
+    return jsonify({"code": row["code"] if row else None, "status": status,
                     "procedure_name": (row["procedure_name"] or row["procedure_code"])
                     if status == "open" else None})

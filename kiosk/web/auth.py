@@ -126,6 +126,11 @@ def _safe_next(target: str | None) -> str:
     return url_for("admin.home")
 
 
+def _landing(user) -> str:
+    """Where a role starts: an officer at the counter's receipts, everyone else on the overview."""
+    return url_for("receipts.index") if user["role"] == "officer" else url_for("admin.home")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Staff sign-in."""
@@ -134,7 +139,8 @@ def login():
         user = check_login(text.line(form.username.data), form.password.data)
         if user:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            target = request.args.get("next")
+            return redirect(_safe_next(target) if target else _landing(user))
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     return render_template("auth/login.html", form=form)
 

@@ -86,7 +86,8 @@ def detail(complaint_id: int):
     if complaint is None:
         abort(404)
     form = ActionForm()
-    form.assignee.choices = choice_list([("", "—")] + [(u, u) for u in store.staff_usernames(db)])
+    names = store.display_names(db)
+    form.assignee.choices = choice_list([("", "—")] + [(u, names.get(u, u)) for u in store.staff_usernames(db)])
     if form.validate_on_submit():
         error = _act(db, complaint, form)
         if error:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import io
 
+QUIET_ZONE = 4  # modules of white around the code, as the QR standard (ISO/IEC 18004) asks
+
 
 def qr_svg(text: str) -> str:
     """A QR code as SVG markup (no Pillow needed), sized by CSS."""
     import qrcode
     import qrcode.image.svg
-    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2,
+    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=QUIET_ZONE,
                       error_correction=qrcode.constants.ERROR_CORRECT_M)
     svg = img.to_string(encoding="unicode")
     head, rest = svg.split(">", 1)
@@ -18,7 +20,7 @@ def qr_svg(text: str) -> str:
 
 def qr_png(text: str, box: int = 8) -> bytes:
     import qrcode
-    qr = qrcode.QRCode(border=2, box_size=box, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr = qrcode.QRCode(border=QUIET_ZONE, box_size=box, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(text)
     qr.make(fit=True)
     buf = io.BytesIO()

@@ -50,7 +50,8 @@ def resolve_procedure(db, text: str, choice: str | None, day: str):
 def issue_view():
     db = get_db()
     officer = store.officer_for_username(db, g.user["username"])
-    form = IssueForm(data={"officer": officer["name"] if officer else g.user["username"],
+    form = IssueForm(data={"officer": officer["name"] if officer else
+                           (g.user.get("full_name") or g.user["username"]),
                            "received_date": clock.local_today()} if request.method == "GET" else None)
     candidates = []
     if form.validate_on_submit():

@@ -144,6 +144,7 @@ def _slips(rows, layout):
              for r in rows]
     pages = [items[i:i + 8] for i in range(0, len(items), 8)] if layout == "a4" else [items]
     return render_template("receipts/slip.html", pages=pages, layout=layout,
+                           typing_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/r/",
                            back=url_for("receipts.detail", code=rows[0]["code"]) if len(rows) == 1
                            else url_for("receipts.index"))
 
