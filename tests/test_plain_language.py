@@ -75,6 +75,7 @@ def test_leader_reads_the_month_in_one_sentence_at_the_top(client, login, novemb
     assert ("Tháng 11/2026: 72,7% người dân hài lòng với việc giải quyết thủ tục (11 ý kiến) — "
             "chưa đủ ý kiến để kết luận so với chỉ tiêu 90%.") in summary
     assert page.index('data-testid="plain-summary"') < page.index('data-testid="indicators"')
+    assert 'href="/cong-khai/"' in page  # the leader finds what citizens see
 
 
 def test_the_target_marker_says_what_it_is_in_both_languages(client, login, november):

@@ -100,4 +100,6 @@ def test_a_commune_can_switch_the_board_off(app, client, rated):
 def test_an_empty_board_says_so_kindly(client):
     page = client.get("/cong-khai/").get_data(as_text=True)
     assert "chưa có ý kiến nào" in page
+    tv = client.get("/cong-khai/?tv=1").get_data(as_text=True)
+    assert tv.count('class="verdict-no_data"') == 14  # the TV does not show empty tables
     assert client.get("/cong-khai/poster.pdf").status_code == 200

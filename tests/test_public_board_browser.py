@@ -11,12 +11,15 @@ from tests.browser_helpers import new_tablet
 
 
 def test_the_board_on_a_desktop_and_on_the_waiting_room_tv(browser, live_server_factory, screenshot):
-    server = live_server_factory(env={"KIOSK_PUBLIC_BOARD_REFRESH_SECONDS": "30"})
+    server = live_server_factory(env={"KIOSK_PUBLIC_BOARD_REFRESH_SECONDS": "30", "KIOSK_DEMO_MODE": "true"})
     r = server.cli("demo-data", "--responses", "400", "--days", "150", "--seed", "7")
     assert r.returncode == 0, r.stderr
     page = new_tablet(browser, {"width": 1280, "height": 900})
     page.goto(server.url + "/cong-khai/")
     assert page.locator("[data-testid=headline]").inner_text().startswith("Tháng ")
+    assert page.locator("[data-testid=demo-warning]").count() == 1  # demo data says so, even in public
+    quarter_tthc = page.locator("[data-testid=period-quarter] [data-testid=row-tthc_satisfaction]").inner_text()
+    assert "%" in quarter_tthc and "Chưa có ý kiến" not in quarter_tthc
     assert page.locator("[data-testid=period-quarter] tbody tr").count() == 7
     assert page.locator("svg.trend").count() == 1
     screenshot(page, "public-board")
