@@ -1,17 +1,29 @@
 """Raw responses, one row per response, streamed: for the CSV and the Excel raw sheet.
 
 A million responses must not sit in memory, so rows are read in chunks and their answers
-fetched per chunk through the answers(response_id) index. Answer values become the
-readable Vietnamese labels of the questionnaire the response answered.
+fetched per chunk through the answers(response_id) index.
+
+Two audiences (``AUDIENCES``):
+
+- ``people`` (the default download): Vietnamese headings, each question headed by its own
+  text, answers as the questionnaire's labels, times in Vietnam (Asia/Ho_Chi_Minh, as a
+  date/time value, ISO-ordered so no spreadsheet reads 05/11 as May), flags, channels and
+  yes/no columns in Vietnamese words.
+- ``systems`` (``?for=systems``): column ids, stored codes (answer values, the overall
+  rating as a number, flag names), times in UTC ISO 8601, as stable input for programs.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
-from survey_forms import scale_label
+from survey_forms import scale_label, vocabulary
 
 from . import queries
 from .forms import questionnaires
+
+AUDIENCES = ("people", "systems")
+CHANNELS_VI = {"kiosk": "Máy tính bảng tại quầy", "phone": "Điện thoại (mã QR)"}
 
 CHUNK = 5000
 FIXED = ("id", "local_date", "rated_at", "channel", "questionnaire", "questionnaire_version",
@@ -19,7 +31,7 @@ FIXED = ("id", "local_date", "rated_at", "channel", "questionnaire", "questionna
          "procedure_code", "field", "officer", "duration_ms", "seq", "hash")
 ID, QUESTIONNAIRE = FIXED.index("id"), FIXED.index("questionnaire")  # read while streaming
 HEADERS_VI = {
-    "id": "Mã phiếu", "local_date": "Ngày", "rated_at": "Thời điểm (UTC)", "channel": "Kênh",
+    "id": "Mã phiếu", "local_date": "Ngày", "rated_at": "Thời điểm (giờ Việt Nam)", "channel": "Kênh",
     "questionnaire": "Phiếu", "questionnaire_version": "Phiên bản phiếu", "complete": "Hoàn thành",
     "flags": "Đánh dấu nghi vấn", "demo": "Dữ liệu mẫu", "kiosk": "Máy tính bảng", "counter": "Quầy",
     "receipt": "Mã biên nhận", "dossier_code": "Mã hồ sơ", "procedure_code": "Mã thủ tục",
@@ -38,11 +50,28 @@ def question_ids() -> list[str]:
     return ids
 
 
-def header(lang: str = "vi") -> list[str]:
-    """Column names: fixed columns, one per question, then the comment. Questions are
-    named by id (stable for systems); ``lang="vi"`` names the fixed columns in Vietnamese."""
-    fixed = [HEADERS_VI[c] if lang == "vi" else c for c in FIXED]
-    return fixed + question_ids() + [HEADERS_VI["comment"] if lang == "vi" else "comment"]
+def _check(audience: str) -> None:
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
+
+
+def question_texts() -> dict[str, str]:
+    """{question id: its Vietnamese text}, from the fullest questionnaire that asks it."""
+    texts: dict[str, str] = {}
+    for q in sorted(questionnaires().values(), key=lambda q: -len(q.questions)):
+        for x in q.questions:
+            texts.setdefault(x.id, x.text.vi)
+    return texts
+
+
+def header(audience: str = "people") -> list[str]:
+    """Column names: fixed columns, one per question, then the comment. ``people``: in
+    Vietnamese, each question named by its text; ``systems``: the column and question ids."""
+    _check(audience)
+    if audience == "systems":
+        return list(FIXED) + question_ids() + ["comment"]
+    texts = question_texts()
+    return [HEADERS_VI[c] for c in FIXED] + [texts[q] for q in question_ids()] + [HEADERS_VI["comment"]]
 
 
 @lru_cache(maxsize=16)
@@ -64,14 +93,39 @@ def _label(labels: dict, qid: str, values: list[str]) -> str:
     return "; ".join(known.get(v, v) for v in values)
 
 
-def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool = False):
-    """Yield one list per response (in chain order) matching ``header()``: answers as
-    labels, multi-choice joined with "; ", unanswered questions as ''."""
+RATED_AT, LOCAL_DATE, FLAGS_AT, CHANNEL = (FIXED.index(c) for c in ("rated_at", "local_date", "flags", "channel"))
+YES_NO_COLUMNS = {"complete": ("Có", "Không"), "demo": ("Có", "")}
+
+
+def _for_people(cells: list) -> list:
+    """The fixed columns in words: local time as a value, flags, channel, yes/no."""
+    out = list(cells)
+    rated = out[RATED_AT]
+    if rated:
+        when = datetime.fromisoformat(str(rated).replace("Z", "+00:00"))
+        out[RATED_AT] = when.astimezone(queries.LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+    if out[LOCAL_DATE]:
+        out[LOCAL_DATE] = datetime.fromisoformat(str(out[LOCAL_DATE])).date()
+    out[FLAGS_AT] = "; ".join(vocabulary.FLAGS[f].vi if f in vocabulary.FLAGS else f
+                           for f in str(out[FLAGS_AT] or "").split())
+    out[CHANNEL] = CHANNELS_VI.get(out[CHANNEL], out[CHANNEL])
+    for name, (yes, no) in YES_NO_COLUMNS.items():
+        i = FIXED.index(name)
+        out[i] = yes if out[i] else no
+    return out
+
+
+def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool = False,
+              audience: str = "people"):
+    """Yield one list per response (in chain order) matching ``header(audience)``; for
+    people answers as labels (multi-choice joined with "; "), for systems the stored codes
+    (joined with ";"); unanswered questions as ''."""
+    _check(audience)
     with queries.opened(conn_or_path) as conn:
-        yield from _rows(conn, str(date_from), str(date_to), exclude_flagged)
+        yield from _rows(conn, str(date_from), str(date_to), exclude_flagged, audience == "people")
 
 
-def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool):
+def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool, people: bool):
     qids = question_ids()
     cols = ", ".join(FIXED + ("overall", "scale", "comment"))
     where = "local_date BETWEEN ? AND ?" + (" AND flags = ''" if exclude_flagged else "")
@@ -93,11 +147,17 @@ def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool):
         for row in chunk:
             fixed = list(row[:len(FIXED)])
             overall, scale, comment = row[len(FIXED):]
-            labels = _labels(fixed[QUESTIONNAIRE])
             got = answers.get(fixed[ID], {})
             cells = ["" if v is None else v for v in fixed]
-            cells += [_label(labels, qid, got[qid]) if qid in got else "" for qid in qids]
-            if overall is not None:  # the main rating, on the response's own scale
-                cells[len(FIXED) + qids.index("overall")] = scale_label(scale or 5, overall)
+            if people:
+                labels = _labels(fixed[QUESTIONNAIRE])
+                cells = _for_people(cells)
+                cells += [_label(labels, qid, got[qid]) if qid in got else "" for qid in qids]
+                if overall is not None:  # the main rating, on the response's own scale
+                    cells[len(FIXED) + qids.index("overall")] = scale_label(scale or 5, overall)
+            else:
+                cells += [";".join(got[qid]) if qid in got else "" for qid in qids]
+                if overall is not None:
+                    cells[len(FIXED) + qids.index("overall")] = overall
             cells.append(comment or "")
             yield cells

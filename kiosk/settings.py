@@ -185,6 +185,43 @@ def folder(value):
 folder.hint = "a folder path (relative to the instance folder, or absolute)"
 
 
+def one_of(*choices: str) -> Callable[[Any], str]:
+    def check(value):
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+    check.hint = " or ".join(choices)
+    return check
+
+
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+def email_or_empty(value):
+    """One e-mail address, or "" (not set)."""
+    if not isinstance(value, str) or (value.strip() and not _EMAIL.fullmatch(value.strip())):
+        raise ValueError("must be an e-mail address such as \"baocao@xamau.gov.vn\" (or \"\")")
+    return value.strip()
+
+
+email_or_empty.hint = "an e-mail address"
+
+
+def emails(value):
+    """A list of e-mail addresses (an environment variable may give them as "a@x, b@y")."""
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,;\s]+", value) if v]
+    if not isinstance(value, (list, tuple)):
+        raise ValueError('must be a list like ["chutich@xamau.gov.vn", "vanphong@xamau.gov.vn"]')
+    for v in value:
+        if not isinstance(v, str) or not _EMAIL.fullmatch(v.strip()):
+            raise ValueError(f"{v!r} is not an e-mail address")
+    return [v.strip() for v in value]
+
+
+emails.hint = "a list of e-mail addresses"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -195,11 +232,12 @@ class Setting:
 
 
 _HOURS = {str(d): ["07:00-17:30"] for d in range(5)} | {"5": ["07:00-11:30"]}
-UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, DEPLOY, BACKUPS = (
+UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, DEPLOY, BACKUPS, PUBLIC, MAIL = (
     "Đơn vị / The unit", "Máy tính bảng / The counter tablet", "Phiếu hẹn và mã QR / Receipts",
     "Cờ nghi vấn / Integrity flags (ratings are flagged, never deleted)",
     "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits",
-    "Đưa lên Internet / Behind a reverse proxy (see deploy/)", "Sao lưu / Backups")
+    "Đưa lên Internet / Behind a reverse proxy (see deploy/)", "Sao lưu / Backups",
+    "Bảng công khai / Public results board", "Gửi báo cáo qua thư điện tử / The report by e-mail")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNE_NAME", "Xã Mẫu", text(), "the commune, as printed on slips and reports", UNIT),
@@ -248,6 +286,23 @@ SETTINGS: tuple[Setting, ...] = (
             "public holidays skipped by the 15-working-day deadline (check Tết each year)", COMPLAINTS),
     Setting("CONTACT_RETENTION_DAYS", 30, integer(0, 3650),
             "phone numbers are erased this long after the complaint is closed", COMPLAINTS),
+    Setting("PUBLIC_BOARD_ENABLED", True, boolean,
+            "the results board at /cong-khai (no sign-in, no personal data) and its poster PDF", PUBLIC),
+    Setting("PUBLIC_BOARD_OFFICERS", False, boolean,
+            "also show each officer's figures on the public board (names of officers become public)", PUBLIC),
+    Setting("PUBLIC_BOARD_MONTHS", 6, integer(2, 24), "months shown in the board's trend", PUBLIC),
+    Setting("PUBLIC_BOARD_REFRESH_SECONDS", 300, integer(30, 86400),
+            "the TV mode (/cong-khai?tv=1) reloads itself this often", PUBLIC),
+    Setting("SMTP_HOST", "", text(allow_empty=True),
+            "the mail server that sends reports, e.g. \"smtp.xamau.gov.vn\" (\"\": no e-mail)", MAIL),
+    Setting("SMTP_PORT", 587, integer(1, 65535), "its port: 587 with starttls, 465 with ssl, 25 with none", MAIL),
+    Setting("SMTP_TLS", "starttls", one_of("starttls", "ssl", "none"),
+            "how the connection is encrypted: starttls, ssl, or none (only on a trusted local network)", MAIL),
+    Setting("SMTP_USER", "", text(allow_empty=True), "the sign-in name at the mail server (\"\": none)", MAIL),
+    Setting("SMTP_PASSWORD", "", text(allow_empty=True),
+            "its password (better given as the environment variable KIOSK_SMTP_PASSWORD)", MAIL),
+    Setting("SMTP_FROM", "", email_or_empty, "the sender address of the reports", MAIL),
+    Setting("REPORT_RECIPIENTS", [], emails, "who receives the report (send-report --to overrides)", MAIL),
     Setting("LOGIN_FAIL_LIMIT", 5, integer(1, 1000), "wrong passwords per address and name …", LIMITS),
     Setting("LOGIN_FAIL_WINDOW", 300, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("RECEIPT_GUESS_LIMIT", 10, integer(1, 10000), "unknown receipt codes per phone or device …", LIMITS),

@@ -6,14 +6,16 @@ import pytest
 from analysis import summarize
 from analysis.reports.cells import neutralise
 from analysis.reports.csv import responses_csv, responses_csv_stream, summary_csv
-from analysis.rows import header
+from analysis.rows import header, question_texts
 from tests.analysis_helpers import add
 
-HEADER = ("Mã phiếu,Ngày,Thời điểm (UTC),Kênh,Phiếu,Phiên bản phiếu,Hoàn thành,Đánh dấu nghi vấn,"
-          "Dữ liệu mẫu,Máy tính bảng,Quầy,Mã biên nhận,Mã hồ sơ,Mã thủ tục,Lĩnh vực,Cán bộ,"
-          "Thời gian trả lời (ms),Số thứ tự,Mã kiểm tra (chuỗi băm),"
-          "overall,reasons,staff,access,service_result,posted,on_time,"
-          "resubmitted,visits,agencies,on_the_spot,online_used,online_satisfaction,Góp ý")
+SYSTEMS_HEADER = ("id,local_date,rated_at,channel,questionnaire,questionnaire_version,complete,flags,demo,kiosk,"
+                  "counter,receipt,dossier_code,procedure_code,field,officer,duration_ms,seq,hash,"
+                  "overall,reasons,staff,access,service_result,posted,on_time,"
+                  "resubmitted,visits,agencies,on_the_spot,online_used,online_satisfaction,comment")
+PEOPLE_FIXED = ("Mã phiếu;Ngày;Thời điểm (giờ Việt Nam);Kênh;Phiếu;Phiên bản phiếu;Hoàn thành;Đánh dấu nghi vấn;"
+                "Dữ liệu mẫu;Máy tính bảng;Quầy;Mã biên nhận;Mã hồ sơ;Mã thủ tục;Lĩnh vực;Cán bộ;"
+                "Thời gian trả lời (ms);Số thứ tự;Mã kiểm tra (chuỗi băm)")
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -35,23 +37,41 @@ def rec_hash(db) -> str:
     return db.execute("SELECT hash FROM responses WHERE seq = 1").fetchone()[0]
 
 
-def test_leader_downloads_raw_responses_exactly(fresh_db):
+def test_a_program_downloads_raw_responses_exactly_with_ids_codes_and_utc(fresh_db):
     rec = add(fresh_db, "2026-11-05 09:30", 2,
               {"reasons": ["papers", "waiting"], "resubmitted": "yes", "visits": "more"},
-              comment="=1+1 giấy tờ", officer="-Trần", counter="Quầy 1")
-    got = responses_csv(fresh_db, "2026-11-01", "2026-11-30")
+              comment="=1+1 giấy tờ", officer="-Trần", counter="Quầy 1", flags="burst hours")
+    got = responses_csv(fresh_db, "2026-11-01", "2026-11-30", audience="systems")
     expected = (
-        "\ufeff" + HEADER + "\r\n"
-        + f"{rec['id']},2026-11-05,2026-11-05T02:30:00.000Z,kiosk,counter,1,1,,0,,Quầy 1,,,,,"
-          f"'-Trần,4000,1,{rec_hash(fresh_db)},Không hài lòng,Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu,,,,,,Có,"
-          "Nhiều hơn 1 lần,,,,,'=1+1 giấy tờ\r\n"
+        "\ufeff" + SYSTEMS_HEADER + "\r\n"
+        + f"{rec['id']},2026-11-05,2026-11-05T02:30:00.000Z,kiosk,counter,1,1,burst hours,0,,Quầy 1,,,,,"
+          f"'-Trần,4000,1,{rec_hash(fresh_db)},2,papers;waiting,,,,,,yes,more,,,,,'=1+1 giấy tờ\r\n"
     ).encode("utf-8")
-    # The multi-choice cell holds a comma, so the csv module quotes it.
-    expected = expected.replace("Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu".encode(),
-                                "\"Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu\"".encode())
     assert got == expected
-    assert got.startswith(b"\xef\xbb\xbf")
     assert got.count(b"\r\n") == 2 and b"\n" not in got.replace(b"\r\n", b"")
+
+
+def test_leader_downloads_raw_responses_a_person_can_read(fresh_db):
+    """Vietnamese headings (the questions' text), labels, Vietnam time, flag names, ";"."""
+    rec = add(fresh_db, "2026-11-05 09:30", 2,
+              {"reasons": ["papers", "waiting"], "resubmitted": "yes", "visits": "more"},
+              comment="=1+1 giấy tờ", officer="-Trần", counter="Quầy 1", flags="burst hours")
+    got = responses_csv(fresh_db, "2026-11-01", "2026-11-30")
+    head, row, end = got.decode("utf-8").split("\r\n")
+    texts = question_texts()
+    assert head == "\ufeff" + PEOPLE_FIXED + ";" + ";".join(texts[q] for q in SYSTEMS_HEADER.split(",")[19:-1]) \
+        + ";Góp ý"
+    assert "Ông/Bà hài lòng thế nào với việc giải quyết thủ tục hành chính của mình?" in head
+    assert row == (f"{rec['id']};2026-11-05;2026-11-05 09:30:00;Máy tính bảng tại quầy;counter;1;Có;"
+                   "\"đánh giá dồn dập; ngoài giờ làm việc\";;;Quầy 1;;;;;"
+                   f"'-Trần;4000;1;{rec_hash(fresh_db)};Không hài lòng;\"Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu\";"
+                   ";;;;;Có;Nhiều hơn 1 lần;;;;;'=1+1 giấy tờ")
+    assert end == ""
+
+
+def test_an_unknown_audience_is_refused():
+    with pytest.raises(ValueError, match="audience"):
+        responses_csv(None, "2026-11-01", "2026-11-30", audience="robots")
 
 
 def test_raw_download_streams_and_respects_the_period_and_flags(fresh_db):
@@ -65,8 +85,11 @@ def test_raw_download_streams_and_respects_the_period_and_flags(fresh_db):
 
 
 def test_empty_period_gives_just_the_header(fresh_db):
-    assert responses_csv(fresh_db, "2026-01-01", "2026-01-31") == ("\ufeff" + HEADER + "\r\n").encode()
-    assert ",".join(header("vi")) == HEADER
+    systems = responses_csv(fresh_db, "2026-01-01", "2026-01-31", audience="systems")
+    assert systems == ("\ufeff" + SYSTEMS_HEADER + "\r\n").encode()
+    assert ",".join(header("systems")) == SYSTEMS_HEADER
+    people = responses_csv(fresh_db, "2026-01-01", "2026-01-31")
+    assert people == ("\ufeff" + ";".join(header()) + "\r\n").encode()
 
 
 def test_summary_csv_lists_indicators_with_both_figures(fresh_db):

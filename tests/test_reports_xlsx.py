@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from analysis import summarize
 from analysis.reports.xlsx import xlsx_report
+from analysis.rows import question_texts
 from tests.analysis_helpers import add
 
 
@@ -60,8 +61,9 @@ def test_breakdown_and_raw_sheets_have_frozen_headers_and_readable_answers(fresh
     raw = wb["Phiếu chi tiết"]
     head = [c.value for c in raw[1]]
     values = dict(zip(head, [c.value for c in raw[2]], strict=True))
-    assert values["overall"] == "Không hài lòng"
-    assert values["reasons"] == "Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu"
+    texts = question_texts()
+    assert values[texts["overall"]] == "Không hài lòng"
+    assert values[texts["reasons"]] == "Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu"
     assert values["Góp ý"] == "=SUM(A1)"
     comment_cell = raw.cell(row=2, column=head.index("Góp ý") + 1)
     assert comment_cell.data_type == "s"    # kept as text, never evaluated as a formula

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
 # Endpoints meant for anyone: citizens (tablet, phone form), sign-in, health, static files.
-PUBLIC = {"static", "tablet.index", "tablet.service_worker", "auth.login", "auth.enrol", "health.healthz"}
+PUBLIC = {"static", "tablet.index", "tablet.service_worker", "auth.login", "auth.enrol", "health.healthz",
+          "public.board", "public.poster"}
 PUBLIC_PREFIXES = ("phone.",)
 # Reached anonymously but refuse inside with 401 (their own device/token check).
 SELF_CHECKED = {"api.post_response", "tablet.state", "auth.logout"}

@@ -26,6 +26,11 @@ def test_an_uncommented_default_line_is_itself_valid(tmp_path):
     assert settings.check(scope) == settings.defaults()
 
 
+def test_a_commune_turns_officer_figures_on_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_PUBLIC_BOARD_OFFICERS", "true")
+    assert create_app({"INSTANCE": tmp_path / "i"}).config["PUBLIC_BOARD_OFFICERS"] is True
+
+
 def test_environment_overrides_are_typed_and_checked(tmp_path, monkeypatch):
     monkeypatch.setenv("KIOSK_IDLE_SECONDS", "90")
     monkeypatch.setenv("KIOSK_COMMUNE_NAME", "Xã Tân Phú")
@@ -43,6 +48,11 @@ def test_environment_overrides_are_typed_and_checked(tmp_path, monkeypatch):
     ("PUBLIC_BASE_URL", "192.168.1.10:8080", "http"),
     ("HOLIDAYS", ["2026-13-01"], "date"),
     ("TABLET_QUESTIONNAIRE", "../etc/passwd", "questionnaire"),
+    ("PUBLIC_BOARD_OFFICERS", "maybe", "True or False"),
+    ("PUBLIC_BOARD_REFRESH_SECONDS", 5, "between"),
+    ("SMTP_TLS", "tls", "starttls"),
+    ("SMTP_FROM", "bao cao", "e-mail"),
+    ("REPORT_RECIPIENTS", ["chutich@xamau.gov.vn", "vanphong"], "'vanphong'"),
 ])
 def test_a_malformed_setting_is_refused_at_start_naming_it(tmp_path, name, value, says):
     with pytest.raises(SettingsError) as exc:

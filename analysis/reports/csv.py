@@ -12,10 +12,10 @@ from .cells import neutralise
 BOM = "\ufeff"
 
 
-def _encode(table, bom: bool = True):
+def _encode(table, bom: bool = True, delimiter: str = ","):
     """Yield bytes for each row of ``table`` (an iterable of lists), BOM first."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     first = True
     for row in table:
         writer.writerow([neutralise(v) for v in row])
@@ -35,17 +35,30 @@ def table_csv(table) -> bytes:
     return b"".join(_encode(table))
 
 
-def responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged: bool = False):
-    """The raw responses as a stream of bytes (for a streamed HTTP download)."""
+# The people's CSV is separated by ";": Excel splits a double-clicked CSV on the list
+# separator of the PC's regional settings, which is ";" for Vietnamese (Vietnam), where ","
+# is the decimal comma. The UTF-8 BOM tells Excel (2007 and later) and LibreOffice the
+# encoding; a "sep=;" first line would make Excel ignore the BOM and show Vietnamese as
+# mojibake, so there is none. Programs get the usual "," with ``audience="systems"``.
+DELIMITER = {"people": ";", "systems": ","}
+
+
+def responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged: bool = False,
+                         audience: str = "people"):
+    """The raw responses as a stream of bytes (for a streamed HTTP download): for people
+    (Vietnamese headings and words, local times, ";"), or for systems (ids, codes, UTC, ",")."""
+    head = rows.header(audience)  # checks the audience before the first byte is sent
+
     def table():
-        yield rows.header("vi")
-        yield from rows.iter_rows(conn_or_path, date_from, date_to, exclude_flagged)
-    return _encode(table())
+        yield head
+        yield from rows.iter_rows(conn_or_path, date_from, date_to, exclude_flagged, audience)
+    return _encode(table(), delimiter=DELIMITER[audience])
 
 
-def responses_csv(conn_or_path, date_from, date_to, exclude_flagged: bool = False) -> bytes:
+def responses_csv(conn_or_path, date_from, date_to, exclude_flagged: bool = False,
+                  audience: str = "people") -> bytes:
     """The raw responses as one bytes object (small periods, tests)."""
-    return b"".join(responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged))
+    return b"".join(responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged, audience))
 
 
 def summary_csv(summary: dict) -> bytes:

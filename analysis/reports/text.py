@@ -47,8 +47,8 @@ def render(summary: dict) -> str:
                      f"({fmt.number(rr['rated'])}/{fmt.number(rr['returned'])} hồ sơ đã trả)")
     if summary["portal_figure"]:
         pf = summary["portal_figure"]
-        extra.append(f"Chỉ số kiểu Cổng DVC (100% − trễ hạn − phản ánh/không hài lòng): "
-                     f"{fmt.percent(pf['rate'])}")
+        extra.append(f"Chỉ số tính theo cách của Cổng Dịch vụ công quốc gia, để đối chiếu "
+                     f"(100% − trễ hạn − phản ánh/không hài lòng): {fmt.percent(pf['rate'])}")
     if extra:
         lines += [""] + extra
     for name, title in (("month", "Theo tháng"), ("field", "Theo lĩnh vực"),

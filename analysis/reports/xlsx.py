@@ -97,8 +97,8 @@ def _summary_sheet(wb, summary: dict, meta: dict) -> None:
                    rr["returned"], rr["rated"], _cell(ws, rr["rate"], number_format=PERCENT)])
     if summary["portal_figure"]:
         pf = summary["portal_figure"]
-        _append(ws, ["", "Chỉ số kiểu Cổng DVC quốc gia: 100% − tỷ lệ trễ hạn − tỷ lệ có phản ánh "
-                       "hoặc không hài lòng", pf["dossiers"], "",
+        _append(ws, ["", "Chỉ số tính theo cách của Cổng DVC quốc gia (để đối chiếu): 100% − tỷ lệ trễ hạn "
+                       "− tỷ lệ có phản ánh hoặc không hài lòng", pf["dossiers"], "",
                    _cell(ws, pf["rate"], number_format=PERCENT)])
     _append(ws, ["", f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}. Khảo sát nội bộ, "
                    "không phải chỉ số SIPAS hay chỉ số theo Quyết định 766/QĐ-TTg."])
@@ -146,15 +146,15 @@ def _reasons_sheet(wb, reasons: dict) -> None:
         _append(ws, [_cell(ws, f"Nhóm: {names[group]}", font=BOLD), "", count])
 
 
-def _raw_sheet(wb, conn_or_path, summary: dict) -> None:
+def _raw_sheet(wb, conn_or_path, summary: dict, audience: str = "people") -> None:
     ws = wb.create_sheet("Phiếu chi tiết")
-    head = rows.header("vi")
+    head = rows.header(audience)
     _widths(ws, [38, 11, 24] + [14] * (len(head) - 3))
     ws.freeze_panes = "B2"
     _header(ws, head)
     period = summary["period"]
     written = 0
-    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], False):  # every row, flags shown
+    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], False, audience):  # flags shown
         if written == RAW_LIMIT:
             _append(ws, [_cell(ws, "Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu.",
                              font=BOLD)])
@@ -163,8 +163,9 @@ def _raw_sheet(wb, conn_or_path, summary: dict) -> None:
         written += 1
 
 
-def xlsx_report(summary: dict, db=None, meta: dict | None = None) -> bytes:
-    """The workbook as bytes. ``db`` (connection or path) adds the raw responses sheet;
+def xlsx_report(summary: dict, db=None, meta: dict | None = None, audience: str = "people") -> bytes:
+    """The workbook as bytes. ``db`` (connection or path) adds the raw responses sheet, for
+    ``audience`` "people" (Vietnamese words, local times) or "systems" (ids, codes, UTC);
     without it the workbook holds the summary and breakdowns only."""
     wb = Workbook(write_only=True)
     _summary_sheet(wb, summary, meta or {})
@@ -173,7 +174,7 @@ def xlsx_report(summary: dict, db=None, meta: dict | None = None) -> bytes:
     _heatmap_sheet(wb, summary["hour_weekday"])
     _reasons_sheet(wb, summary["reasons"])
     if db is not None:
-        _raw_sheet(wb, db, summary)
+        _raw_sheet(wb, db, summary, audience)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ import sys
 
 from kiosk.cli.data import cmd_backup, cmd_demo_data, cmd_doctor, cmd_restore, cmd_verify
 from kiosk.cli.people import cmd_create_token, cmd_create_user, cmd_list_tokens, cmd_revoke_token
+from kiosk.cli.reports import add_send_report
 from kiosk.cli.serve import cmd_serve
 
 
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--head", metavar="SEQ:HASH",
                    help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
+    add_send_report(sub)
     return parser
 
 

@@ -31,6 +31,7 @@ def init_app(app) -> None:
         people,
         phone,
         proxy,
+        public,
         questionnaires,
         receipts,
         reports,
@@ -48,7 +49,7 @@ def init_app(app) -> None:
     questionnaires.init_app(app)
     errors.init_app(app)
     for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,
-                   catalogue_pages, phone):
+                   catalogue_pages, phone, public):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.health)
     csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal

@@ -13,8 +13,17 @@ from analysis.fmt import percent
 INK, MUTED, BAND, GOOD, BAD, WARN = "#1a1a1a", "#666666", "#9dc3e6", "#1e6b2e", "#a61b1b", "#8a5a00"
 
 
-def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
-    """The rate as a dot, its 95% interval as a band, the target(s) as vertical lines."""
+def _short_percent(share: float) -> str:
+    """90% rather than 90,0% for a round target."""
+    return percent(share).replace(",0%", "%")
+
+
+def ci_bar(row: dict, width: int = 320, height: int = 54, lang: str = "vi") -> Markup:
+    """The rate as a dot, its 95% interval as a band, the target(s) as vertical lines.
+
+    Each target line is labelled with its value ("≥90%"; the 2030 one "2030: ≥95%"), which
+    reads the same in both languages; the near target's label ends at its line and the 2030
+    label starts at its own, so two close targets do not print over each other."""
     lo_domain = 0.5
     for v in (row.get("ci_low"), row.get("target"), row.get("target_2030")):
         if v is not None and v - 0.05 < lo_domain:
@@ -27,20 +36,23 @@ def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
     parts = [f'<svg class="ci-bar" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(percent(row.get('rate')))} (95%: {escape(percent(row.get('ci_low')))}–"
-             f"{escape(percent(row.get('ci_high')))}), chỉ tiêu {escape(percent(row.get('target')))}</title>",
+             f"{escape(percent(row.get('ci_high')))}), {'target' if lang == 'en' else 'chỉ tiêu'} "
+             f"{escape(percent(row.get('target')))}</title>",
              f'<rect x="{pad}" y="16" width="{width - 2 * pad}" height="12" fill="#eeeeee"/>']
     if row.get("ci_low") is not None:
         band = max(1.5, x(row["ci_high"]) - x(row["ci_low"]))
         parts.append(f'<rect x="{x(row["ci_low"]):.1f}" y="16" width="{band:.1f}" '
                      f'height="12" fill="{BAND}"/>')
         parts.append(f'<circle cx="{x(row["rate"]):.1f}" cy="22" r="5" fill="{INK}"/>')
-    for key, dash, label in (("target", "", "CT"), ("target_2030", "3,2", "2030")):
+    for key, dash, prefix, anchor in (("target", "", "", "end"), ("target_2030", "3,2", "2030: ", "start")):
         t = row.get(key)
         if t is None or (key == "target_2030" and t == row.get("target")):
             continue
+        label = f"{prefix}≥{_short_percent(t)}"
         parts.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="8" y2="36" stroke="{BAD}" stroke-width="2" '
                      f'stroke-dasharray="{dash}"/>')
-        parts.append(f'<text x="{x(t):.1f}" y="7" font-size="9" text-anchor="middle" fill="{BAD}">{label}</text>')
+        parts.append(f'<text x="{x(t) + (2 if anchor == "start" else -2):.1f}" y="8" font-size="9" '
+                     f'text-anchor="{anchor}" fill="{BAD}">{escape(label)}</text>')
     for tick in (lo_domain, (lo_domain + 1) / 2, 1.0):
         parts.append(f'<text x="{x(tick):.1f}" y="49" font-size="10" text-anchor="middle" fill="{MUTED}">'
                      f'{percent(tick).replace(",0", "")}</text>')
@@ -48,7 +60,7 @@ def ci_bar(row: dict, width: int = 320, height: int = 54) -> Markup:
     return Markup("".join(parts))
 
 
-def trend(rows: list[dict], target: float | None, width: int = 720, height: int = 240) -> Markup:
+def trend(rows: list[dict], target: float | None, width: int = 720, height: int = 240, lang: str = "vi") -> Markup:
     """Monthly rate with interval whiskers and the target line; n under each month."""
     if not rows:
         return Markup("")
@@ -73,7 +85,7 @@ def trend(rows: list[dict], target: float | None, width: int = 720, height: int 
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                      f'stroke="{BAD}" stroke-width="2" stroke-dasharray="6,3"/>'
                      f'<text x="{width - right}" y="{y(target) - 4:.1f}" font-size="11" text-anchor="end" '
-                     f'fill="{BAD}">Chỉ tiêu {percent(target)}</text>')
+                     f'fill="{BAD}">{"Target" if lang == "en" else "Chỉ tiêu"} {percent(target)}</text>')
     points = []
     for i, r in enumerate(rows):
         cx = left + step * (i + 0.5)

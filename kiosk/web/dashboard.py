@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from analysis import monthly_trend, summarize
+from analysis import monthly_trend, plain, summarize
 from analysis.fmt import FLAG_VI, VERDICT_VI, WEEKDAYS_VI
 from kiosk import store
 from kiosk.clock import local_today, utcnow
@@ -61,7 +61,11 @@ def index():
         sort=sort, previous=previous, download_args=download_args,
         breakdowns=[(key, label, _sorted(summary["breakdowns"][key], sort)) for key, label in BREAKDOWNS],
         groups=GROUPS, charts=charts, tthc=tthc,
-        trend=charts.trend(monthly_trend(get_db().conn, end, 12, exclude), tthc["target"] if tthc else None),
+        trend=charts.trend(monthly_trend(get_db().conn, end, 12, exclude), tthc["target"] if tthc else None,
+                           lang=get_locale()),
+        plain_head=plain.headline(summary, lang=get_locale()), plain=plain,
+        plain_more=[line for line in plain.sentences(summary, lang=get_locale(), with_data=True)
+                    if line != plain.headline(summary, lang=get_locale())],
         heat=charts.heatmap(summary["hour_weekday"], weekdays),
         presets=periods.PRESET_LABELS, verdicts=VERDICT_VI, flag_names=FLAG_VI,
         silent=silent_kiosks(store.list_kiosks(get_db()), utcnow(), current_app.config),

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, stream_
 
 from analysis import summarize
 from analysis.reports.csv import responses_csv_stream, summary_csv
+from analysis.rows import AUDIENCES
 from kiosk import store
 from kiosk.clock import local_today
 from kiosk.domain import periods
@@ -41,6 +42,15 @@ def period_summary(args):
                         exclude_flagged=args.get("exclude_flagged", "1") not in ("0", "false", "no"),
                         today=local_today())
     return summary, None
+
+
+def _audience():
+    """(audience, None) from ``?for=`` (absent: people; "systems": ids, codes and UTC), or
+    (None, a 400 response) for anything else."""
+    wanted = request.args.get("for") or "people"
+    if wanted not in AUDIENCES:
+        return None, json_error(400, "bad_audience", _("Tham số 'for' chỉ nhận giá trị 'systems'."))
+    return wanted, None
 
 
 @bp.before_request
@@ -109,10 +119,11 @@ def report_xlsx():
 def responses_xlsx():
     """The report workbook plus a sheet with one row per response."""
     from analysis.reports.xlsx import xlsx_report
-    summary, error = period_summary(request.args)
+    audience, error = _audience()
+    summary, error = (None, error) if error else period_summary(request.args)
     if error:
         return error
-    data = xlsx_report(summary, db=get_db().conn, meta=report_meta())
+    data = xlsx_report(summary, db=get_db().conn, meta=report_meta(), audience=audience)
     return _file(data, XLSX, _name(summary, "_phieu.xlsx"), summary)
 
 
@@ -129,14 +140,18 @@ def report_pdf():
 
 @bp.route("/export/responses.csv")
 def responses_csv():
-    """One row per response, streamed (UTF-8 with BOM, formula cells neutralised)."""
+    """One row per response, streamed (UTF-8 with BOM, formula cells neutralised): for
+    people by default (";", Vietnamese words, local times), ``?for=systems`` for programs."""
+    audience, error = _audience()
+    if error:
+        return error
     try:
         start, end, _preset = periods.from_args(request.args, local_today())
     except periods.BadPeriod as exc:
         return json_error(400, "bad_period", _("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))))
     exclude = request.args.get("exclude_flagged") in ("1", "true", "yes")
     path = current_app.config["DATABASE"]
-    stream = responses_csv_stream(path, start, end, exclude)
+    stream = responses_csv_stream(path, start, end, exclude, audience)
     response = Response(stream_with_context(stream), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="hai-long_{start}_{end}_phieu.csv"')
