@@ -65,6 +65,11 @@ def test_tablet_screens_have_no_axe_violations(browser, live_server_factory, axe
     wait_screen(page, "screen-comment")
     tap(page, "complaint-toggle")
     found["comment with the complaint panel"] = violations(page, axe_path)
+    tap(page, "done")  # a complaint without its text: the tablet asks for it
+    page.wait_for_selector('[data-testid="complaint-problem"]:visible')
+    found["comment asking for the complaint's text"] = violations(page, axe_path)
+    page.locator('[data-testid="comment"]').tap()
+    page.keyboard.insert_text("Chờ lâu")
     tap(page, "done")
     wait_screen(page, "screen-welcome", timeout=15_000)
     tap(page, "keypad-open")
