@@ -16,14 +16,13 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, parse_pattern
 
+from survey_forms import vocabulary
+
 VERDICT_VI = {"met": "Đạt", "not_met": "Chưa đạt", "uncertain": "Chưa đủ dữ liệu để kết luận",
               "no_data": "Không có dữ liệu"}
 VERDICT_EN = {"met": "Met", "not_met": "Not met", "uncertain": "Uncertain", "no_data": "No data"}
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
-FLAG_VI = {"clock": "giờ thiết bị không hợp lệ", "burst": "đánh giá dồn dập",
-           "cooldown": "chạm trong thời gian chờ", "hours": "ngoài giờ làm việc",
-           "fast": "hoàn thành quá nhanh", "unenrolled": "thiết bị chưa đăng ký",
-           "over_returned": "nhiều đánh giá hơn số hồ sơ trả"}
+FLAG_VI = {name: label.vi for name, label in vocabulary.FLAGS.items()}  # the one vocabulary
 NO_DATA = "–"
 DATE_PATTERN = "dd/MM/yyyy"
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+from survey_forms import vocabulary
+
 from . import forms, indicators, queries, rollup
 from .stats import FORMULA
 from .targets import Targets, load_targets
 
-REASON_GROUPS = ("procedure", "officer", "place", "other")
+REASON_GROUPS = tuple(vocabulary.TOPICS)  # the groups of the low-rating reasons
 
 
 def parse_date(value) -> date:

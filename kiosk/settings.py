@@ -277,7 +277,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BURST_WINDOW_SECONDS", 180, integer(1, 86400), "… within this window on one tablet", FLAGS),
     Setting("MIN_MS_PER_ANSWER", 500, integer(0, 60000),
             "faster than this per answer is not humanly plausible", FLAGS),
-    Setting("LATE_MINUTES", 15, integer(1, 1440),
+    Setting("LATE_MINUTES", 20, integer(1, 1440),
             "a rating that arrives this long after its own time from a tablet or token that was in "
             "contact meanwhile is flagged late (an honest offline queue is not)", FLAGS),
     Setting("KIOSK_SILENCE_MINUTES", 90, integer(1, 10080),

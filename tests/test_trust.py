@@ -271,3 +271,13 @@ def test_the_pdf_and_excel_headline_leave_flagged_ratings_out(client, burst_lift
     ws = load_workbook(io.BytesIO(_leader(client, "/api/v1/report.xlsx").data))["Tổng hợp"]
     assert (ws["C6"].value, ws["E6"].value) == (2, 0.5)
     assert ws["M6"].value == 6
+
+
+def test_the_admin_overview_lists_the_issued_reports_heads(client, filled, login):
+    store.create_token(filled, "lanh-dao", "leader", hash_token("leader-token"))
+    client.get("/api/v1/report.xlsx", headers={"Authorization": "Bearer leader-token"})
+    head = store.chain_head(filled)
+    login(client, "admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'data-testid="report-heads"' in page and "report.xlsx" in page
+    assert f"{head['seq']}:{head['hash'][:16]}" in page

@@ -35,3 +35,10 @@ def test_the_deadline_is_not_written_out_in_pages_or_code():
         for _ in re.finditer(r"15 ngày làm việc|15 working days", path.read_text(encoding="utf-8")):
             hits.append(f"{path.relative_to(ROOT)}")
     assert [h for h in hits if "tablet" not in h] == []  # the tablet script reads it from its data block
+
+
+def test_reports_name_every_flag_and_group_from_the_vocabulary():
+    from analysis import fmt
+    from analysis.summary import REASON_GROUPS
+    assert fmt.FLAG_VI == {k: v.vi for k, v in vocabulary.FLAGS.items()}  # "late" too
+    assert REASON_GROUPS == tuple(vocabulary.TOPICS)

@@ -17,6 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from survey_forms import vocabulary
+
 from .. import fmt, rows
 from .cells import is_plain, to_sheet
 
@@ -138,7 +140,7 @@ def _reasons_sheet(wb, reasons: dict) -> None:
     _widths(ws, [36, 14, 12])
     ws.freeze_panes = "A2"
     _header(ws, ["Lý do", "Nhóm", "Số lượt chọn"])
-    names = {"procedure": "Thủ tục", "officer": "Cán bộ", "place": "Nơi tiếp đón", "other": "Khác"}
+    names = {k: v.vi for k, v in vocabulary.TOPICS.items()}
     for item in reasons["items"]:
         _append(ws, [item["label_vi"], names.get(item["group"], item["group"]), item["count"]])
     _append(ws, [])

@@ -71,6 +71,7 @@ def home():
                            offline_copy=offline_copy_possible(request.scheme, request.host),
                            storage_problem=health.problem(current_app.config["DATABASE"]),
                            backup=backups.status(db, current_app.config, now),
+                           heads=store.report_heads(db, limit=10), chain=store.chain_head(db),
                            action=ActionForm())
 
 
