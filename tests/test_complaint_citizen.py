@@ -169,3 +169,15 @@ def test_the_page_stays_small(client, code):
     html = client.get(f"/r/{code}").data
     css = (ROOT / "kiosk" / "web" / "static" / "phone.css").read_bytes()
     assert len(html) + len(css) < 30_000
+
+
+def test_a_citizen_types_the_complaint_code_to_read_the_answer(client, db, code):
+    client.post(f"/r/{code}", data=COMPLAINT)
+    (c,) = store.list_complaints(db)
+    page = text(client.get("/phan-anh/?lang=vi"))
+    assert 'data-testid="enter-complaint-code"' in page and "Mã phản ánh" in page
+    typed = f"{c['code'][:4].lower()} {c['code'][4:]}"
+    r = client.get("/phan-anh/", query_string={"code": typed})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/phan-anh/{c['code']}")
+    assert client.get("/phan-anh/", query_string={"code": "x"}).status_code == 400
+    assert client.get("/phan-anh/ZZZZZZZZZ").status_code == 404

@@ -37,10 +37,15 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", str(text))
 
 
-def _new_pdf() -> _Document:
-    pdf = _Document(orientation="P", unit="mm", format="A4")
+def add_fonts(pdf: FPDF) -> FPDF:
+    """The vendored Liberation Serif in its four styles, so every diacritic prints anywhere."""
     for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic"), ("BI", "BoldItalic")):
         pdf.add_font(FAMILY, style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
+    return pdf
+
+
+def _new_pdf() -> _Document:
+    pdf = add_fonts(_Document(orientation="P", unit="mm", format="A4"))
     pdf.set_margins(LEFT, TOP, RIGHT)
     pdf.set_auto_page_break(True, margin=BOTTOM)
     pdf.set_title("Báo cáo kết quả khảo sát sự hài lòng")

@@ -11,7 +11,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from .. import fmt
-from .pdf import FAMILY, FONT_DIR, _nfc
+from .pdf import FAMILY, _nfc, add_fonts
 
 VERDICT = {"met": "Đạt", "not_met": "Chưa đạt", "uncertain": "Chưa đủ ý kiến", "no_data": "Chưa có ý kiến"}
 MARGIN = 11
@@ -22,9 +22,7 @@ READING = ("Tỷ lệ hài lòng = số ý kiến “Rất hài lòng” hoặc 
 
 
 def _pdf() -> FPDF:
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic"), ("BI", "BoldItalic")):
-        pdf.add_font(FAMILY, style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
+    pdf = add_fonts(FPDF(orientation="P", unit="mm", format="A4"))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN)
     pdf.set_title("Kết quả khảo sát sự hài lòng của người dân")

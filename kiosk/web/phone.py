@@ -103,16 +103,35 @@ def condition_hint(q, question) -> str | None:
     return _("Chỉ trả lời nếu câu trả lời ở câu {n} phù hợp.", n=number)
 
 
+def _entry(kind: str, error: str | None = None, status: int = 200):
+    """The page where a citizen types a code: the receipt's or a complaint's own."""
+    receipt = kind == "receipt"
+    page = render_template(
+        "phone/enter.html", error=error,
+        testid="enter-code" if receipt else "enter-complaint-code",
+        title=_("Nhập mã phiếu") if receipt else _("Xem trả lời phản ánh, kiến nghị"),
+        intro=_("Mã in dưới mã QR trên giấy tiếp nhận hồ sơ và hẹn trả kết quả.") if receipt
+        else _("Nhập mã phản ánh Ông/Bà nhận được khi gửi phản ánh, kiến nghị."),
+        label=_("Mã phiếu") if receipt else _("Mã phản ánh"),
+        action=url_for("phone.enter" if receipt else "phone.complaint_enter"))
+    return page, status
+
+
+def _typed(kind: str, endpoint: str, malformed: str):
+    """``?code=`` typed on an entry page: to its page if it can be a code, else say why."""
+    typed = request.args.get("code")
+    if typed is None:
+        return _entry(kind)
+    canonical = codes.normalize(typed)
+    if canonical:
+        return redirect(url_for(endpoint, code=canonical))
+    return _entry(kind, malformed, 400)
+
+
 @bp.route("/r/")
 def enter():
     """Type the code printed on the receipt (for a phone that cannot scan)."""
-    typed = request.args.get("code")
-    if typed is not None:
-        canonical = codes.normalize(typed)
-        if canonical:
-            return redirect(url_for("phone.form", code=canonical))
-        return render_template("phone/enter.html", error=_("Mã phiếu gồm 9 chữ và số, ví dụ ABCD-EFGH-J.")), 400
-    return render_template("phone/enter.html", error=None)
+    return _typed("receipt", "phone.form", _("Mã phiếu gồm 9 chữ và số, ví dụ ABCD-EFGH-J."))
 
 
 @bp.route("/r/thanks")
@@ -198,14 +217,7 @@ def _contact_problem(form, fields: dict) -> str | None:
 @bp.route("/phan-anh/")
 def complaint_enter():
     """Type the complaint's own code (given when it was sent) to read its reply."""
-    typed = request.args.get("code")
-    if typed is not None:
-        canonical = codes.normalize(typed)
-        if canonical:
-            return redirect(url_for("phone.complaint", code=canonical))
-        error = _("Mã phản ánh gồm 9 chữ và số, ví dụ ABCD-EFGH-J.")
-        return render_template("phone/complaint_enter.html", error=error), 400
-    return render_template("phone/complaint_enter.html", error=None)
+    return _typed("complaint", "phone.complaint", _("Mã phản ánh gồm 9 chữ và số, ví dụ ABCD-EFGH-J."))
 
 
 @bp.route("/phan-anh/<code>")
@@ -219,7 +231,7 @@ def complaint(code):
     found = store.complaint_by_code(get_db(), canonical) if canonical else None
     if found is None:
         guess_throttle().fail(addr)
-        return render_template("phone/complaint_enter.html", error=_("Không tìm thấy mã phản ánh này.")), 404
+        return _entry("complaint", _("Không tìm thấy mã phản ánh này."), 404)
     return _complaint_status(found, sent=request.args.get("sent") == "1", code=codes.display(canonical))
 
 
