@@ -55,3 +55,16 @@ def test_service_worker_leaves_staff_pages_and_ratings_to_the_network(live_serve
         assert "no-cache" in r.headers["Cache-Control"]
         body = r.read().decode()
     assert 'url.pathname === "/" || url.pathname.indexOf("/static/") === 0' in body
+
+
+def test_the_service_worker_script_is_served_whole_and_closed(client):
+    """Served from memory, not a file stream left open by a client that gives up (ResourceWarning)."""
+    import gc
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        r = client.get("/sw.js")
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "no-cache"
+        assert r.headers["Service-Worker-Allowed"] == "/" and r.mimetype == "text/javascript"
+        del r
+        gc.collect()

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 
 from kiosk import clock, store
 from kiosk.web import questionnaires
@@ -112,7 +113,10 @@ def index():
 @bp.route("/sw.js")
 def service_worker():
     """The tablet's service worker, served from the root so that it may cover the page "/"."""
-    response = send_from_directory(current_app.static_folder, "tablet/sw.js", max_age=0)
+    # Read whole (a few KB) rather than streamed: a streamed file stays open until the
+    # client reads it to the end, which a client that gives up never does.
+    script = (Path(current_app.static_folder) / "tablet" / "sw.js").read_bytes()
+    response = Response(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
     return response
