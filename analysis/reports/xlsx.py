@@ -1,182 +1,235 @@
 """The Excel report: a summary sheet an official can paste into a report, one sheet per
 breakdown, and the raw responses with readable answers.
 
-Written in openpyxl's write-only mode so the raw sheet streams a million rows without
-holding them. Rates are real numbers formatted ``0.0%`` (Excel shows 85,3% in a
-Vietnamese locale) so officials can recompute; headers are frozen, widths set. Every row
-goes through ``_append``, so every text cell is cleaned and typed as a string by
-``cells.to_sheet``: a comment "=1+1" or "ok\u0001" is shown as written, never run and never
-a failed download.
+Written with XlsxWriter in constant-memory mode (each row goes to a temporary file as it
+is written); the raw responses sheet, the big one, is streamed into the zip by
+``raw_sheet`` (a million rows without holding them, several times faster than any
+library's cell objects; bench/run.py). Rates are real numbers formatted ``0.0%``
+(Excel shows 85,3% in a Vietnamese locale) so officials can recompute; headers are
+frozen, widths set. Every cell goes through ``_put``: text is cleaned (``cells.clean``)
+and written as a string, never as a formula, a number or a link, so a comment "=1+1" or
+"ok\u0001" is shown as written, never run and never a failed download.
 """
 from __future__ import annotations
 
 import io
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from survey_forms import vocabulary
 
 from .. import fmt, rows
-from .cells import is_plain, to_sheet
+from . import raw_sheet
+from .cells import clean
 
 PERCENT = "0.0%"
 RAW_LIMIT = 1_048_576 - 2  # Excel's row limit, less the header and a closing note
 INTEGER = "#,##0"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
-WRAP = Alignment(wrap_text=True, vertical="top")
 BREAKDOWN_SHEETS = [("month", "Theo tháng"), ("quarter", "Theo quý"), ("year", "Theo năm"),
                     ("field", "Theo lĩnh vực"), ("procedure", "Theo thủ tục"),
                     ("officer", "Theo cán bộ"), ("counter", "Theo quầy"), ("channel", "Theo kênh")]
+# Nothing a citizen typed may become a formula, a number or a hyperlink.
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+           "strings_to_urls": False}
 
 
-def _cell(ws, value, *, font=None, number_format=None, fill=None, alignment=None):
-    cell = to_sheet(WriteOnlyCell(ws), value)
-    if font:
-        cell.font = font
-    if number_format:
-        cell.number_format = number_format
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    return cell
+class Styled:
+    """A value with a style name of ``Book.styles`` (bold, percent, …)."""
+    __slots__ = ("value", "style")
+
+    def __init__(self, value, style: str):
+        self.value, self.style = value, style
 
 
-def _append(ws, values) -> None:
-    """One row; text that openpyxl would take for a formula or an error, or that holds a
-    character XML cannot, becomes a string cell (``to_sheet``); styled cells made by
-    ``_cell``, numbers and ordinary text pass as they are."""
-    ws.append([to_sheet(WriteOnlyCell(ws), v) if isinstance(v, str) and not is_plain(v) else v
-               for v in values])
+class Book:
+    """An XlsxWriter workbook with the report's styles and a row cursor per sheet."""
+
+    def __init__(self, out, tmpdir=None):
+        self.wb = xlsxwriter.Workbook(out, dict(OPTIONS, tmpdir=tmpdir) if tmpdir else OPTIONS)
+        add = self.wb.add_format
+        self.styles = {
+            "bold": add({"bold": True}), "title": add({"bold": True, "font_size": 14}),
+            "head": add({"bold": True, "bg_color": "#DDE6F0", "text_wrap": True, "valign": "top"}),
+            "wrap": add({"text_wrap": True, "valign": "top"}),
+            "percent": add({"num_format": PERCENT}), "integer": add({"num_format": INTEGER}),
+            "datetime": add({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+            "date": add({"num_format": "yyyy-mm-dd"}),
+        }
+
+    def sheet(self, title: str, widths, freeze: tuple[int, int]):
+        ws = self.wb.add_worksheet(title)
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width)
+        ws.freeze_panes(*freeze)
+        ws.next_row = 0
+        return ws
+
+    def append(self, ws, values) -> None:
+        """One row at the sheet's cursor; None and '' leave the cell empty."""
+        r = ws.next_row
+        for c, value in enumerate(values):
+            self._put(ws, r, c, value)
+        ws.next_row = r + 1
+
+    def _put(self, ws, r: int, c: int, value) -> None:
+        style = None
+        if type(value) is Styled:
+            value, style = value.value, self.styles[value.style]
+        if value is None or value == "":
+            if style is not None:
+                ws.write_blank(r, c, None, style)
+        elif isinstance(value, str):
+            ws.write_string(r, c, clean(value), style)
+        elif isinstance(value, datetime):
+            ws.write_datetime(r, c, value, style or self.styles["datetime"])
+        elif isinstance(value, date):
+            ws.write_datetime(r, c, value, style or self.styles["date"])
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value, style)
+        else:
+            ws.write_string(r, c, clean(str(value)), style)
+
+    def header(self, ws, names) -> None:
+        self.append(ws, [Styled(n, "head") for n in names])
+
+    def close(self) -> None:
+        self.wb.close()
 
 
-def _header(ws, names):
-    _append(ws, [_cell(ws, n, font=BOLD, fill=HEAD_FILL, alignment=WRAP) for n in names])
-
-
-def _widths(ws, widths):
-    for i, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def _summary_sheet(wb, summary: dict, meta: dict) -> None:
-    ws = wb.create_sheet("Tổng hợp")
+def _summary_sheet(book: Book, summary: dict, meta: dict) -> None:
+    ws = book.sheet("Tổng hợp", [6, 60, 11, 11, 10, 12, 12, 11, 11, 26, 14, 14, 14], (5, 0))
     side, side_rows = fmt.beside(summary)
-    _widths(ws, [6, 60, 11, 11, 10, 12, 12, 11, 11, 26, 14, 14, 14])
-    ws.freeze_panes = "A6"
-    _append(ws, [_cell(ws, "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, DOANH NGHIỆP", font=TITLE)])
-    _append(ws, [f"Kỳ báo cáo: {fmt.period(summary)}"])
-    _append(ws, [meta.get("unit", "")])
-    _append(ws, [])
-    _header(ws, ["STT", "Chỉ tiêu", "Số phiếu (n)", "Số hài lòng", "Tỷ lệ", "Cận dưới KTC 95%",
-                 "Cận trên KTC 95%", "Mục tiêu", "Mục tiêu 2030", "Kết luận",
-                 "Cần thêm phiếu (ước tính)", f"Tỷ lệ ({side})", f"n ({side})"])
+    add = book.append
+    add(ws, [Styled("KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, DOANH NGHIỆP", "title")])
+    add(ws, [f"Kỳ báo cáo: {fmt.period(summary)}"])
+    add(ws, [meta.get("unit", "")])
+    add(ws, [])
+    book.header(ws, ["STT", "Chỉ tiêu", "Số phiếu (n)", "Số hài lòng", "Tỷ lệ", "Cận dưới KTC 95%",
+                     "Cận trên KTC 95%", "Mục tiêu", "Mục tiêu 2030", "Kết luận",
+                     "Cần thêm phiếu (ước tính)", f"Tỷ lệ ({side})", f"n ({side})"])
     excluded = {r["id"]: r for r in side_rows}
     for i, r in enumerate(summary["indicators"], 1):
         e = excluded[r["id"]]
-        _append(ws, [i, _cell(ws, r["name_vi"], alignment=WRAP), _cell(ws, r["n"], number_format=INTEGER),
-                   _cell(ws, r["satisfied"], number_format=INTEGER),
-                   _cell(ws, r["rate"], number_format=PERCENT),
-                   _cell(ws, r["ci_low"], number_format=PERCENT),
-                   _cell(ws, r["ci_high"], number_format=PERCENT),
-                   _cell(ws, r["target"], number_format=PERCENT),
-                   _cell(ws, r["target_2030"], number_format=PERCENT),
-                   _cell(ws, fmt.verdict(r["verdict"]), alignment=WRAP),
-                   _cell(ws, r["more_needed"], number_format=INTEGER),
-                   _cell(ws, e["rate"], number_format=PERCENT), _cell(ws, e["n"], number_format=INTEGER)])
-    _append(ws, [])
-    _append(ws, ["", _cell(ws, "Cách tính: " + summary["formula"]["vi"], alignment=WRAP)])
-    _append(ws, ["", _cell(ws, fmt.filtered_line(summary), alignment=WRAP)])
-    _append(ws, ["", _cell(ws, fmt.chain_line(summary), alignment=WRAP)])
+        pct = [Styled(r[k], "percent") for k in ("rate", "ci_low", "ci_high", "target", "target_2030")]
+        add(ws, [i, Styled(r["name_vi"], "wrap"), Styled(r["n"], "integer"), Styled(r["satisfied"], "integer"),
+                 *pct, Styled(fmt.verdict(r["verdict"]), "wrap"), Styled(r["more_needed"], "integer"),
+                 Styled(e["rate"], "percent"), Styled(e["n"], "integer")])
+    add(ws, [])
+    add(ws, ["", Styled("Cách tính: " + summary["formula"]["vi"], "wrap")])
+    add(ws, ["", Styled(fmt.filtered_line(summary), "wrap")])
+    add(ws, ["", Styled(fmt.chain_line(summary), "wrap")])
     if summary["response_rate"]:
         rr = summary["response_rate"]
-        _append(ws, ["", "Tỷ lệ hồ sơ được đánh giá (số hồ sơ được đánh giá / số hồ sơ đã trả)",
-                   rr["returned"], rr["rated"], _cell(ws, rr["rate"], number_format=PERCENT)])
+        add(ws, ["", "Tỷ lệ hồ sơ được đánh giá (số hồ sơ được đánh giá / số hồ sơ đã trả)",
+                 rr["returned"], rr["rated"], Styled(rr["rate"], "percent")])
     if summary["portal_figure"]:
         pf = summary["portal_figure"]
-        _append(ws, ["", "Chỉ số tính theo cách của Cổng DVC quốc gia (để đối chiếu): 100% − tỷ lệ trễ hạn "
-                       "− tỷ lệ có phản ánh hoặc không hài lòng", pf["dossiers"], "",
-                   _cell(ws, pf["rate"], number_format=PERCENT)])
-    _append(ws, ["", f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}. Khảo sát nội bộ, "
-                   "không phải chỉ số SIPAS hay chỉ số theo Quyết định 766/QĐ-TTg."])
+        add(ws, ["", "Chỉ số tính theo cách của Cổng DVC quốc gia (để đối chiếu): 100% − tỷ lệ trễ hạn "
+                     "− tỷ lệ có phản ánh hoặc không hài lòng", pf["dossiers"], "",
+                 Styled(pf["rate"], "percent")])
+    add(ws, ["", f"Phiên bản tệp chỉ tiêu: {summary['targets_version']}. Khảo sát nội bộ, "
+                 "không phải chỉ số SIPAS hay chỉ số theo Quyết định 766/QĐ-TTg."])
 
 
-def _breakdown_sheet(wb, title: str, items: list[dict]) -> None:
-    ws = wb.create_sheet(title)
-    _widths(ws, [22, 44, 11, 11, 10, 12, 12])
-    ws.freeze_panes = "A2"
-    _header(ws, ["Mã", "Tên", "Số phiếu (n)", "Số hài lòng", "Tỷ lệ hài lòng", "Cận dưới KTC 95%",
-                 "Cận trên KTC 95%"])
+def _breakdown_sheet(book: Book, title: str, items: list[dict]) -> None:
+    ws = book.sheet(title, [22, 44, 11, 11, 10, 12, 12], (1, 0))
+    book.header(ws, ["Mã", "Tên", "Số phiếu (n)", "Số hài lòng", "Tỷ lệ hài lòng", "Cận dưới KTC 95%",
+                     "Cận trên KTC 95%"])
     for r in items:
-        _append(ws, [r["key"], r["label"], _cell(ws, r["n"], number_format=INTEGER),
-                   _cell(ws, r["satisfied"], number_format=INTEGER),
-                   _cell(ws, r["rate"], number_format=PERCENT),
-                   _cell(ws, r["ci_low"], number_format=PERCENT),
-                   _cell(ws, r["ci_high"], number_format=PERCENT)])
+        book.append(ws, [r["key"], r["label"], Styled(r["n"], "integer"), Styled(r["satisfied"], "integer"),
+                         *(Styled(r[k], "percent") for k in ("rate", "ci_low", "ci_high"))])
 
 
-def _heatmap_sheet(wb, cells: list[dict]) -> None:
+def _heatmap_sheet(book: Book, cells: list[dict]) -> None:
     """Hours down, weekdays across: rate, with n beside it, as in the dashboard's heat map."""
-    ws = wb.create_sheet("Giờ – Thứ")
-    _widths(ws, [8] + [11] * 14)
-    ws.freeze_panes = "B2"
-    _header(ws, ["Giờ"] + [f"{d} ({k})" for d in fmt.WEEKDAYS_VI for k in ("tỷ lệ", "n")])
+    ws = book.sheet("Giờ – Thứ", [8] + [11] * 14, (1, 1))
+    book.header(ws, ["Giờ"] + [f"{d} ({k})" for d in fmt.WEEKDAYS_VI for k in ("tỷ lệ", "n")])
     grid = {(c["weekday"], c["hour"]): c for c in cells}
     for hour in sorted({c["hour"] for c in cells if c["hour"] is not None}):
         row = [f"{hour:02d}:00"]
         for weekday in range(7):
             c = grid.get((weekday, hour))
-            row += [_cell(ws, c["rate"] if c else None, number_format=PERCENT), c["n"] if c else None]
-        _append(ws, row)
+            row += [Styled(c["rate"] if c else None, "percent"), c["n"] if c else None]
+        book.append(ws, row)
 
 
-def _reasons_sheet(wb, reasons: dict) -> None:
-    ws = wb.create_sheet("Lý do chưa hài lòng")
-    _widths(ws, [36, 14, 12])
-    ws.freeze_panes = "A2"
-    _header(ws, ["Lý do", "Nhóm", "Số lượt chọn"])
+def _reasons_sheet(book: Book, reasons: dict) -> None:
+    ws = book.sheet("Lý do chưa hài lòng", [36, 14, 12], (1, 0))
+    book.header(ws, ["Lý do", "Nhóm", "Số lượt chọn"])
     names = {k: v.vi for k, v in vocabulary.TOPICS.items()}
     for item in reasons["items"]:
-        _append(ws, [item["label_vi"], names.get(item["group"], item["group"]), item["count"]])
-    _append(ws, [])
+        book.append(ws, [item["label_vi"], names.get(item["group"], item["group"]), item["count"]])
+    book.append(ws, [])
     for group, count in reasons["groups"].items():
-        _append(ws, [_cell(ws, f"Nhóm: {names[group]}", font=BOLD), "", count])
+        book.append(ws, [Styled(f"Nhóm: {names[group]}", "bold"), "", count])
 
 
-def _raw_sheet(wb, conn_or_path, summary: dict, audience: str = "people") -> None:
-    ws = wb.create_sheet("Phiếu chi tiết")
+def _raw_frame(book: Book, audience: str):
+    """The raw sheet's frame, written by XlsxWriter: widths, date styles, frozen header, the
+    header row. Its rows are spliced in afterwards (``raw_sheet``)."""
     head = rows.header(audience)
-    _widths(ws, [38, 11, 24] + [14] * (len(head) - 3))
-    ws.freeze_panes = "B2"
-    _header(ws, head)
+    ws = book.sheet("Phiếu chi tiết", [38, 11, 24] + [14] * (len(head) - 3), (1, 1))
+    ws.set_column(1, 1, 11, book.styles["date"])      # local date
+    ws.set_column(2, 2, 24, book.styles["datetime"])  # local time
+    book.header(ws, head)
+    return len(book.wb.worksheets()), len(head)
+
+
+def _raw_rows(conn_or_path, summary: dict, audience: str, note_xf: int):
+    """The rows of the raw sheet (flags shown, not filtered), with a closing note at
+    Excel's row limit."""
     period = summary["period"]
-    written = 0
-    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], False, audience):  # flags shown
+    for written, row in enumerate(rows.iter_rows(conn_or_path, period["from"], period["to"], False, audience)):
         if written == RAW_LIMIT:
-            _append(ws, [_cell(ws, "Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu.",
-                             font=BOLD)])
-            break
-        _append(ws, row)
-        written += 1
+            yield ["Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu."], note_xf
+            return
+        yield row
+
+
+def write_xlsx_report(out, summary: dict, db=None, meta: dict | None = None, audience: str = "people") -> None:
+    """Write the workbook to ``out`` (a path or a binary file). ``db`` (connection or path)
+    adds the raw responses sheet, for ``audience`` "people" (Vietnamese words, local times)
+    or "systems" (ids, codes, UTC); without it the workbook holds the summary and
+    breakdowns only."""
+    rows.header(audience)  # an unknown audience fails before anything is written
+    with tempfile.TemporaryDirectory(prefix="hai-long-xlsx-") as tmp:
+        frame = Path(tmp) / "frame.xlsx" if db is not None else out
+        book = Book(frame, tmp)
+        _summary_sheet(book, summary, meta or {})
+        for key, title in BREAKDOWN_SHEETS:
+            _breakdown_sheet(book, title, summary["breakdowns"][key])
+        _heatmap_sheet(book, summary["hour_weekday"])
+        _reasons_sheet(book, summary["reasons"])
+        if db is None:
+            book.close()
+            return
+        number, width = _raw_frame(book, audience)
+        book.close()
+        styles = book.styles
+        writer = raw_sheet.RowWriter(width, styles["date"].xf_index, styles["datetime"].xf_index)
+        raw_sheet.splice(frame, out, number, _raw_rows(db, summary, audience, styles["bold"].xf_index), writer)
 
 
 def xlsx_report(summary: dict, db=None, meta: dict | None = None, audience: str = "people") -> bytes:
-    """The workbook as bytes. ``db`` (connection or path) adds the raw responses sheet, for
-    ``audience`` "people" (Vietnamese words, local times) or "systems" (ids, codes, UTC);
-    without it the workbook holds the summary and breakdowns only."""
-    wb = Workbook(write_only=True)
-    _summary_sheet(wb, summary, meta or {})
-    for key, title in BREAKDOWN_SHEETS:
-        _breakdown_sheet(wb, title, summary["breakdowns"][key])
-    _heatmap_sheet(wb, summary["hour_weekday"])
-    _reasons_sheet(wb, summary["reasons"])
-    if db is not None:
-        _raw_sheet(wb, db, summary, audience)
+    """The workbook as bytes (``write_xlsx_report``'s arguments)."""
     out = io.BytesIO()
-    wb.save(out)
+    write_xlsx_report(out, summary, db=db, meta=meta, audience=audience)
     return out.getvalue()
+
+
+def xlsx_report_file(summary: dict, db=None, meta: dict | None = None, audience: str = "people"):
+    """The workbook in an anonymous temporary file, rewound: a server sends a big raw
+    workbook from disk instead of holding it in memory."""
+    spool = tempfile.TemporaryFile()
+    try:
+        write_xlsx_report(spool, summary, db=db, meta=meta, audience=audience)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
+
+
