@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from kiosk.store import rollups
 from kiosk.store.db import transaction
 
 
@@ -86,6 +87,7 @@ def remove_legacy_demo(db) -> dict:
         out["kept_responses"] = db.execute(
             "SELECT count(*) FROM responses WHERE demo = 1 AND seq <= ?", [keep_up_to]).fetchone()[0]
         tail = "SELECT id FROM responses WHERE demo = 1 AND seq > ?"
+        rollups.subtract_where(db, "__demo = 1 AND __seq > ?", [keep_up_to])  # same transaction
         tail_complaints = f"SELECT id FROM complaints WHERE response_id IN ({tail})"
         db.execute(f"DELETE FROM complaint_contacts WHERE complaint_id IN ({tail_complaints})", [keep_up_to])
         db.execute(f"DELETE FROM complaint_events WHERE complaint_id IN ({tail_complaints})", [keep_up_to])

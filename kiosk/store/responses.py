@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from kiosk.store import chain
+from kiosk.store import chain, rollups
 from kiosk.store.chain import GENESIS
 from kiosk.store.db import transaction
 
@@ -85,6 +85,7 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
         _seal(row, prev, answer_rows, complaint)
         _insert(db, "responses", [row])
         _insert(db, "answers", answer_rows)
+        rollups.apply(db, rollups.contributions([row], answer_rows))
         if complaint:
             from kiosk.store.complaints import insert_complaint
             insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt")),
@@ -123,6 +124,7 @@ def insert_many(db, items) -> int:
             count += 1
         _insert(db, "responses", rows)
         _insert(db, "answers", answer_rows)
+        rollups.apply(db, rollups.contributions(rows, answer_rows))
         if complaints:  # full complaint rows (demo data, imports), with their response's id
             _insert(db, "complaints", [dict(c, response_id=row["id"]) for row, c in complaints])
     return count

@@ -1,0 +1,154 @@
+"""Rollup tables: the summary's counts per local day, kept in step with every write.
+
+A province's year is ten million responses; grouping them at every request took longer
+than the goal. Every write of responses (a rating, a bulk insert by demo data or an
+import, the removal of demo rows) adds or subtracts its counts here *in the same
+transaction*, so the rollups can never disagree with the rows they count, and a summary
+reads a few thousand rollup rows instead of the responses (``analysis.queries``).
+``rebuild`` recomputes them from the rows (``python -m kiosk rebuild-rollups``; the
+migration that creates them fills them the same way).
+
+``rollup_responses``: per local date and unit, field, procedure, officer, counter, channel,
+    flags, demo, complete: responses, rated (a main rating given), satisfied (top two
+    levels of its scale), dislikes (a main rating "Không hài lòng" or worse, bound to a
+    receipt).
+``rollup_clock``: per local date and unit, weekday, hour and flags: rated, satisfied.
+``rollup_answers``: per local date and unit, question, value and flagged: answers.
+A key column may be NULL (unknown); keys are matched with ``IS`` so NULL meets NULL.
+"""
+from __future__ import annotations
+
+SATISFIED = "(overall IS NOT NULL AND overall >= scale - 1)"
+DISLIKED = "(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END)"
+
+TABLES = {
+    "rollup_responses": (("local_date", "local_month", "unit", "field", "procedure_code", "officer", "counter",
+                          "channel", "flags", "demo", "complete"),
+                         ("responses", "rated", "satisfied", "dislikes")),
+    "rollup_clock": (("local_date", "local_month", "unit", "local_weekday", "local_hour", "flags"),
+                     ("rated", "satisfied")),
+    "rollup_answers": (("local_date", "unit", "question_id", "value", "flagged"), ("answers",)),
+}
+
+
+def create(db) -> None:
+    """The three tables and their indexes (led by the local date, which every period filters)."""
+    for table, (keys, measures) in TABLES.items():
+        columns = ", ".join([f"[{k}]" for k in keys] + [f"[{m}] INTEGER NOT NULL DEFAULT 0" for m in measures])
+        db.execute(f"CREATE TABLE IF NOT EXISTS [{table}] ({columns})")
+        db.execute(f"CREATE INDEX IF NOT EXISTS [idx_{table}_key] ON [{table}] ({', '.join(keys)})")
+
+
+def _unit(db, table: str) -> str:
+    """``unit`` where the rows have one (the units schema), else NULL."""
+    return "unit" if any(r[1] == "unit" for r in db.execute(f"PRAGMA table_info([{table}])")) else "NULL"
+
+
+def grouped_sql(db, where: str = "1") -> dict[str, str]:
+    """{rollup table: SELECT of its keys and measures grouped from the responses matching
+    ``where`` (answers joined to them)}. ``where`` names response columns with a ``__``
+    prefix (``__demo = 1 AND __seq > ?``)."""
+    unit = _unit(db, "responses")
+    plain, joined = where.replace("__", ""), where.replace("__", "r.")
+    answers_unit = "r.unit" if unit == "unit" else "NULL"
+    return {
+        "rollup_responses":
+            f"SELECT local_date, local_month, {unit}, field, procedure_code, officer, counter, channel, "
+            f"flags, demo, complete, count(*), count(overall), coalesce(sum({SATISFIED}), 0), "
+            f"coalesce(sum({DISLIKED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
+        "rollup_clock":
+            f"SELECT local_date, local_month, {unit}, local_weekday, local_hour, flags, count(overall), "
+            f"coalesce(sum({SATISFIED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6",
+        "rollup_answers":
+            f"SELECT a.local_date, {answers_unit}, a.question_id, a.value, a.flagged, count(*) "
+            f"FROM answers a JOIN responses r ON r.id = a.response_id WHERE {joined} GROUP BY 1, 2, 3, 4, 5",
+    }
+
+
+def rebuild(db) -> dict[str, int]:
+    """Recompute every rollup from the rows (in the caller's transaction, if any).
+    Returns {table: rows}."""
+    create(db)
+    out = {}
+    for table, select in grouped_sql(db, "1").items():
+        db.execute(f"DELETE FROM [{table}]")
+        keys, measures = TABLES[table]
+        db.execute(f"INSERT INTO [{table}] ({', '.join(keys + measures)}) {select}")
+        out[table] = db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+    return out
+
+
+def _satisfied(row: dict) -> int:
+    overall, scale = row.get("overall"), row.get("scale")
+    return int(overall is not None and scale is not None and overall >= scale - 1)
+
+
+def _disliked(row: dict) -> int:
+    overall = row.get("overall")
+    if row.get("receipt") is None or overall is None:
+        return 0
+    return int(overall <= (1 if row.get("scale") == 3 else 2))
+
+
+def contributions(rows, answer_rows) -> dict[str, dict[tuple, list[int]]]:
+    """{table: {key: measures}} that ``rows`` (response dicts as stored) and their
+    ``answer_rows`` (answers dicts with response_id, local_date, question_id, value,
+    flagged) add to the rollups."""
+    out: dict[str, dict[tuple, list[int]]] = {t: {} for t in TABLES}
+    units = {}
+    for row in rows:
+        unit = row.get("unit")
+        units[row["id"]] = unit
+        rated = int(row.get("overall") is not None)
+        sat = _satisfied(row)
+        key = (row["local_date"], row.get("local_month"), unit, row.get("field"), row.get("procedure_code"),
+               row.get("officer"), row.get("counter"), row.get("channel"), row.get("flags", ""),
+               row.get("demo", 0), row.get("complete", 1))
+        _add(out["rollup_responses"], key, (1, rated, sat, _disliked(row)))
+        key = (row["local_date"], row.get("local_month"), unit, row.get("local_weekday"), row.get("local_hour"),
+               row.get("flags", ""))
+        _add(out["rollup_clock"], key, (rated, sat))
+    for a in answer_rows:
+        key = (a["local_date"], units.get(a["response_id"]), a["question_id"], a["value"], a["flagged"])
+        _add(out["rollup_answers"], key, (1,))
+    return out
+
+
+def _add(table: dict, key: tuple, measures) -> None:
+    acc = table.get(key)
+    if acc is None:
+        table[key] = list(measures)
+    else:
+        for i, m in enumerate(measures):
+            acc[i] += m
+
+
+def apply(db, deltas: dict[str, dict[tuple, list[int]]], sign: int = 1) -> None:
+    """Add (``sign`` 1) or subtract (-1) ``deltas`` from the rollups, in the caller's
+    transaction; a row whose counts all reach 0 is removed."""
+    for table, items in deltas.items():
+        if not items:
+            continue
+        keys, measures = TABLES[table]
+        match = " AND ".join(f"[{k}] IS ?" for k in keys)
+        update = (f"UPDATE [{table}] SET " + ", ".join(f"[{m}] = [{m}] + ?" for m in measures)
+                  + f" WHERE {match}")
+        insert = (f"INSERT INTO [{table}] ({', '.join(keys + measures)}) "
+                  f"VALUES ({', '.join('?' * (len(keys) + len(measures)))})")
+        execute = db.conn.execute
+        for key, values in items.items():
+            signed = [sign * v for v in values]
+            if execute(update, [*signed, *key]).rowcount == 0:
+                execute(insert, [*key, *signed])
+        if sign < 0:
+            execute(f"DELETE FROM [{table}] WHERE " + " AND ".join(f"[{m}] = 0" for m in measures))
+
+
+def subtract_where(db, where: str, params) -> None:
+    """Take out of the rollups the responses matching ``where`` (``grouped_sql``'s form),
+    with their answers, before they are deleted."""
+    deltas: dict[str, dict[tuple, list[int]]] = {}
+    for table, select in grouped_sql(db, where).items():
+        n = len(TABLES[table][0])
+        deltas[table] = {tuple(r[:n]): list(r[n:]) for r in db.execute(select, list(params)).fetchall()}
+    apply(db, deltas, sign=-1)
