@@ -57,5 +57,5 @@ def close_thread_connections(app) -> None:
 
 
 def init_app(app) -> None:
-    init_db(app.config["DATABASE"])
+    init_db(app.config["DATABASE"], app.config)
     app.teardown_appcontext(close_db)
