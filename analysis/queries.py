@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
+from .fromrollups import rolled
+
 VN_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
 LOCAL_TZ = timezone(VN_OFFSET, "Asia/Ho_Chi_Minh")
 
@@ -143,6 +145,7 @@ def _month_range(date_from: str, date_to: str) -> list[str]:
     return [date_from[:7], date_to[:7]]
 
 
+@rolled
 def response_cube(conn, date_from: str, date_to: str, unit: str | None = None) -> list[CubeRow]:
     """The period's responses grouped by the cube's dimensions and flags, demo, complete.
 
@@ -160,6 +163,7 @@ def response_cube(conn, date_from: str, date_to: str, unit: str | None = None) -
         [*_month_range(date_from, date_to), date_from, date_to, *params])))
 
 
+@rolled
 def hour_weekday(conn, date_from: str, date_to: str, unit: str | None = None) -> list[ClockRow]:
     """Main-rating counts by month, weekday, hour and flags over the period; the month is
     kept in the grouping so an index led by it is walked in order."""
@@ -172,6 +176,7 @@ def hour_weekday(conn, date_from: str, date_to: str, unit: str | None = None) ->
         [*_month_range(date_from, date_to), date_from, date_to, *params])))
 
 
+@rolled
 def answer_counts(conn, question_ids, date_from: str, date_to: str, unit: str | None = None) -> list[AnswerCount]:
     """Answer counts from the covering index on answers (grouped by date too, in index
     order, so no sort; the dates are summed here)."""
@@ -294,6 +299,7 @@ def chain_head(conn, unit: str | None = None) -> dict:
     return {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": ""}
 
 
+@rolled
 def monthly_counts(conn, first_month: str, last_month: str, unit: str | None = None) -> list[MonthCount]:
     """Main-rating counts per month and flagged (0/1) for months first..last (YYYY-MM)."""
     where, params = unit_filter(unit)

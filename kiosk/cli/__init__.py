@@ -1,5 +1,5 @@
 """``python -m kiosk``: serve the kiosk, manage users and tokens, make demo data, back up,
-restore, verify, doctor.
+restore, verify, doctor, rebuild the summary's rollups.
 
 Every command has ``--help``. ``KIOSK_INSTANCE=/path`` chooses the instance folder. The
 commands live by theme in ``serve``, ``people`` and ``data``; this module is the parser.
@@ -12,6 +12,7 @@ import sys
 from kiosk.cli.data import cmd_backup, cmd_demo_data, cmd_doctor, cmd_restore, cmd_verify
 from kiosk.cli.people import cmd_create_token, cmd_create_user, cmd_list_tokens, cmd_revoke_token
 from kiosk.cli.reports import add_send_report
+from kiosk.cli.rollups import add_rebuild_rollups
 from kiosk.cli.serve import cmd_serve
 
 
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
     add_send_report(sub)
+    add_rebuild_rollups(sub)
     return parser
 
 

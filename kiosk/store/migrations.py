@@ -54,9 +54,7 @@ Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datase
 ``credential_contacts`` (credential "kiosk:<name>" or "token:<name>", minute "YYYY-MM-DDTHH:MM")
     one row per minute in which a tablet or token reached the server: whether a rating that
     arrives long after its own time came from a device that was in contact meanwhile (``late``).
-``rollup_responses``, ``rollup_clock``, ``rollup_answers`` the summary's counts per local date
-    (and unit, procedure, counter, officer, channel, flags …), written in the same
-    transaction as the rows they count: ``kiosk/store/rollups.py``.
+``rollup_*`` the summary's counts per local date, unit, …: ``kiosk/store/rollups.py``.
 ``complaints.code`` the complaint's own short code, given to the citizen who filed it: only
     that code shows the reply (a receipt's page says only that a complaint exists).
 ``units`` one row per commune (đơn vị) served by this installation (m010): code (the
@@ -297,11 +295,9 @@ def m010_units(db):
 
 @migrations()
 def m012_rollups(db):
-    """Rollup tables for the summary (``kiosk/store/rollups.py`` says what each holds),
-    filled from the rows already there, and kept in step by every later write. The two
-    wide covering indexes of m005 on responses served the summary's grouped scans, which
-    now read the rollups; dropping them makes every rating's insert cheaper (the answers
-    index stays: indicators fed by several questions still read answers)."""
+    """Rollup tables (``kiosk/store/rollups.py``), filled from the rows. m005's two wide
+    indexes served the summary's scans, which now read the rollups: dropped, every insert
+    is cheaper (the answers index stays for indicators fed by several questions)."""
     from kiosk.store import rollups
     rollups.create(db)
     rollups.rebuild(db)

@@ -14,7 +14,8 @@ migration that creates them fills them the same way).
     receipt).
 ``rollup_clock``: per local date and unit, weekday, hour and flags: rated, satisfied.
 ``rollup_answers``: per local date and unit, question, value and flagged: answers.
-A key column may be NULL (unknown); keys are matched with ``IS`` so NULL meets NULL.
+A key column may be NULL (unknown); keys are matched with ``IS`` so NULL meets NULL. A
+row whose counts are all 0 is never kept (it would count nothing).
 """
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def grouped_sql(db, where: str = "1") -> dict[str, str]:
             f"coalesce(sum({DISLIKED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
         "rollup_clock":
             f"SELECT local_date, local_month, {unit}, local_weekday, local_hour, flags, count(overall), "
-            f"coalesce(sum({SATISFIED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6",
+            f"coalesce(sum({SATISFIED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6 "
+            f"HAVING count(overall) > 0",
         "rollup_answers":
             f"SELECT a.local_date, {answers_unit}, a.question_id, a.value, a.flagged, count(*) "
             f"FROM answers a JOIN responses r ON r.id = a.response_id WHERE {joined} GROUP BY 1, 2, 3, 4, 5",
@@ -137,6 +139,8 @@ def apply(db, deltas: dict[str, dict[tuple, list[int]]], sign: int = 1) -> None:
                   f"VALUES ({', '.join('?' * (len(keys) + len(measures)))})")
         execute = db.conn.execute
         for key, values in items.items():
+            if not any(values):  # nothing to count (a response without a main rating, on the clock)
+                continue
             signed = [sign * v for v in values]
             if execute(update, [*signed, *key]).rowcount == 0:
                 execute(insert, [*key, *signed])
