@@ -11,10 +11,11 @@ whenever the database has the rollups. ``unit``: one unit (a units.code), None f
 from __future__ import annotations
 
 import functools
+from datetime import date, timedelta
 
 from . import queries as q  # the named rows (used at call time: queries imports this module)
 
-TABLES = ("rollup_responses", "rollup_clock", "rollup_answers")
+TABLES = ("rollup_responses", "rollup_months", "rollup_clock", "rollup_answers")
 
 
 def rolled(raw):
@@ -40,14 +41,41 @@ def _unit(unit):
     return (" AND unit = ?", [unit]) if unit is not None else ("", [])
 
 
+def split_period(date_from: str, date_to: str) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+    """(whole months (first, last) YYYY-MM or None, [day ranges left at the ends]) of the
+    local dates ``date_from``..``date_to``: whole months are read from the monthly rollup."""
+    start, end = date.fromisoformat(date_from), date.fromisoformat(date_to)
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = end + timedelta(days=1)
+    last_end = end if after.day == 1 else end.replace(day=1) - timedelta(days=1)
+    if first > last_end:
+        return None, [(date_from, date_to)]
+    days = []
+    if first > start:
+        days.append((date_from, (first - timedelta(days=1)).isoformat()))
+    if last_end < end:
+        days.append(((last_end + timedelta(days=1)).isoformat(), date_to))
+    return (first.isoformat()[:7], last_end.isoformat()[:7]), days
+
+
+CUBE_KEYS = "local_month, field, procedure_code, officer, counter, channel, flags, demo, complete"
+
+
 def response_cube(conn, date_from: str, date_to: str, unit=None) -> list:
     where, params = _unit(unit)
+    months, days = split_period(date_from, date_to)
+    parts, args = [], []
+    for a, b in days:
+        parts.append(f"SELECT {CUBE_KEYS}, responses, rated, satisfied, dislikes FROM rollup_responses "
+                     f"WHERE local_date BETWEEN ? AND ?{where}")
+        args += [a, b, *params]
+    if months:
+        parts.append(f"SELECT {CUBE_KEYS}, responses, rated, satisfied, dislikes FROM rollup_months "
+                     f"WHERE local_month BETWEEN ? AND ?{where}")
+        args += [*months, *params]
     return list(map(q.CubeRow._make, conn.execute(
-        "SELECT local_month, field, procedure_code, officer, counter, channel, flags, demo, complete, "
-        "sum(responses), sum(rated), sum(satisfied), sum(dislikes) FROM rollup_responses "
-        f"WHERE local_date BETWEEN ? AND ?{where} "
-        "GROUP BY local_month, field, procedure_code, officer, counter, channel, flags, demo, complete "
-        "HAVING sum(responses) > 0", [date_from, date_to, *params])))
+        f"SELECT {CUBE_KEYS}, sum(responses), sum(rated), sum(satisfied), sum(dislikes) "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
 
 
 def hour_weekday(conn, date_from: str, date_to: str, unit=None) -> list:

@@ -8,10 +8,12 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import summarize
+from analysis.fromrollups import split_period
 from kiosk import store
 from kiosk.domain import demo
 from kiosk.store import migrations, rollups
@@ -90,7 +92,8 @@ def test_summary_from_rollups_gives_exactly_the_figures_from_the_rows(fresh_db, 
     demo.generate(fresh_db, 3000, days=90, seed=7, end=local("2026-11-30 12:00").date())
     store.insert_many(fresh_db, [(record(local("2026-11-20 10:00"), 2, flags="burst"), {"overall": 2})])
     rows_only = without_rollups(fresh_db, tmp_path)
-    for period in (("2026-09-01", "2026-11-30"), ("2026-11-01", "2026-11-30"), ("2026-10-07", "2026-10-07")):
+    for period in (("2026-09-01", "2026-11-30"), ("2026-11-01", "2026-11-30"), ("2026-10-07", "2026-10-07"),
+                   ("2026-09-15", "2026-11-10"), ("2026-10-31", "2026-11-01")):
         for exclude in (True, False):
             from_rollups = summarize(fresh_db, *period, exclude_flagged=exclude, today="2026-11-30")
             from_rows = summarize(rows_only, *period, exclude_flagged=exclude, today="2026-11-30")
@@ -112,3 +115,16 @@ def test_rebuild_rollups_puts_back_what_a_hand_edit_broke(tmp_path, fresh_db):
     assert r.returncode == 0, r.stderr
     assert "rollup_responses 1 rows" in r.stdout
     assert rollup_rows(fresh_db) == good
+
+
+@pytest.mark.parametrize("period, months, days", [
+    (("2026-01-01", "2026-12-31"), ("2026-01", "2026-12"), []),
+    (("2026-01-15", "2026-03-10"), ("2026-02", "2026-02"),
+     [("2026-01-15", "2026-01-31"), ("2026-03-01", "2026-03-10")]),
+    (("2026-02-01", "2026-02-28"), ("2026-02", "2026-02"), []),
+    (("2026-02-02", "2026-02-28"), None, [("2026-02-02", "2026-02-28")]),
+    (("2026-01-31", "2026-02-01"), None, [("2026-01-31", "2026-02-01")]),
+    (("2025-12-20", "2026-01-31"), ("2026-01", "2026-01"), [("2025-12-20", "2025-12-31")]),
+])
+def test_a_period_reads_whole_months_from_the_monthly_rollup_and_only_its_ends_by_day(period, months, days):
+    assert split_period(*period) == (months, days)

@@ -12,6 +12,8 @@ migration that creates them fills them the same way).
     flags, demo, complete: responses, rated (a main rating given), satisfied (top two
     levels of its scale), dislikes (a main rating "Không hài lòng" or worse, bound to a
     receipt).
+``rollup_months``: the same per local month (a year's summary reads whole months here and
+    only the days at its ends from ``rollup_responses``).
 ``rollup_clock``: per local date and unit, weekday, hour and flags: rated, satisfied.
 ``rollup_answers``: per local date and unit, question, value and flagged: answers.
 A key column may be NULL (unknown); keys are matched with ``IS`` so NULL meets NULL. A
@@ -26,6 +28,8 @@ TABLES = {
     "rollup_responses": (("local_date", "local_month", "unit", "field", "procedure_code", "officer", "counter",
                           "channel", "flags", "demo", "complete"),
                          ("responses", "rated", "satisfied", "dislikes")),
+    "rollup_months": (("local_month", "unit", "field", "procedure_code", "officer", "counter", "channel", "flags",
+                       "demo", "complete"), ("responses", "rated", "satisfied", "dislikes")),
     "rollup_clock": (("local_date", "local_month", "unit", "local_weekday", "local_hour", "flags"),
                      ("rated", "satisfied")),
     "rollup_answers": (("local_date", "unit", "question_id", "value", "flagged"), ("answers",)),
@@ -57,6 +61,10 @@ def grouped_sql(db, where: str = "1") -> dict[str, str]:
             f"SELECT local_date, local_month, {unit}, field, procedure_code, officer, counter, channel, "
             f"flags, demo, complete, count(*), count(overall), coalesce(sum({SATISFIED}), 0), "
             f"coalesce(sum({DISLIKED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
+        "rollup_months":
+            f"SELECT local_month, {unit}, field, procedure_code, officer, counter, channel, "
+            f"flags, demo, complete, count(*), count(overall), coalesce(sum({SATISFIED}), 0), "
+            f"coalesce(sum({DISLIKED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
         "rollup_clock":
             f"SELECT local_date, local_month, {unit}, local_weekday, local_hour, flags, count(overall), "
             f"coalesce(sum({SATISFIED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6 "
@@ -106,7 +114,9 @@ def contributions(rows, answer_rows) -> dict[str, dict[tuple, list[int]]]:
         key = (row["local_date"], row.get("local_month"), unit, row.get("field"), row.get("procedure_code"),
                row.get("officer"), row.get("counter"), row.get("channel"), row.get("flags", ""),
                row.get("demo", 0), row.get("complete", 1))
-        _add(out["rollup_responses"], key, (1, rated, sat, _disliked(row)))
+        measures = (1, rated, sat, _disliked(row))
+        _add(out["rollup_responses"], key, measures)
+        _add(out["rollup_months"], key[1:], measures)
         key = (row["local_date"], row.get("local_month"), unit, row.get("local_weekday"), row.get("local_hour"),
                row.get("flags", ""))
         _add(out["rollup_clock"], key, (rated, sat))
