@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from . import queries as q  # the named rows (used at call time: queries imports this module)
 
-TABLES = ("rollup_responses", "rollup_months", "rollup_clock", "rollup_answers")
+TABLES = ("rollup_responses", "rollup_months", "rollup_clock", "rollup_answers", "rollup_receipts")
 
 
 def rolled(raw):
@@ -103,3 +103,13 @@ def monthly_counts(conn, first_month: str, last_month: str, unit=None) -> list:
         "SELECT local_month, flags != '', sum(rated), sum(satisfied) FROM rollup_clock "
         f"WHERE local_date >= ? AND local_date < ?{where} GROUP BY local_month, flags != ''",
         [f"{first_month}-01", f"{last_month}-32", *params])))
+
+
+def receipt_figures(conn, date_from: str, date_to: str, unit=None):
+    where, params = _unit(unit)
+    returned, rated, with_date, overdue = conn.execute(
+        "SELECT coalesce(sum(returned), 0), coalesce(sum(rated), 0), coalesce(sum(with_appointment), 0), "
+        f"coalesce(sum(overdue), 0) FROM rollup_receipts WHERE returned_date BETWEEN ? AND ?{where}",
+        [date_from, date_to, *params]).fetchone()
+    start, end = q.utc_bounds(date_from, date_to)
+    return q.ReceiptFigures(returned, rated, with_date, overdue, q.complained_receipts(conn, start, end, unit))

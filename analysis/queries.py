@@ -223,12 +223,10 @@ def utc_bounds(date_from: str, date_to: str) -> tuple[str, str]:
     return (start.astimezone(UTC).strftime(fmt), end.astimezone(UTC).strftime(fmt))
 
 
+@rolled
 def receipt_figures(conn, date_from: str, date_to: str, unit: str | None = None) -> ReceiptFigures | None:
-    """Figures of the dossiers returned in the period (local date of ``returned_at``), or
-    None without a receipts table.
-
-    Overdue: returned after the local end of the appointment date, i.e. at or after
-    17:00 UTC on that date (text comparison keeps the ``returned_at`` index usable)."""
+    """Dossiers returned in the period (local date of ``returned_at``), or None without a
+    receipts table. Overdue: returned at or after the local end (17:00 UTC) of its appointment date."""
     if not has_table(conn, "receipts"):
         return None
     start, end = utc_bounds(date_from, date_to)
@@ -237,14 +235,16 @@ def receipt_figures(conn, date_from: str, date_to: str, unit: str | None = None)
         "SELECT count(*), count(response_id), count(appointment_date), "
         "sum(returned_at >= appointment_date || 'T17:00:00.000Z') "
         f"FROM receipts WHERE returned_at >= ? AND returned_at < ?{where}", [start, end, *params]).fetchone()
-    complained = 0
-    if has_table(conn, "complaints"):
-        where, params = unit_filter(unit, "r.unit")
-        complained = conn.execute(
-            "SELECT count(DISTINCT c.receipt) FROM complaints c JOIN receipts r ON r.code = c.receipt "
-            f"WHERE r.returned_at >= ? AND r.returned_at < ? AND r.appointment_date IS NOT NULL{where}",
-            [start, end, *params]).fetchone()[0]
-    return ReceiptFigures(returned, rated, with_date, overdue or 0, complained)
+    return ReceiptFigures(returned, rated, with_date, overdue or 0, complained_receipts(conn, start, end, unit))
+
+
+def complained_receipts(conn, start: str, end: str, unit: str | None = None) -> int:
+    """Dossiers returned in [start, end) (UTC ISO) with an appointment date and a complaint."""
+    where, params = unit_filter(unit, "r.unit")
+    return 0 if not has_table(conn, "complaints") else conn.execute(
+        "SELECT count(DISTINCT c.receipt) FROM complaints c JOIN receipts r ON r.code = c.receipt "
+        f"WHERE r.returned_at >= ? AND r.returned_at < ? AND r.appointment_date IS NOT NULL{where}",
+        [start, end, *params]).fetchone()[0]
 
 
 def database_file(conn) -> str | None:

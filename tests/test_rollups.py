@@ -1,5 +1,6 @@
 """The summary's rollups (issue 16): always equal to a recomputation from the rows, whatever
-is written (ratings one by one, imports in bulk, flagged and demo rows, demo removal), and
+is written (ratings one by one, imports in bulk, flagged and demo rows, dossiers issued,
+returned and rated, demo receipts, demo removal), and
 a summary read from them gives exactly the figures read from the rows."""
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from analysis import summarize
 from analysis.fromrollups import split_period
 from kiosk import store
+from kiosk.clock import iso
 from kiosk.domain import demo
 from kiosk.store import migrations, rollups
 from kiosk.store.db import connect
@@ -25,11 +27,13 @@ DAYS = [local("2026-11-03 08:00") + timedelta(days=d, hours=h) for d in (0, 1, 3
 
 
 def rollup_rows(db) -> dict[str, list]:
-    return {t: sorted(map(tuple, db.execute(f"SELECT * FROM [{t}]")), key=repr) for t in rollups.TABLES}
+    return {t: sorted(map(tuple, db.execute(f"SELECT * FROM [{t}]")), key=repr)
+            for t in [*rollups.TABLES, rollups.RECEIPTS[0]]}
 
 
 def recomputed(db) -> dict[str, list]:
-    return {t: sorted(map(tuple, db.execute(sql)), key=repr) for t, sql in rollups.grouped_sql(db).items()}
+    sql = {**rollups.grouped_sql(db), rollups.RECEIPTS[0]: rollups.receipts_sql(db)}
+    return {t: sorted(map(tuple, db.execute(q)), key=repr) for t, q in sql.items()}
 
 
 def without_rollups(db, tmp_path):
@@ -49,8 +53,31 @@ rating = st.fixed_dictionaries({
     "procedure_code": st.sampled_from([None, "1.001193"]), "receipt": st.sampled_from([None, "R"]),
     "reasons": st.lists(st.sampled_from(["papers", "waiting", "fees"]), unique=True, max_size=2),
 })
+dossier = st.fixed_dictionaries({"returned": st.sampled_from([None, DAYS[0], DAYS[-1]]),
+                                 "appointment": st.sampled_from([None, "2026-11-03", "2026-12-31"]),
+                                 "rated": st.booleans(), "unit": st.sampled_from([None, "00001"])})
 step = st.one_of(st.tuples(st.just("rate"), rating), st.tuples(st.just("import"), st.lists(rating, max_size=4)),
-                 st.tuples(st.just("remove demo"), st.none()))
+                 st.tuples(st.just("remove demo"), st.none()), st.tuples(st.just("dossier"), dossier),
+                 st.tuples(st.just("demo dossiers"), st.lists(dossier, max_size=3)))
+
+
+def _dossier(db, d: dict, n: int, rating_at) -> None:
+    """A receipt issued, maybe returned at the counter, maybe rated by its citizen."""
+    row = {"dossier_code": f"HS-{n}", "appointment_date": d["appointment"], "issued_at": iso(rating_at),
+           "unit": d["unit"]}
+    code = store.create_receipt(db, row, lambda: f"R-{n}")["code"]
+    if d["returned"]:
+        store.mark_returned(db, code, "Quầy 1", d["returned"], d["returned"] + timedelta(days=1), "test")
+        if d["rated"]:
+            rec = record(d["returned"], 4, receipt=code, unit=d["unit"])
+            assert store.save_response(db, rec, {"overall": 4})[0] == "created"
+
+
+def _demo_dossiers(db, dossiers: list, n: int) -> None:
+    rows = [{"code": f"DEMO-{n}-{i}", "dossier_code": f"DEMO-{n}-{i}", "appointment_date": d["appointment"],
+             "returned_at": iso(d["returned"]) if d["returned"] else None, "unit": d["unit"]}
+            for i, d in enumerate(dossiers)]
+    store.insert_demo_receipts(db, rows, ["code", "dossier_code", "appointment_date", "returned_at", "unit"])
 
 
 def _item(r: dict, n: int):
@@ -82,6 +109,12 @@ def test_rollups_always_equal_a_recomputation_from_the_rows(steps):
                 n += 1
                 items.append(_item(r, n))
             store.insert_many(db, items)
+        elif kind == "dossier":
+            n += 1
+            _dossier(db, arg, n, DAYS[0])
+        elif kind == "demo dossiers":
+            n += 1
+            _demo_dossiers(db, arg, n)
         else:
             store.remove_legacy_demo(db)
         assert rollup_rows(db) == recomputed(db)

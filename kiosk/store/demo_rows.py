@@ -32,9 +32,11 @@ def insert_demo_receipts(db, receipts, columns) -> None:
         return
     marks = ", ".join("?" for _ in columns)
     with transaction(db):
-        db.conn.executemany(
-            f"INSERT OR IGNORE INTO receipts ({', '.join(columns)}) VALUES ({marks})",
-            [tuple(r[c] for c in columns) for r in receipts])
+        before = db.execute("SELECT coalesce(max(rowid), 0) FROM receipts").fetchone()[0]
+        with rollups.receipts_changing(db, "rowid > ?", [before]):  # the rows this adds
+            db.conn.executemany(
+                f"INSERT OR IGNORE INTO receipts ({', '.join(columns)}) VALUES ({marks})",
+                [tuple(r[c] for c in columns) for r in receipts])
 
 
 @contextmanager
@@ -98,6 +100,7 @@ def remove_legacy_demo(db) -> dict:
                                        [keep_up_to]).rowcount
         db.execute(f"UPDATE receipts SET response_id = NULL WHERE response_id IN ({tail})", [keep_up_to])
         out["receipts"] = db.execute("DELETE FROM receipts WHERE code LIKE 'DEMO-%'").rowcount
+        rollups.rebuild_receipts(db)  # unbound and deleted receipts: counted again, same transaction
         db.execute(f"DELETE FROM answers WHERE response_id IN ({tail})", [keep_up_to])
         out["responses"] = db.execute("DELETE FROM responses WHERE demo = 1 AND seq > ?", [keep_up_to]).rowcount
         for table in ("officers", "counters", "kiosks"):

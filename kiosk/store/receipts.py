@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from kiosk.clock import iso
+from kiosk.store import rollups
 from kiosk.store.db import transaction
 
 __all__ = ["create_receipt", "get_receipt", "list_receipts", "receipts_by_codes",
@@ -26,7 +27,7 @@ def create_receipt(db, row: dict, new_code) -> dict:
     for _ in range(10):
         code = new_code()
         try:
-            with transaction(db):
+            with transaction(db), rollups.receipts_changing(db, "code = ?", [code]):
                 db["receipts"].insert(dict(row, code=code))
                 db["audit_log"].insert({"at": row["issued_at"], "actor": row.get("issued_by") or "",
                                         "action": "issue_receipt", "detail": row["dossier_code"]})
@@ -82,7 +83,7 @@ def latest_receipt_of_dossier(db, dossier_code: str) -> dict | None:
 
 def mark_returned(db, code: str, counter: str | None, at, expires_at, actor: str) -> bool:
     """"Trả kết quả": record the return time and counter. False if the code is already used."""
-    with transaction(db):
+    with transaction(db), rollups.receipts_changing(db, "code = ?", [code]):
         cur = db.execute(
             "UPDATE receipts SET returned_at = ?, counter = coalesce(?, counter), expires_at = ? "
             "WHERE code = ? AND used_at IS NULL", [iso(at), counter, iso(expires_at), code])

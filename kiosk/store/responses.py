@@ -88,9 +88,10 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
             })
             return "conflict", row
         if record.get("receipt"):
-            cur = db.execute(
-                "UPDATE receipts SET used_at = ?, response_id = ? WHERE code = ? AND used_at IS NULL",
-                [record["submitted_at"], record["id"], record["receipt"]])
+            with rollups.receipts_changing(db, "code = ?", [record["receipt"]]):
+                cur = db.execute(
+                    "UPDATE receipts SET used_at = ?, response_id = ? WHERE code = ? AND used_at IS NULL",
+                    [record["submitted_at"], record["id"], record["receipt"]])
             if cur.rowcount != 1:
                 raise ReceiptAlreadyUsed(record["receipt"])
         row = dict(record)

@@ -16,10 +16,14 @@ migration that creates them fills them the same way).
     only the days at its ends from ``rollup_responses``).
 ``rollup_clock``: per local date and unit, weekday, hour and flags: rated, satisfied.
 ``rollup_answers``: per local date and unit, question, value and flagged: answers.
+``rollup_receipts``: dossiers returned per local date of return and unit (``RECEIPTS``);
+    every write of receipts goes through ``receipts_changing``.
 A key column may be NULL (unknown); keys are matched with ``IS`` so NULL meets NULL. A
 row whose counts are all 0 is never kept (it would count nothing).
 """
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 SATISFIED = "(overall IS NOT NULL AND overall >= scale - 1)"
 DISLIKED = "(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END)"
@@ -36,9 +40,14 @@ TABLES = {
 }
 
 
+# Dossiers returned per local date of return (Asia/Ho_Chi_Minh, UTC+7) and unit: returned,
+# rated (a response bound), with an appointment date, overdue (returned after its local end).
+RECEIPTS = ("rollup_receipts", ("returned_date", "unit"), ("returned", "rated", "with_appointment", "overdue"))
+
+
 def create(db) -> None:
     """The three tables and their indexes (led by the local date, which every period filters)."""
-    for table, (keys, measures) in TABLES.items():
+    for table, (keys, measures) in {**TABLES, RECEIPTS[0]: RECEIPTS[1:]}.items():
         columns = ", ".join([f"[{k}]" for k in keys] + [f"[{m}] INTEGER NOT NULL DEFAULT 0" for m in measures])
         db.execute(f"CREATE TABLE IF NOT EXISTS [{table}] ({columns})")
         db.execute(f"CREATE INDEX IF NOT EXISTS [idx_{table}_key] ON [{table}] ({', '.join(keys)})")
@@ -75,6 +84,27 @@ def grouped_sql(db, where: str = "1") -> dict[str, str]:
     }
 
 
+def receipts_sql(db, where: str = "1") -> str:
+    """The SELECT of ``rollup_receipts``' keys and measures from the receipts matching ``where``."""
+    unit = _unit(db, "receipts")
+    return (f"SELECT date(returned_at, '+7 hours'), {unit}, count(*), count(response_id), "
+            f"count(appointment_date), coalesce(sum(returned_at >= appointment_date || 'T17:00:00.000Z'), 0) "
+            f"FROM receipts WHERE returned_at IS NOT NULL AND ({where}) GROUP BY 1, 2")
+
+
+def _receipt_deltas(db, where: str, params) -> dict:
+    return {RECEIPTS[0]: {tuple(r[:2]): list(r[2:]) for r in db.execute(receipts_sql(db, where), list(params))}}
+
+
+@contextmanager
+def receipts_changing(db, where: str, params=()):
+    """Around a write to the receipts matching ``where``: their counts come out before it and
+    go back in, as they are then, after it (the caller's transaction)."""
+    apply(db, _receipt_deltas(db, where, params), sign=-1)
+    yield
+    apply(db, _receipt_deltas(db, where, params))
+
+
 def rebuild(db) -> dict[str, int]:
     """Recompute every rollup from the rows (in the caller's transaction, if any).
     Returns {table: rows}."""
@@ -85,7 +115,16 @@ def rebuild(db) -> dict[str, int]:
         keys, measures = TABLES[table]
         db.execute(f"INSERT INTO [{table}] ({', '.join(keys + measures)}) {select}")
         out[table] = db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+    rebuild_receipts(db)
+    out[RECEIPTS[0]] = db.execute(f"SELECT count(*) FROM [{RECEIPTS[0]}]").fetchone()[0]
     return out
+
+
+def rebuild_receipts(db) -> None:
+    """Recompute ``rollup_receipts`` from the receipts."""
+    table, keys, measures = RECEIPTS
+    db.execute(f"DELETE FROM [{table}]")
+    db.execute(f"INSERT INTO [{table}] ({', '.join(keys + measures)}) {receipts_sql(db)}")
 
 
 def _satisfied(row: dict) -> int:
@@ -141,7 +180,7 @@ def apply(db, deltas: dict[str, dict[tuple, list[int]]], sign: int = 1) -> None:
     for table, items in deltas.items():
         if not items:
             continue
-        keys, measures = TABLES[table]
+        keys, measures = RECEIPTS[1:] if table == RECEIPTS[0] else TABLES[table]
         match = " AND ".join(f"[{k}] IS ?" for k in keys)
         update = (f"UPDATE [{table}] SET " + ", ".join(f"[{m}] = [{m}] + ?" for m in measures)
                   + f" WHERE {match}")
