@@ -3,6 +3,7 @@ arithmetic (and a new query) cannot pick the wrong position."""
 from __future__ import annotations
 
 from analysis import queries, rollup
+from kiosk import store
 from tests.analysis_helpers import add
 
 NOV = ("2026-11-01", "2026-11-30")
@@ -22,8 +23,9 @@ def test_main_rating_adds_up_the_same_from_the_cube_and_from_the_hour_grid(fresh
 def test_each_query_row_names_its_columns(fresh_db):
     add(fresh_db, "2026-11-05 09:30", 1, {"resubmitted": "no"}, officer="Cán bộ A", counter="Quầy 2",
         field="Hộ tịch", procedure_code="1.001193", receipt="R1", flags="hours")
-    fresh_db["receipts"].insert({"code": "R1", "dossier_code": "HS1", "appointment_date": "2026-11-04",
-                                 "returned_at": "2026-11-05T02:00:00.000Z", "response_id": "x"})
+    store.insert_demo_receipts(fresh_db, [{"code": "R1", "dossier_code": "HS1", "appointment_date": "2026-11-04",
+                                           "returned_at": "2026-11-05T02:00:00.000Z", "response_id": "x"}],
+                               ["code", "dossier_code", "appointment_date", "returned_at", "response_id"])
     fresh_db["complaints"].insert({"topic": "officer", "text": "x", "status": "answered",
                                    "received_date": "2026-11-02", "due_date": "2026-11-20",
                                    "answered_date": "2026-11-10", "receipt": "R1", "flags": "",

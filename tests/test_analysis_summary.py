@@ -5,6 +5,7 @@ import pytest
 
 from analysis import load_targets, previous_period, summarize
 from analysis.targets import loads_targets
+from kiosk import store
 from tests.analysis_helpers import add
 
 IDS = ["tthc_satisfaction", "public_service_satisfaction", "admin_service_satisfaction",
@@ -191,7 +192,9 @@ def test_response_rate_and_portal_figure_come_from_receipts(fresh_db):
     ]):
         rows.append({"code": f"R{i}", "dossier_code": f"HS{i}", "appointment_date": appointment,
                      "returned_at": returned, "response_id": f"resp{i}" if rated else None})
-    fresh_db["receipts"].insert_all(rows)
+    # through the store's batch insert, which keeps the rollups of returned dossiers in step
+    store.insert_demo_receipts(fresh_db, rows, ["code", "dossier_code", "appointment_date", "returned_at",
+                                                "response_id"])
     _complaint(fresh_db, "2026-11-07", "2026-11-28", "new", receipt="R3")
     add(fresh_db, "2026-11-05 09:00", 1, receipt="R0")
     s = summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30")
