@@ -1,0 +1,93 @@
+"""Issue 16's figures for bench/run.py: the summary against a bare scan of the same file,
+streaming exports and their memory, and what a province-sized database would need."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+import time
+import urllib.request
+from pathlib import Path
+
+from harness import BENCH, OUT, PY, ROOT, Table, secs
+
+
+def ensure_rollups(db: Path, kiosk_cli) -> None:
+    """A demo database made before the rollups existed gets them (migrations + rebuild)."""
+    conn = sqlite3.connect(db)
+    try:
+        have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    if not {"rollup_responses", "rollup_months", "rollup_receipts"} <= have:
+        print(f"    building the rollups of {db} ...", flush=True)
+        kiosk_cli(db.parent, "rebuild-rollups", "--db", str(db))
+
+
+def exports_script(what: str, db: Path, out: str = "/dev/null") -> dict:
+    import subprocess
+    r = subprocess.run([PY, str(BENCH / "time_exports.py"), what, "--db", str(db), "--out", out],
+                       cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    if r.returncode != 0:
+        raise RuntimeError(f"time_exports {what}: {r.stderr[-2000:]}")
+    return json.loads(r.stdout)
+
+
+def summary_against_scan(table: Table, db: Path, rows: int, cli: list[float], calls: list[float], repeat: int):
+    """The CLI process beside a bare GROUP BY scan of the same file, measured in turn."""
+    scans = [exports_script("scan", db)["seconds"] for _ in range(repeat)]
+    scan, whole = statistics.median(scans), statistics.median(cli)
+    table.add("2 summary", f"bare GROUP BY scan of the same {rows:,} rows (median)", secs(scan), "", None,
+              "SELECT local_date, overall, count(*) … GROUP BY, fresh process; runs "
+              + ", ".join(f"{s:.2f}" for s in scans) + " s")
+    table.add("2 summary", "CLI process ÷ bare scan", f"{whole / scan:.2f}", "≤ 0.35", whole / scan <= 0.35,
+              f"{whole:.2f} s vs {scan:.2f} s, measured in turn in this run")
+
+
+def province_rows(table: Table, db: Path):
+    """The 10M figures need a province's database, which demo-data takes hours to make here."""
+    conn = sqlite3.connect(db)
+    try:
+        per_m = conn.execute("SELECT (SELECT count(*) FROM rollup_responses), (SELECT count(*) FROM rollup_months),"
+                             " (SELECT count(*) FROM responses)").fetchone()
+    finally:
+        conn.close()
+    table.add("2 summary", "summarize() over 10,000,000 responses", "not measured", "≤ 0.5 s", None,
+              f"needs demo-data --responses 10000000 --units 100 (~3 h on this machine); the summary reads "
+              f"rollups, {per_m[1]:,} monthly + {per_m[0]:,} daily rows per {per_m[2]:,} responses of one unit here")
+    table.add("2 summary", "league table of 100 units over 10,000,000", "not measured", "≤ 1 s", None,
+              "the same database; /api/v1/summary/units comes with the province issue")
+
+
+def download_rss(server, url: str, token: str) -> tuple[float, int]:
+    """(seconds, bytes) of a download read in blocks (the client holds none of it)."""
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    t, size = time.perf_counter(), 0
+    with urllib.request.urlopen(req, timeout=3600) as r:
+        while block := r.read(1 << 16):
+            size += len(block)
+    return time.perf_counter() - t, size
+
+
+def served_memory(table: Table, server, d_from: str, d_to: str, token: str, rows: int):
+    """The server's peak RSS (VmHWM) after the summary and the whole period's CSV download."""
+    seconds, size = download_rss(server, f"{server.url}/api/v1/export/responses.csv?from={d_from}&to={d_to}", token)
+    rss, hwm = server.rss_kb()
+    table.add("3 exports", f"GET responses.csv, {rows:,} rows (streamed)", secs(seconds), "", None,
+              f"{size / 1e6:.0f} MB sent")
+    table.add("3 exports", f"server RSS peak serving {rows:,} responses", f"{hwm / 1024:.1f} MB", "< 80 MB",
+              hwm / 1024 < 80, f"VmHWM after summaries and the CSV; RSS now {rss / 1024:.1f} MB "
+              "(goal is for 10M: the same code paths, nothing grows with the rows)")
+
+
+def exports(table: Table, report_db: Path, big_db: Path, report_rows: int, big_rows: int):
+    """The raw workbook of the report database; the CSV of the big one, with its memory."""
+    x = exports_script("xlsx", report_db, str(OUT / "responses.xlsx"))
+    table.add("3 exports", f"workbook with one row per response ({report_rows:,})", secs(x["seconds"]), "≤ 5 s",
+              x["seconds"] <= 5, f"CPU {x['cpu']:.2f} s; peak RSS {x['peak_rss_mb']:.0f} MB; "
+              f"{x['bytes'] / 1e6:.1f} MB")
+    c = exports_script("csv", big_db)
+    table.add("3 exports", f"CSV of {big_rows:,} responses, streamed", secs(c["seconds"]), "", None,
+              f"CPU {c['cpu']:.2f} s")
+    table.add("3 exports", "CSV memory: peak RSS of that process", f"{c['peak_rss_mb']:.0f} MB", "< 80 MB (flat)",
+              c["peak_rss_mb"] < 80, f"{c['rss_start_mb']:.0f} MB at start")
