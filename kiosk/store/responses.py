@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from kiosk.store import chain, rollups
+from kiosk.store import chain, group_commit, rollups
 from kiosk.store.chain import GENESIS
 from kiosk.store.db import transaction
 from kiosk.store.units import first_unit
@@ -75,7 +75,18 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
     used it first, ReceiptAlreadyUsed. ``flagger(db, row)`` returns integrity flags; it runs
     under the write lock, so what it counts (earlier taps, bursts) cannot change before the
     row is written. ``complaint`` (checked by the domain) is stored with the response.
+    Ratings that arrive together share one COMMIT (``group_commit``); this returns once its
+    own is on disk.
     """
+    queue = group_commit.queue_of(db)
+
+    def job(d):
+        return _save(d, record, answers, complaint, conflict_body, flagger)
+    return job(db) if queue is None else queue.run(db, job)
+
+
+def _save(db, record: dict, answers: dict, complaint, conflict_body: str, flagger) -> tuple[str, dict]:
+    """``save_response`` on the connection ``db`` (the batch leader's)."""
     with transaction(db):
         existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
         if existing is not None:

@@ -1,0 +1,112 @@
+"""Group commit: the ratings that arrive while one is being committed share the next COMMIT.
+
+Every acknowledged rating must be on disk (``synchronous=FULL``: COMMIT waits for fsync),
+and only one transaction writes at a time. With one COMMIT per rating, sixteen tablets
+queue behind each other's fsync; on a busy or slow disk that wait is most of a rating's
+time. Here the first rating to arrive leads: it takes every rating queued at that moment,
+runs each in its own savepoint inside one transaction (each still reads the chain's tail
+as the previous one left it, so the chain stays gapless and in order), commits once, and
+only then are the callers answered, each with its own result. A rating whose own work
+fails (a receipt already used) is rolled back to its savepoint and gets its exception;
+the others go on. If the COMMIT itself fails, every rating of that batch gets the error,
+so none is acknowledged. Leadership passes to the next waiting rating after each batch,
+so no caller serves others for long.
+"""
+from __future__ import annotations
+
+import threading
+
+from kiosk.store.db import write_lock
+
+
+class _Ticket:
+    __slots__ = ("job", "wake", "lead", "result", "error")
+
+    def __init__(self, job):
+        self.job, self.wake, self.lead = job, threading.Event(), False
+        self.result = self.error = None
+
+    def outcome(self):
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+class GroupCommit:
+    """The queue of one database file. ``run(db, job)`` returns ``job(leader_db)`` once it
+    is committed (``job`` must use only the connection it is given)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.queue: list[_Ticket] = []
+        self.leading = False
+        self.largest = 0  # the most ratings one COMMIT carried (bench and tests read it)
+
+    def run(self, db, job):
+        if db.conn.in_transaction:  # inside the caller's own transaction: part of it
+            return job(db)
+        ticket = _Ticket(job)
+        with self.lock:
+            self.queue.append(ticket)
+            if not self.leading:
+                self.leading = ticket.lead = True
+        if not ticket.lead:
+            ticket.wake.wait()
+            if not ticket.lead:  # a leader committed it (or failed to)
+                return ticket.outcome()
+        with self.lock:
+            batch, self.queue = self.queue, []
+        try:
+            self._commit(db, batch)
+        finally:
+            with self.lock:
+                if self.queue:  # hand over to the oldest waiting rating
+                    self.queue[0].lead = True
+                    self.queue[0].wake.set()
+                else:
+                    self.leading = False
+        return ticket.outcome()
+
+    def _commit(self, db, batch: list[_Ticket]) -> None:
+        self.largest = max(self.largest, len(batch))
+        try:
+            with write_lock:
+                db.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for t in batch:
+                        db.conn.execute("SAVEPOINT rating")
+                        try:
+                            t.result = t.job(db)
+                        except Exception as exc:  # noqa: BLE001 - that rating's own failure
+                            db.conn.execute("ROLLBACK TO rating")
+                            t.error = exc
+                        db.conn.execute("RELEASE rating")
+                    self.finish(db)
+                except BaseException:
+                    if db.conn.in_transaction:
+                        db.conn.execute("ROLLBACK")
+                    raise
+        except BaseException as exc:  # nothing of this batch is on disk: nobody is told it is
+            for t in batch:
+                t.result, t.error = None, exc
+        finally:
+            for t in batch:
+                if not t.lead:
+                    t.wake.set()
+
+    def finish(self, db) -> None:
+        """COMMIT (returns once the batch is on disk)."""
+        db.conn.execute("COMMIT")
+
+
+_queues: dict[str, GroupCommit] = {}
+_queues_lock = threading.Lock()
+
+
+def queue_of(db) -> GroupCommit | None:
+    """The group-commit queue of ``db``'s file; None for an in-memory database."""
+    path = next((p for _, name, p in db.conn.execute("PRAGMA database_list") if name == "main"), "")
+    if not path:
+        return None
+    with _queues_lock:
+        return _queues.setdefault(path, GroupCommit())
