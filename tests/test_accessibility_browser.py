@@ -98,8 +98,27 @@ def test_phone_form_has_no_axe_violations(browser, live_server, axe_path):
         code = json.loads(r.read())["code"]
     page = context(browser, {"width": 360, "height": 740}).new_page()
     page.goto(live_server.url + f"/r/{code}")
-    page.wait_for_selector('[data-testid="send"]')
-    found = {"phone form": violations(page, axe_path)}
+    found = {}
+    # every screen of the form, with the low rating's reasons and the complaint panel open
+    for n in range(1, 5):
+        page.wait_for_selector(f'[data-testid="step"]:text("Bước {n}/4")')
+        if n == 1:
+            page.locator('[data-testid="q-overall"] label.opt').nth(3).tap()
+        if n == 2:
+            page.locator('[data-testid="q-online_used"] label.opt').first.tap()
+        if n == 4:
+            page.locator('[data-testid="q-comment"] textarea').fill("Phải chờ lâu.")
+            page.locator('[data-testid="complaint-toggle"]').check()
+        found[f"phone form, screen {n}"] = violations(page, axe_path)
+        with page.expect_navigation():
+            page.locator('[data-testid="next"], [data-testid="send"]').first.tap()
+    page.wait_for_selector('[data-testid="complaint-code"]')
+    found["complaint sent"] = violations(page, axe_path)
+    page.goto(live_server.url + f"/r/{code}")
+    page.wait_for_selector('[data-testid="complaint-status"]')
+    found["used, with its complaint's state"] = violations(page, axe_path)
+    page.goto(live_server.url + "/r/ZZZZZZZZZ")
+    found["not found"] = violations(page, axe_path)
     page.goto(live_server.url + "/r/")
     found["code entry"] = violations(page, axe_path)
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, ensure_ascii=False, indent=1)
