@@ -129,3 +129,14 @@ def test_screens_are_short_and_a_condition_is_always_on_an_earlier_screen(answer
         for question in (x for page in layout for x in page if x.when):
             assert where[question.when.question] < where[question.id]
         assert ("on_time" in where) is returned
+
+
+def test_a_happy_citizen_sends_from_the_first_screen(client, db, code):
+    """Every question after the first may be skipped: "Gửi luôn" on any screen sends what
+    was given, as the last screen's button does."""
+    first = client.get(f"/r/{code}").get_data(as_text=True)
+    assert 'data-testid="send-now"' in first and 'data-testid="back"' not in first
+    r = press(client, code, first, "send", overall="5")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/r/thanks")
+    row = store.get_response(db, store.list_responses(db)[0]["id"])
+    assert row["overall"] == 5 and row["answers"] == {"overall": ["5"]}
