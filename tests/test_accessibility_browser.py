@@ -1,5 +1,6 @@
 """axe-core (npm, node_modules/axe-core) on the citizen's screens: the tablet's welcome, the
-acknowledgement with its offer and reasons, a follow-up question, the comment with the complaint
+acknowledgement with its offer and reasons (the "Khác" box open), a follow-up question
+with the face it belongs to, the comment with the complaint
 panel open, the keypad, and the phone form. Zero violations of WCAG 2.1 A/AA rules.
 
 axe is injected into the page, which the Content-Security-Policy forbids; the test's browser
@@ -57,6 +58,9 @@ def test_tablet_screens_have_no_axe_violations(browser, live_server_factory, axe
     wait_screen(page, "screen-reasons")
     tap(page, "reason-waiting")
     found["acknowledgement with reasons"] = violations(page, axe_path)
+    tap(page, "reason-other")
+    page.wait_for_selector('[data-testid="reason-other-text"]:visible')
+    found["acknowledgement with the Khác box"] = violations(page, axe_path)
     tap(page, "more")
     wait_screen(page, "screen-quick")
     found["follow-up question"] = violations(page, axe_path)
