@@ -156,5 +156,5 @@ def test_the_language_link_stays_on_one_line_at_360_px(browser, live_server, sho
         line = page.evaluate("(id) => parseFloat(getComputedStyle(document.querySelector("
                              "`[data-testid=${id}]`)).lineHeight)", testid)
         assert box["height"] < 2 * line, (testid, box, line)
-    page.locator("header.top").screenshot(path=str(shots / "phone-header-vi-link.png"))
+        page.locator("header.top").screenshot(path=str(shots / f"phone-header-{testid}.png"))
     context.close()
