@@ -140,3 +140,10 @@ def test_a_happy_citizen_sends_from_the_first_screen(client, db, code):
     assert r.status_code == 302 and r.headers["Location"].endswith("/r/thanks")
     row = store.get_response(db, store.list_responses(db)[0]["id"])
     assert row["overall"] == 5 and row["answers"] == {"overall": ["5"]}
+
+
+def test_a_question_may_need_only_a_known_fact_about_the_dossier():
+    text = (survey_forms.loader.HERE / "phone.toml").read_text(encoding="utf-8")
+    broken = text.replace('asked_if = "result_returned"', 'asked_if = "sunny_day"')
+    with pytest.raises(survey_forms.QuestionnaireError, match=r'on_time.*asked_if.*result_returned'):
+        survey_forms.loads(broken, "phone.toml")
