@@ -147,3 +147,10 @@ def test_a_question_may_need_only_a_known_fact_about_the_dossier():
     broken = text.replace('asked_if = "result_returned"', 'asked_if = "sunny_day"')
     with pytest.raises(survey_forms.QuestionnaireError, match=r'on_time.*asked_if.*result_returned'):
         survey_forms.loads(broken, "phone.toml")
+
+
+@pytest.mark.parametrize("go", ["stay", "", "SEND", "x" * 500])
+def test_an_odd_button_value_shows_the_screen_again_and_sends_nothing(client, db, code, go):
+    r = client.post(f"/r/{code}", data={"overall": "5", "step": "1", "go": go})
+    assert r.status_code == 200 and step(r.get_data(as_text=True)) == "Bước 2/4"
+    assert store.count_responses(db) == 0

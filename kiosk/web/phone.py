@@ -159,8 +159,8 @@ def form(code):
         return _screen(q, form, row, 0, canonical)
     # A form without "go" is a whole one-page form (a page opened before this release): sent.
     go, step = request.form.get("go", "send"), _step(request.form.get("step"))
-    if go == "back":
-        return _screen(q, form, row, step - 1, canonical)
+    if go not in ("next", "send"):  # "back" (anything else: the same screen again), never a send
+        return _screen(q, form, row, step - 1 if go == "back" else step, canonical)
     valid = form.validate()
     stale = getattr(form, "csrf_token", None) is not None and bool(form.csrf_token.errors)
     wrong = [name for name, errs in form.errors.items() if errs and name != "csrf_token"]
