@@ -257,6 +257,25 @@ def m009_user_full_name(db):
     db["users"].add_column("full_name", str)
 
 
+@migrations()
+def m013_report_sends(db):
+    """``report_sends``: one row per scheduled report (a unit's report of one month or
+    quarter), claimed before it is sent so that two processes or a restart never send it
+    twice (issue 17). Unique per (kind, period, unit); a single-unit installation's rows
+    have unit NULL, which the unique index reads as ''.
+
+    kind (``month`` or ``quarter``), period (``2026-11`` or ``2026-Q4``), period_from,
+    period_to (local dates), unit (a units.code, or NULL), status (``sending`` while claimed,
+    ``sent``, ``failed``), attempts, claimed_at, next_attempt_at (UTC ISO: when a failed one
+    is tried again), sent_at, recipients (JSON list), subject, detail (why it failed)."""
+    db["report_sends"].create(
+        {"id": int, "kind": str, "period": str, "period_from": str, "period_to": str, "unit": str,
+         "status": str, "attempts": int, "claimed_at": str, "next_attempt_at": str, "sent_at": str,
+         "recipients": str, "subject": str, "detail": str},
+        pk="id", not_null={"kind", "period", "status"}, defaults={"attempts": 0})
+    db.execute("CREATE UNIQUE INDEX report_sends_once ON report_sends (kind, period, COALESCE(unit, ''))")
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)

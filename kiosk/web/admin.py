@@ -12,6 +12,7 @@ from kiosk import store
 from kiosk.clock import utcnow
 from kiosk.domain import backups
 from kiosk.domain.integrity import silent_kiosks
+from kiosk.store import report_sends
 from kiosk.web.auth import ROLES, hash_password, login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import ROLE_LABELS, _
@@ -72,6 +73,7 @@ def home():
                            storage_problem=health.problem(current_app.config["DATABASE"]),
                            backup=backups.status(db, current_app.config, now),
                            heads=store.report_heads(db, limit=10), chain=store.chain_head(db),
+                           sends=report_sends.list_sends(db, limit=12),
                            action=ActionForm())
 
 
