@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -149,3 +150,24 @@ def test_holidays_move_the_day(app):
 def test_back_off_doubles_up_to_a_day(app):
     assert [backoff(app.config, n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (15, 30, 60)]
     assert backoff(app.config, 30) == timedelta(hours=24)
+
+
+def test_the_server_itself_sends_the_due_report_once_across_a_restart(live_server_factory, app, tmp_path):
+    """``python -m kiosk serve`` runs the mail thread; the report due today (by the real clock)
+    goes out at start, and a restarted server finds it sent."""
+    config = {**app.config, "REPORT_SEND_HOUR": 0}
+    expected = due_reports(config, clock.utcnow())
+    if not expected:
+        pytest.skip("today is before this month's first working day: no report is due")
+    with mail_server() as (controller, inbox):
+        env = {f"KIOSK_{k}": v if isinstance(v, str) else json.dumps(v)
+               for k, v in {**smtp_settings(controller.port), "REPORT_SEND_HOUR": 0}.items()}
+        for _ in range(2):
+            server = live_server_factory(env=env, instance=tmp_path / "served")
+            deadline = time.time() + 30
+            while time.time() < deadline and len(inbox.messages) < len(expected):
+                time.sleep(0.2)
+            time.sleep(3)  # time enough for a restarted server to send it again, if it would
+            server.stop()
+        assert len(inbox.messages) == len(expected)
+    assert "Mail: sent report month" in server.log_path.read_text(encoding="utf-8")
