@@ -250,6 +250,7 @@ UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, DEPLOY, BACKUPS, PUBLIC, MAIL
     "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits",
     "Đưa lên Internet / Behind a reverse proxy (see deploy/)", "Sao lưu / Backups",
     "Bảng công khai / Public results board", "Gửi báo cáo qua thư điện tử / The report by e-mail")
+ALERTS = "Cảnh báo qua thư điện tử / Alerts (to leaders and admins with an e-mail address)"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNE_NAME", "Xã Mẫu", text(), "the commune, as printed on slips and reports", UNIT),
@@ -322,6 +323,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REPORT_RETRY_MINUTES", 15, integer(1, 1440),
             "a report the mail server did not take is tried again after this long, then twice as long "
             "each time (at most a day); the admin overview shows why", MAIL),
+    Setting("ALERTS_ENABLED", True, boolean,
+            "alerts on the admin overview and by e-mail (needs SMTP_HOST) to every leader and admin "
+            "with an e-mail address; never a citizen's name, comment or complaint text", ALERTS),
+    Setting("ALERT_UNHAPPY_SHARE", 0.5, number(0.05, 1),
+            "alert when at least this share of a counter's ratings are unhappy …", ALERTS),
+    Setting("ALERT_UNHAPPY_MINUTES", 15, integer(1, 1440), "… within this many minutes …", ALERTS),
+    Setting("ALERT_UNHAPPY_MIN_RATINGS", 4, integer(1, 1000), "… and there are at least this many", ALERTS),
+    Setting("ALERT_COMPLAINT_WORKING_DAYS", 2, integer(0, 15),
+            "alert when an open complaint is this many working days or less from its due date "
+            "(a tablet's silence alerts after KIOSK_SILENCE_MINUTES of opening hours)", ALERTS),
     Setting("LOGIN_FAIL_LIMIT", 5, integer(1, 1000), "wrong passwords per address and name …", LIMITS),
     Setting("LOGIN_FAIL_WINDOW", 300, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("RECEIPT_GUESS_LIMIT", 10, integer(1, 10000), "unknown receipt codes per phone or device …", LIMITS),

@@ -33,16 +33,26 @@ def cmd_create_user(args) -> int:
     if not name:
         print("error: the user name is empty", file=sys.stderr)
         return 2
+    email = None
+    if args.email is not None:
+        from kiosk.settings import email_or_empty
+        try:
+            email = email_or_empty(args.email)
+        except ValueError:
+            print(f"error: {args.email!r} is not an e-mail address (e.g. chutich@xamau.gov.vn)", file=sys.stderr)
+            return 2
     app = _app()
     db = connect(app.config["DATABASE"])
     if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):
         store.set_password(db, name, hash_password(password), args.role)
         if args.full_name is not None:
             store.set_full_name(db, name, text.line(args.full_name))
+        if email is not None:
+            store.set_email(db, name, email)
         print(f"Updated user {name} ({args.role}); their sessions have ended.")
     else:
         store.create_user(db, name, hash_password(password), args.role,
-                          text.line(args.full_name or "") or None)
+                          text.line(args.full_name or "") or None, email or None)
         print(f"Created user {name} ({args.role}).")
     return 0
 

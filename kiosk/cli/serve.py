@@ -46,9 +46,9 @@ def cmd_serve(args) -> int:
               flush=True)
     elif not app.config["DEMO_MODE"]:
         print("WARNING: scheduled backups are off (BACKUP_EVERY_HOURS = 0)", file=sys.stderr, flush=True)
-    from kiosk.domain import mail_schedule
+    from kiosk.domain import mail_schedule, scheduled_reports
     mail = None if app.config["DEMO_MODE"] else mail_schedule.start(app.config)
-    if mail:
+    if mail and scheduled_reports.enabled(app.config):
         print(f"  Reports by e-mail: {', '.join(app.config['REPORT_AUTO_PERIODS'])}, from "
               f"{app.config['REPORT_SEND_HOUR']}:00 on the first working day", flush=True)
     try:

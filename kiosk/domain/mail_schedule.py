@@ -1,4 +1,4 @@
-"""The server's mail thread: scheduled reports (and alerts), like the backup thread.
+"""The server's mail thread: scheduled reports and alerts, like the backup thread.
 
 ``serve`` starts it (a daemon thread; ``create_app`` never does, so tests and the command
 line run without it). It wakes every ``wake`` seconds and runs each job with the time as an
@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 
 from kiosk import clock
-from kiosk.domain import scheduled_reports
+from kiosk.domain import alert_mail, scheduled_reports
 
 
 def jobs(config) -> list[tuple[str, Callable]]:
@@ -20,6 +20,8 @@ def jobs(config) -> list[tuple[str, Callable]]:
     out = []
     if scheduled_reports.enabled(config):
         out.append(("report", scheduled_reports.run_due))
+    if config["ALERTS_ENABLED"]:
+        out.append(("alert", alert_mail.run))
     return out
 
 

@@ -276,6 +276,31 @@ def m013_report_sends(db):
     db.execute("CREATE UNIQUE INDEX report_sends_once ON report_sends (kind, period, COALESCE(unit, ''))")
 
 
+@migrations()
+def m014_alerts(db):
+    """``users.email``: where a leader's or an admin's alerts go (NULL: none). ``alerts``: one
+    row per event (issue 17), never naming a citizen or quoting a comment or a complaint:
+
+    kind (``unhappy_counter``, ``silent_kiosk``, ``complaint_due``), event (what makes it one
+    event: the counter and its window, the tablet and when it was last heard from, the
+    complaint and its due date; unique with kind and unit, so an event is recorded and
+    mailed once), unit (a units.code, or NULL), at (UTC ISO, when it was seen), subject (the
+    counter's or tablet's name, or the complaint's number), facts (JSON: the figures the
+    message quotes), mail_status (``pending``, ``sending``, ``sent``, ``failed``), mail_attempts,
+    mail_detail (why not sent), next_attempt_at, sent_at, recipients (JSON list),
+    acknowledged_at, acknowledged_by (the leader or admin who saw to it)."""
+    if "email" not in db["users"].columns_dict:
+        db["users"].add_column("email", str)
+    db["alerts"].create(
+        {"id": int, "kind": str, "event": str, "unit": str, "at": str, "subject": str, "facts": str,
+         "mail_status": str, "mail_attempts": int, "mail_detail": str, "next_attempt_at": str,
+         "sent_at": str, "recipients": str, "acknowledged_at": str, "acknowledged_by": str},
+        pk="id", not_null={"kind", "event", "at", "mail_status"},
+        defaults={"mail_status": "pending", "mail_attempts": 0})
+    db.execute("CREATE UNIQUE INDEX alerts_once ON alerts (kind, event, COALESCE(unit, ''))")
+    db["alerts"].create_index(["acknowledged_at", "at"])
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)

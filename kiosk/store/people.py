@@ -8,11 +8,18 @@ from kiosk.store.anchors import note_contact
 from kiosk.store.db import transaction, write_lock
 
 
-def create_user(db, username: str, password_hash: str, role: str, full_name: str | None = None) -> int:
+def create_user(db, username: str, password_hash: str, role: str, full_name: str | None = None,
+                email: str | None = None) -> int:
     with transaction(db):
         return db["users"].insert({"username": username, "password_hash": password_hash,
                                    "role": role, "created_at": iso(utcnow()), "active": 1,
-                                   "full_name": full_name or None}).last_pk
+                                   "full_name": full_name or None, "email": email or None}).last_pk
+
+
+def set_email(db, username: str, email: str | None) -> None:
+    """Where a leader's or an admin's alerts go (checked by the caller); empty clears it."""
+    with transaction(db):
+        db.execute("UPDATE users SET email = ? WHERE username = ?", [email or None, username])
 
 
 def set_full_name(db, username: str, full_name: str | None) -> None:
@@ -59,7 +66,8 @@ def get_user(db, user_id=None, username=None) -> dict | None:
 
 
 def list_users(db) -> list[dict]:
-    return list(db.query("SELECT id, username, full_name, role, created_at, active FROM users ORDER BY username"))
+    return list(db.query("SELECT id, username, full_name, email, role, created_at, active FROM users "
+                         "ORDER BY username"))
 
 
 def create_token(db, name: str, role: str, token_hash: str) -> int:

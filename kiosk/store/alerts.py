@@ -1,0 +1,94 @@
+"""Alerts (``alerts``) and what their rules read: recent counter ratings, open complaints,
+the leaders and admins to tell. An event is inserted once (its unique key); its e-mail is
+claimed in a write transaction before sending, like a scheduled report."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from kiosk.clock import iso, local_fields, parse_iso
+from kiosk.store.db import transaction
+
+
+def record_alert(db, kind: str, event: str, unit: str | None, subject: str, facts: dict,
+                 now: datetime) -> int | None:
+    """Insert the event; its id when it is new, None when it was recorded before."""
+    with transaction(db):
+        cur = db.execute("INSERT OR IGNORE INTO alerts (kind, event, unit, at, subject, facts, mail_status) "
+                         "VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+                         [kind, event, unit, iso(now), subject, json.dumps(facts, ensure_ascii=False)])
+        return cur.lastrowid if cur.rowcount else None
+
+
+def last_counter_window(db, counter: str) -> str | None:
+    """The end (UTC ISO) of the last window alerted at ``counter``: ratings up to there were told."""
+    row = db.execute("SELECT MAX(json_extract(facts, '$.window_to')) FROM alerts "
+                     "WHERE kind = 'unhappy_counter' AND subject = ?", [counter]).fetchone()
+    return row[0]
+
+
+def counter_ratings_since(db, since: str) -> list[dict]:
+    """Unflagged, real counter ratings rated at or after ``since`` (UTC ISO), oldest first:
+    counter, rated_at, overall, scale (never a comment). The local date narrows the search to
+    the responses' local_date index (run every minute, on a year of ratings)."""
+    day = local_fields(parse_iso(since))["local_date"]
+    return list(db.query("SELECT counter, rated_at, overall, scale FROM responses WHERE local_date >= ? "
+                         "AND rated_at >= ? AND counter IS NOT NULL AND flags = '' AND demo = 0 "
+                         "AND overall IS NOT NULL ORDER BY rated_at", [day, since]))
+
+
+def open_complaints_due_by(db, last_day: str) -> list[dict]:
+    """Open real complaints whose due date is on or before ``last_day``: id, topic, dates
+    (never the text, never a phone number)."""
+    return list(db.query("SELECT id, topic, received_date, due_date FROM complaints WHERE status IN "
+                         "('new', 'in_progress') AND demo = 0 AND due_date <= ? ORDER BY due_date, id",
+                         [last_day]))
+
+
+def alert_recipients(db) -> list[str]:
+    """The e-mail addresses of the active leaders and admins."""
+    return [r[0] for r in db.execute("SELECT email FROM users WHERE active = 1 AND role IN ('leader', 'admin') "
+                                     "AND email IS NOT NULL AND email != '' ORDER BY username")]
+
+
+def claim_mail(db, alert_id: int, now: datetime) -> bool:
+    """Take the alert's e-mail for sending now (pending, or failed with its retry due)."""
+    at = iso(now)
+    with transaction(db):
+        cur = db.execute("UPDATE alerts SET mail_status = 'sending', mail_attempts = mail_attempts + 1 "
+                         "WHERE id = ? AND (mail_status = 'pending' OR (mail_status = 'failed' AND "
+                         "COALESCE(next_attempt_at, '') <= ?))", [alert_id, at])
+        return cur.rowcount == 1
+
+
+def mail_waiting(db) -> list[dict]:
+    """Alerts whose e-mail has not gone yet (pending or failed), oldest first."""
+    return [_row(r) for r in db.query("SELECT * FROM alerts WHERE mail_status IN ('pending', 'failed') "
+                                      "ORDER BY id")]
+
+
+def mark_mail(db, alert_id: int, ok: bool, now: datetime, recipients: list[str], detail: str = "",
+              retry_at: datetime | None = None) -> None:
+    with transaction(db):
+        db["alerts"].update(alert_id, {
+            "mail_status": "sent" if ok else "failed", "mail_detail": detail[:1000],
+            "sent_at": iso(now) if ok else None, "next_attempt_at": None if ok else iso(retry_at),
+            "recipients": json.dumps(recipients, ensure_ascii=False)})
+
+
+def list_alerts(db, open_only: bool = True, limit: int = 50) -> list[dict]:
+    """Alerts not yet acknowledged (or all), newest first."""
+    where = "WHERE acknowledged_at IS NULL " if open_only else ""
+    return [_row(r) for r in db.query(f"SELECT * FROM alerts {where}ORDER BY at DESC, id DESC LIMIT ?", [limit])]
+
+
+def acknowledge(db, alert_id: int, by: str, now: datetime) -> bool:
+    """A leader or admin saw to it: who and when, once."""
+    with transaction(db):
+        cur = db.execute("UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? "
+                         "WHERE id = ? AND acknowledged_at IS NULL", [iso(now), by, alert_id])
+        return cur.rowcount == 1
+
+
+def _row(r: dict) -> dict:
+    return {**r, "facts": json.loads(r["facts"] or "{}"), "recipients": json.loads(r["recipients"] or "[]")}
