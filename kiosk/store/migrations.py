@@ -259,15 +259,10 @@ def m009_user_full_name(db):
 
 @migrations()
 def m013_report_sends(db):
-    """``report_sends``: one row per scheduled report (a unit's report of one month or
-    quarter), claimed before it is sent so that two processes or a restart never send it
-    twice (issue 17). Unique per (kind, period, unit); a single-unit installation's rows
-    have unit NULL, which the unique index reads as ''.
-
-    kind (``month`` or ``quarter``), period (``2026-11`` or ``2026-Q4``), period_from,
-    period_to (local dates), unit (a units.code, or NULL), status (``sending`` while claimed,
-    ``sent``, ``failed``), attempts, claimed_at, next_attempt_at (UTC ISO: when a failed one
-    is tried again), sent_at, recipients (JSON list), subject, detail (why it failed)."""
+    """``report_sends``: one row per scheduled report (kind ``month``/``quarter``, period
+    ``2026-11``/``2026-Q4``, unit NULL on a single-unit installation), claimed (status
+    ``sending``) before it is sent, then ``sent`` or ``failed`` (detail, next_attempt_at);
+    unique per kind, period and unit, so it is never sent twice."""
     db["report_sends"].create(
         {"id": int, "kind": str, "period": str, "period_from": str, "period_to": str, "unit": str,
          "status": str, "attempts": int, "claimed_at": str, "next_attempt_at": str, "sent_at": str,
@@ -278,17 +273,10 @@ def m013_report_sends(db):
 
 @migrations()
 def m014_alerts(db):
-    """``users.email``: where a leader's or an admin's alerts go (NULL: none). ``alerts``: one
-    row per event (issue 17), never naming a citizen or quoting a comment or a complaint:
-
-    kind (``unhappy_counter``, ``silent_kiosk``, ``complaint_due``), event (what makes it one
-    event: the counter and its window, the tablet and when it was last heard from, the
-    complaint and its due date; unique with kind and unit, so an event is recorded and
-    mailed once), unit (a units.code, or NULL), at (UTC ISO, when it was seen), subject (the
-    counter's or tablet's name, or the complaint's number), facts (JSON: the figures the
-    message quotes), mail_status (``pending``, ``sending``, ``sent``, ``failed``), mail_attempts,
-    mail_detail (why not sent), next_attempt_at, sent_at, recipients (JSON list),
-    acknowledged_at, acknowledged_by (the leader or admin who saw to it)."""
+    """``users.email`` (where a leader's or admin's alerts go). ``alerts``: one row per event
+    (kind, event: what makes it one, unique with kind and unit; subject: a counter, tablet or
+    complaint number; facts: JSON figures, never a citizen's words), its e-mail (mail_status
+    ``pending``/``sending``/``sent``/``failed``) and who acknowledged it when."""
     if "email" not in db["users"].columns_dict:
         db["users"].add_column("email", str)
     db["alerts"].create(
