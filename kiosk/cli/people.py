@@ -52,7 +52,7 @@ def cmd_create_user(args) -> int:
         print(f"Updated user {name} ({args.role}); their sessions have ended.")
     else:
         store.create_user(db, name, hash_password(password), args.role,
-                          text.line(args.full_name or "") or None, email or None)
+                          text.line(args.full_name or "") or None, email=email or None)
         print(f"Created user {name} ({args.role}).")
     return 0
 

@@ -119,7 +119,7 @@ def users():
             flash(_("Tên đăng nhập này đã có."), "error")
         else:
             store.create_user(db, name, hash_password(form.password.data), form.role.data,
-                              (form.full_name.data or "").strip() or None, form.email.data or None)
+                              (form.full_name.data or "").strip() or None, email=form.email.data or None)
             store.audit(db, g.user["username"], "create_user", f"{name} ({form.role.data})")
             flash(_("Đã tạo tài khoản {name}.", name=name), "ok")
             return redirect(url_for(".users"))
