@@ -63,8 +63,10 @@ def enabled(config) -> bool:
 
 
 def units(db) -> list[str | None]:
-    """The units that get their own report; None = the whole (single-unit) installation."""
-    return [None]
+    """Every unit gets its own report, to its own REPORT_RECIPIENTS (``unit_settings``);
+    [None] (the whole installation) only before the first unit exists."""
+    from kiosk.store.units import list_units
+    return [u["code"] for u in list_units(db)] or [None]
 
 
 def run_due(config, now: datetime | None = None) -> list[dict]:
@@ -91,14 +93,13 @@ def run_due(config, now: datetime | None = None) -> list[dict]:
 def _send(db, config, report: dict, unit, row: dict, now: datetime) -> dict:
     out = {"kind": report["kind"], "period": report["period"], "unit": unit}
     try:
-        sent = send_report(config, config["DATABASE"], report["name"], clock.local(now).date())
+        sent = send_report(config, config["DATABASE"], report["name"], clock.local(now).date(), unit=unit)
     except Exception as exc:  # a refused password, a full disk: recorded, tried again later
         detail = str(exc) if type(exc).__name__ == "MailError" else f"{type(exc).__name__}: {exc}"
-        sends.mark_failed(db, row["id"], now, detail, now + backoff(config, row["attempts"]),
-                          list(config["REPORT_RECIPIENTS"]))
+        sends.mark_failed(db, row["id"], now, detail, now + backoff(config, row["attempts"]))
         return {**out, "ok": False, "detail": detail, "recipients": []}
     sends.mark_sent(db, row["id"], now, sent["recipients"], sent["subject"])
     if sent["chain"].get("seq"):
         record_report_head(db, "scheduled", "report.pdf", sent["period"]["from"], sent["period"]["to"],
-                           sent["chain"])
+                           sent["chain"], unit=unit)
     return {**out, "ok": True, "detail": "", "recipients": sent["recipients"]}
