@@ -218,3 +218,35 @@ def test_create_user_takes_an_e_mail_address(app):
     db = connect(app.config["DATABASE"])
     assert store.get_user(db, username="chutich")["email"] == "chutich@xamau.gov.vn"
     db.conn.close()
+
+
+def test_on_a_province_server_each_communes_alerts_go_to_its_own_leaders(app, db, rating_body, monkeypatch,
+                                                                            client, login):
+    from kiosk.web.auth import DEVICE_COOKIE, hash_token
+    store.create_unit(db, "27002", "Xã Hai")
+    for name, role, unit, email in [("chutich-hai", "leader", "27002", "chutich@xahai.gov.vn"),
+                                    ("chutich-mau", "leader", "00001", "chutich@xamau.gov.vn"),
+                                    ("tinh", "admin", None, "it@tinh.gov.vn")]:
+        store.create_user(db, name, hash_password(PASSWORD), role, unit=unit, email=email)
+    store.enrol_kiosk(db, "Quầy 1", hash_token("xa-hai"), "tinh", counter="Quầy 1", unit="27002")
+    hai = app.test_client()
+    hai.set_cookie(DEVICE_COOKIE, "xa-hai")
+    hai.environ_base["HTTP_X_KIOSK_REQUEST"] = "1"
+    for i in range(4):
+        at = NOW - timedelta(minutes=8 - i)
+        monkeypatch.setattr(clock, "utcnow", lambda at=at: at)
+        assert hai.post("/api/v1/responses", json=rating_body(overall=1, created_at=at.isoformat())).status_code == 201
+    monkeypatch.undo()
+    db.execute("UPDATE kiosks SET last_seen_at = ?", [clock.iso(NOW)])
+    with mail_server() as (controller, inbox):
+        app.config.update(smtp_settings(controller.port), BURST_COUNT=1000)
+        (sent,) = run(app.config, NOW)
+    assert sent["unit"] == "27002" and inbox.messages[0][1] == ["chutich@xahai.gov.vn"]
+    assert inbox.messages[0][2]["Subject"].endswith("tại Quầy 1 – Xã Hai")
+    page = login(client, "chutich-mau").get("/admin/").get_data(as_text=True)
+    assert 'data-testid="alert-unhappy_counter"' not in page
+    (alert_id,) = db.execute("SELECT id FROM alerts").fetchone()
+    client.post(f"/admin/alerts/{alert_id}/acknowledge")  # not Xã Mẫu's to acknowledge
+    assert db.execute("SELECT acknowledged_by FROM alerts").fetchone()[0] is None
+    other = app.test_client()
+    assert 'data-testid="alert-unhappy_counter"' in login(other, "tinh").get("/admin/").get_data(as_text=True)

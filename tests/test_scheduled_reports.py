@@ -171,3 +171,32 @@ def test_the_server_itself_sends_the_due_report_once_across_a_restart(live_serve
             server.stop()
         assert len(inbox.messages) == len(expected)
     assert "Mail: sent report month" in server.log_path.read_text(encoding="utf-8")
+
+
+def test_each_unit_gets_its_own_report_with_its_own_figures_and_recipients(december, smtp, db, rating_body,
+                                                                           monkeypatch):
+    """On a province server every commune's chairman receives that commune's report only."""
+    from kiosk import store
+    from kiosk.web.auth import DEVICE_COOKIE, hash_token
+    store.create_unit(db, "27002", "Xã Hai", settings={"REPORT_RECIPIENTS": ["chutich@xahai.gov.vn"]})
+    store.enrol_kiosk(db, "Quầy 1", hash_token("xa-hai"), "admin", counter="Quầy 1", unit="27002")
+    other = december.test_client()
+    other.set_cookie(DEVICE_COOKIE, "xa-hai")
+    other.environ_base["HTTP_X_KIOSK_REQUEST"] = "1"
+    monkeypatch.setattr(clock, "utcnow", lambda: vn(2026, 12, 10, 9))
+    for _ in range(2):
+        body = rating_body(overall=1, created_at=vn(2026, 12, 10, 9).isoformat())
+        assert other.post("/api/v1/responses", json=body).status_code == 201
+    monkeypatch.undo()
+    december.config["REPORT_AUTO_PERIODS"] = ["month"]
+    done = run_due(december.config, AT_THE_HOUR)
+    assert sorted((r["unit"], r["ok"]) for r in done) == [("00001", True), ("27002", True)]
+    by_unit = {m["Subject"].rpartition("– ")[2]: (to, m.get_body(("plain",)).get_content())
+               for _, to, m in smtp.messages}
+    assert by_unit["Xã Mẫu"][0] == ["chutich@xamau.gov.vn", "vanphong@xamau.gov.vn"]
+    assert "80,0% người dân hài lòng với việc giải quyết thủ tục (10 ý kiến)" in by_unit["Xã Mẫu"][1]
+    assert by_unit["Xã Hai"][0] == ["chutich@xahai.gov.vn"]
+    assert "0,0% người dân hài lòng với việc giải quyết thủ tục (2 ý kiến)" in by_unit["Xã Hai"][1]
+    assert run_due(december.config, AT_THE_HOUR + timedelta(hours=1)) == []
+    assert db.execute("SELECT unit, status FROM report_sends ORDER BY unit").fetchall() == [
+        ("00001", "sent"), ("27002", "sent")]

@@ -79,16 +79,20 @@ def run(config, now: datetime | None = None) -> list[dict]:
     db = connect(config["DATABASE"])
     try:
         alerts.detect(db, config, now)
-        return [r for a in alert_store.mail_waiting(db) if (r := _mail(db, config, a, now))]
+        configs = alerts.unit_configs(db, config)
+        return [r for a in alert_store.mail_waiting(db)
+                if (r := _mail(db, configs.get(a["unit"], config), a, now, len(configs) == 1))]
     finally:
         db.conn.close()
 
 
-def _mail(db, config, alert: dict, now: datetime) -> dict | None:
+def _mail(db, config, alert: dict, now: datetime, single_unit: bool) -> dict | None:
+    """Mail one alert to its unit's leaders and admins (and, on a single-commune
+    installation, to the accounts that belong to no unit)."""
     if alert["acknowledged_at"] or not alert_store.claim_mail(db, alert["id"], now):
         return None
-    out = {"kind": alert["kind"], "period": alert["subject"]}
-    recipients = alert_store.alert_recipients(db)
+    out = {"kind": alert["kind"], "period": alert["subject"], "unit": alert["unit"]}
+    recipients = alert_store.alert_recipients(db, alert["unit"], province_too=single_unit)
     try:
         if not config["SMTP_HOST"]:
             raise MailError("SMTP_HOST is not set: the alert is only shown on the admin overview")

@@ -35,14 +35,14 @@ def unhappy(overall: int, scale: int) -> bool:
     return overall <= (scale or 5) // 2
 
 
-def unhappy_counters(db, settings: Mapping, now: datetime) -> list[dict]:
+def unhappy_counters(db, settings: Mapping, now: datetime, unit: str | None = None) -> list[dict]:
     since = clock.iso(now - timedelta(minutes=settings["ALERT_UNHAPPY_MINUTES"]))
     by_counter: dict[str, list[dict]] = {}
-    for r in alert_store.counter_ratings_since(db, since):
+    for r in alert_store.counter_ratings_since(db, since, unit):
         by_counter.setdefault(r["counter"], []).append(r)
     events = []
     for counter, ratings in by_counter.items():
-        told = alert_store.last_counter_window(db, counter)
+        told = alert_store.last_counter_window(db, counter, unit)
         fresh = [r for r in ratings if told is None or r["rated_at"] > told]
         bad = sum(unhappy(r["overall"], r["scale"]) for r in fresh)
         if len(fresh) >= settings["ALERT_UNHAPPY_MIN_RATINGS"] and bad >= settings["ALERT_UNHAPPY_SHARE"] * len(fresh):
@@ -65,9 +65,9 @@ def opening_minutes(start: datetime, end: datetime, hours: Mapping) -> int:
     return total
 
 
-def silent_tablets(db, settings: Mapping, now: datetime) -> list[dict]:
+def silent_tablets(db, settings: Mapping, now: datetime, unit: str | None = None) -> list[dict]:
     events = []
-    for k in silent_kiosks(store.list_kiosks(db), now, settings):
+    for k in silent_kiosks(store.list_kiosks(db, unit), now, settings):
         seen = k.get("last_seen_at") or k.get("enrolled_at")
         if not seen:
             continue
@@ -78,11 +78,11 @@ def silent_tablets(db, settings: Mapping, now: datetime) -> list[dict]:
     return events
 
 
-def complaints_due(db, settings: Mapping, now: datetime) -> list[dict]:
+def complaints_due(db, settings: Mapping, now: datetime, unit: str | None = None) -> list[dict]:
     today, holidays = clock.local(now).date(), parse_holidays(settings["HOLIDAYS"])
     last = add_working_days(today, settings["ALERT_COMPLAINT_WORKING_DAYS"], holidays)
     events = []
-    for c in alert_store.open_complaints_due_by(db, last.isoformat()):
+    for c in alert_store.open_complaints_due_by(db, last.isoformat(), unit):
         due = datetime.fromisoformat(c["due_date"]).date()
         left = (working_days_between(today, due, holidays) if due >= today
                 else -working_days_between(due, today, holidays))
@@ -92,17 +92,27 @@ def complaints_due(db, settings: Mapping, now: datetime) -> list[dict]:
     return events
 
 
-RULES: dict[str, Callable[[object, Mapping, datetime], list[dict]]] = {
+RULES: dict[str, Callable[..., list[dict]]] = {  # (db, settings, now, unit) -> events
     "unhappy_counter": unhappy_counters, "silent_kiosk": silent_tablets, "complaint_due": complaints_due,
 }
 
 
-def detect(db, settings: Mapping, now: datetime, unit: str | None = None) -> list[int]:
-    """Record every event the rules see now; the ids of the new ones."""
+def unit_configs(db, settings: Mapping) -> dict[str | None, dict]:
+    """{unit code: that unit's settings (``unit_settings``)}; {None: the installation's}
+    before the first unit exists."""
+    from kiosk.domain.units import unit_settings
+    from kiosk.store.units import list_units
+    return {u["code"]: unit_settings(settings, u) for u in list_units(db)} or {None: dict(settings)}
+
+
+def detect(db, settings: Mapping, now: datetime) -> list[int]:
+    """Record every event the rules see now, unit by unit, each with that unit's opening
+    hours and holidays; the ids of the new ones."""
     new = []
-    for kind, rule in RULES.items():
-        for e in rule(db, settings, now):
-            alert_id = alert_store.record_alert(db, kind, e["event"], unit, e["subject"], e["facts"], now)
-            if alert_id is not None:
-                new.append(alert_id)
+    for unit, config in unit_configs(db, settings).items():
+        for kind, rule in RULES.items():
+            for e in rule(db, config, now, unit):
+                alert_id = alert_store.record_alert(db, kind, e["event"], unit, e["subject"], e["facts"], now)
+                if alert_id is not None:
+                    new.append(alert_id)
     return new

@@ -51,9 +51,12 @@ def mark_failed(db, row_id: int, now: datetime, detail: str, retry_at: datetime,
                                            "recipients": json.dumps(recipients or [], ensure_ascii=False)})
 
 
-def list_sends(db, limit: int = 20) -> list[dict]:
-    """The latest scheduled reports, newest period first, recipients as a list."""
-    rows = list(db.query("SELECT * FROM report_sends ORDER BY period_to DESC, kind, unit LIMIT ?", [limit]))
+def list_sends(db, limit: int = 20, unit: str | None = None) -> list[dict]:
+    """The latest scheduled reports (``unit``'s when given), newest period first, recipients
+    as a list."""
+    where, params = ("WHERE unit = ? ", [unit]) if unit else ("", [])
+    rows = list(db.query(f"SELECT * FROM report_sends {where}ORDER BY period_to DESC, kind, unit LIMIT ?",
+                         [*params, limit]))
     for r in rows:
         r["recipients"] = json.loads(r["recipients"] or "[]")
     return rows

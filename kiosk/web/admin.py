@@ -91,8 +91,9 @@ def home():
                            storage_problem=health.problem(current_app.config["DATABASE"]),
                            backup=backups.status(db, current_app.config, now),
                            heads=store.report_heads(db, limit=10), chain=store.chain_head(db),
-                           sends=report_sends.list_sends(db, limit=12),
-                           alerts=alert_store.list_alerts(db) if g.user["role"] in ("leader", "admin") else [],
+                           sends=report_sends.list_sends(db, limit=12, unit=g.user.get("unit")),
+                           alerts=(alert_store.list_alerts(db, unit=g.user.get("unit"))
+                                   if g.user["role"] in ("leader", "admin") else []),
                            action=ActionForm())
 
 
@@ -224,7 +225,7 @@ def set_email(user_id: int):
 def acknowledge_alert(alert_id: int):
     """A leader or admin has seen to an alert: it leaves the overview, who and when are kept."""
     if ActionForm().validate_on_submit():
-        if alert_store.acknowledge(get_db(), alert_id, g.user["username"], utcnow()):
+        if alert_store.acknowledge(get_db(), alert_id, g.user["username"], utcnow(), unit=g.user.get("unit")):
             store.audit(get_db(), g.user["username"], "acknowledge_alert", str(alert_id))
             flash(_("Đã xác nhận cảnh báo."), "ok")
     return redirect(url_for(".home"))
