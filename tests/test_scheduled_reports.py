@@ -200,3 +200,20 @@ def test_each_unit_gets_its_own_report_with_its_own_figures_and_recipients(decem
     assert run_due(december.config, AT_THE_HOUR + timedelta(hours=1)) == []
     assert db.execute("SELECT unit, status FROM report_sends ORDER BY unit").fetchall() == [
         ("00001", "sent"), ("27002", "sent")]
+
+
+def test_send_report_by_hand_takes_a_unit(december, smtp, db):
+    from kiosk import store
+    store.create_unit(db, "27002", "Xã Hai", settings={"REPORT_RECIPIENTS": ["chutich@xahai.gov.vn"]})
+    env = {**__import__("os").environ, "KIOSK_INSTANCE": december.instance_path,
+           **{f"KIOSK_{k}": v if isinstance(v, str) else json.dumps(v)
+              for k, v in smtp_settings(december.config["SMTP_PORT"]).items()}}
+
+    def send(*args):
+        return subprocess.run([sys.executable, "-m", "kiosk", "send-report", "--period", "month", *args], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=120)
+    r = send()
+    assert r.returncode == 2 and "--unit CODE" in r.stderr and "27002" in r.stderr and smtp.messages == []
+    assert send("--unit", "27002").returncode == 0
+    (_, to, msg), = smtp.messages
+    assert to == ["chutich@xahai.gov.vn"] and msg["Subject"].endswith("– Xã Hai")
