@@ -6,7 +6,7 @@ Sending works like the scheduled report: the alert's e-mail is claimed in a writ
 transaction first; a refusal is recorded and tried again with the same back-off
 (``REPORT_RETRY_MINUTES``, doubling, at most a day) until it goes or someone acknowledges
 the alert. Without a mail server (``SMTP_HOST``) alerts are still recorded and listed on the
-admin overview, marked as not mailed.
+admin overview, marked as not mailed (``off``), and not mailed later either.
 """
 from __future__ import annotations
 
@@ -91,11 +91,12 @@ def _mail(db, config, alert: dict, now: datetime, single_unit: bool) -> dict | N
     installation, to the accounts that belong to no unit)."""
     if alert["acknowledged_at"] or not alert_store.claim_mail(db, alert["id"], now):
         return None
+    if not config["SMTP_HOST"]:  # shown on the overview only; not mailed later, when stale
+        alert_store.mark_mail_off(db, alert["id"], "SMTP_HOST is not set: the alert is only shown here")
+        return None
     out = {"kind": alert["kind"], "period": alert["subject"], "unit": alert["unit"]}
     recipients = alert_store.alert_recipients(db, alert["unit"], province_too=single_unit)
     try:
-        if not config["SMTP_HOST"]:
-            raise MailError("SMTP_HOST is not set: the alert is only shown on the admin overview")
         if not recipients:
             raise MailError("no active leader or admin has an e-mail address (set one at /admin/users)")
         deliver(message(alert, config, recipients), config)

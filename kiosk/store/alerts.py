@@ -87,6 +87,12 @@ def mark_mail(db, alert_id: int, ok: bool, now: datetime, recipients: list[str],
             "recipients": json.dumps(recipients, ensure_ascii=False)})
 
 
+def mark_mail_off(db, alert_id: int, detail: str) -> None:
+    """No mail server: the alert is only listed, and never mailed once it is stale."""
+    with transaction(db):
+        db.execute("UPDATE alerts SET mail_status = 'off', mail_detail = ? WHERE id = ?", [detail, alert_id])
+
+
 def list_alerts(db, open_only: bool = True, limit: int = 50, unit: str | None = None) -> list[dict]:
     """Alerts not yet acknowledged (or all), newest first; only ``unit``'s when given."""
     conds = (["acknowledged_at IS NULL"] if open_only else []) + (["unit = ?"] if unit else [])

@@ -311,7 +311,7 @@ def m014_alerts(db):
     """``users.email`` (where a leader's or admin's alerts go). ``alerts``: one row per event
     (kind, event: what makes it one, unique with kind and unit; subject: a counter, tablet or
     complaint number; facts: JSON figures, never a citizen's words), its e-mail (mail_status
-    ``pending``/``sending``/``sent``/``failed``) and who acknowledged it when."""
+    ``pending``/``sending``/``sent``/``failed``/``off``) and who acknowledged it when."""
     if "email" not in db["users"].columns_dict:
         db["users"].add_column("email", str)
     db["alerts"].create(
