@@ -252,3 +252,15 @@ def test_on_a_province_server_each_communes_alerts_go_to_its_own_leaders(app, db
     assert db.execute("SELECT acknowledged_by FROM alerts").fetchone()[0] is None
     other = app.test_client()
     assert 'data-testid="alert-unhappy_counter"' in login(other, "tinh").get("/admin/").get_data(as_text=True)
+
+
+def test_an_alert_left_sending_by_a_server_that_died_is_sent_after_an_hour(app, db, smtp, rate):
+    for i in range(4):
+        rate(1, NOW - timedelta(minutes=8 - i))
+    from kiosk.domain.alerts import detect
+    from kiosk.store.alerts import claim_mail
+    (alert_id,) = detect(db, app.config, NOW)
+    assert claim_mail(db, alert_id, NOW)  # a process took it, then died before sending
+    assert run(app.config, NOW + timedelta(minutes=30)) == [] and smtp.messages == []
+    (sent,) = run(app.config, NOW + timedelta(minutes=61))
+    assert sent["ok"] and len(smtp.messages) == 1

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from kiosk.clock import iso, local_fields, parse_iso
 from kiosk.store.db import transaction
+from kiosk.store.report_sends import STALE_CLAIM
 
 
 def record_alert(db, kind: str, event: str, unit: str | None, subject: str, facts: dict,
@@ -63,19 +64,22 @@ def alert_recipients(db, unit: str | None = None, province_too: bool = True) -> 
 
 
 def claim_mail(db, alert_id: int, now: datetime) -> bool:
-    """Take the alert's e-mail for sending now (pending, or failed with its retry due)."""
+    """Take the alert's e-mail for sending now: pending, failed with its retry due, or left
+    "sending" by a process that died (its claim ran out: ``next_attempt_at`` is set an hour
+    ahead when it is claimed)."""
     at = iso(now)
     with transaction(db):
-        cur = db.execute("UPDATE alerts SET mail_status = 'sending', mail_attempts = mail_attempts + 1 "
-                         "WHERE id = ? AND (mail_status = 'pending' OR (mail_status = 'failed' AND "
-                         "COALESCE(next_attempt_at, '') <= ?))", [alert_id, at])
+        cur = db.execute("UPDATE alerts SET mail_status = 'sending', mail_attempts = mail_attempts + 1, "
+                         "next_attempt_at = ? WHERE id = ? AND (mail_status = 'pending' OR "
+                         "(mail_status IN ('failed', 'sending') AND COALESCE(next_attempt_at, '') <= ?))",
+                         [iso(now + STALE_CLAIM), alert_id, at])
         return cur.rowcount == 1
 
 
 def mail_waiting(db) -> list[dict]:
-    """Alerts whose e-mail has not gone yet (pending or failed), oldest first."""
-    return [_row(r) for r in db.query("SELECT * FROM alerts WHERE mail_status IN ('pending', 'failed') "
-                                      "ORDER BY id")]
+    """Alerts whose e-mail has not gone yet (pending, failed, or claimed), oldest first."""
+    return [_row(r) for r in db.query("SELECT * FROM alerts WHERE mail_status IN ('pending', 'failed', 'sending') "
+                                      "AND acknowledged_at IS NULL ORDER BY id")]
 
 
 def mark_mail(db, alert_id: int, ok: bool, now: datetime, recipients: list[str], detail: str = "",
