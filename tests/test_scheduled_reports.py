@@ -120,6 +120,7 @@ def test_a_refusing_mail_server_is_tried_again_later_and_shown_to_the_admin(dece
     assert db.execute("SELECT status, attempts FROM report_sends").fetchone() == ("sent", 3)
     page = client.get("/admin/").get_data(as_text=True)
     assert 'data-testid="report-send-sent"' in page and "chutich@xamau.gov.vn, vanphong@xamau.gov.vn" in page
+    assert "Tháng 12/2026" in page
     assert 'data-testid="report-send-failed"' not in page
 
 

@@ -94,10 +94,17 @@ def home():
                            storage_problem=health.problem(current_app.config["DATABASE"]),
                            backup=backups.status(db, current_app.config, now),
                            heads=store.report_heads(db, limit=10, unit=unit), chain=store.chain_head(db, unit),
-                           sends=report_sends.list_sends(db, limit=12, unit=unit),
+                           sends=_labelled(report_sends.list_sends(db, limit=12, unit=unit)),
+                           several_units=unit is None and len(store.list_units(db)) > 1,
                            alerts=(alert_store.list_alerts(db, unit=unit)
                                    if g.user["role"] in ("leader", "admin") else []),
                            action=ActionForm())
+
+
+def _labelled(sends: list[dict]) -> list[dict]:
+    """Each scheduled report named as its e-mail names it: "Tháng 11/2026", "Quý IV/2026"."""
+    from analysis.plain import period_label
+    return [dict(s, label=period_label(s["period_from"], s["period_to"])) for s in sends]
 
 
 @bp.route("/kiosks/<int:kiosk_id>/revoke", methods=["POST"])
