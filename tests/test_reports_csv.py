@@ -97,7 +97,7 @@ def test_empty_period_gives_just_the_header(fresh_db):
 def test_summary_csv_lists_indicators_with_both_figures(fresh_db):
     add(fresh_db, "2026-11-05 09:30", 5)
     add(fresh_db, "2026-11-05 09:31", 1, flags="burst")
-    data = summary_csv(summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30"))
+    data = summary_csv(summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30"), "systems")
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[0].startswith("section,id,label,n,satisfied,rate")
     assert lines[0].endswith(",n_including_flagged,rate_including_flagged")

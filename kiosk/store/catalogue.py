@@ -6,6 +6,7 @@ import unicodedata
 
 from kiosk.clock import iso, utcnow
 from kiosk.store.db import transaction
+from kiosk.store.units import only_unit
 
 __all__ = ["fold", "list_procedures", "search_procedures", "get_procedure", "save_procedure",
            "replace_procedures", "count_procedures", "list_officers", "get_officer",
@@ -80,9 +81,18 @@ def replace_procedures(db, rows: list[dict], actor: str = "", action: str = "imp
 
 # --- officers and counters ---------------------------------------------------------------
 
-def list_officers(db, active_only: bool = False) -> list[dict]:
-    sql = "SELECT * FROM officers" + (" WHERE active = 1" if active_only else "") + " ORDER BY name"
-    return list(db.query(sql))
+def _where(active_only: bool, unit: str | None) -> tuple[str, list]:
+    parts, params = (["active = 1"] if active_only else []), []
+    if unit:
+        parts.append("unit = ?")
+        params.append(unit)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), params
+
+
+def list_officers(db, active_only: bool = False, unit: str | None = None) -> list[dict]:
+    """The officers (of ``unit``, when given), by name."""
+    where, params = _where(active_only, unit)
+    return list(db.query(f"SELECT * FROM officers{where} ORDER BY name", params))
 
 
 def get_officer(db, officer_id: int) -> dict | None:
@@ -97,28 +107,31 @@ def officer_for_username(db, username: str) -> dict | None:
 
 
 def save_officer(db, name: str, username: str | None, active: bool = True,
-                 officer_id: int | None = None, actor: str = "") -> int:
+                 officer_id: int | None = None, actor: str = "", unit: str | None = None) -> int:
+    """Add an officer of ``unit`` (or change officer ``officer_id``, whose unit stays)."""
     row = {"name": name, "username": username or None, "active": 1 if active else 0}
     with transaction(db):
         if officer_id is None:
-            officer_id = db["officers"].insert(row).last_pk
+            officer_id = db["officers"].insert(dict(row, unit=unit or only_unit(db))).last_pk
         else:
             db["officers"].update(officer_id, row)
         _audit(db, actor, "save_officer", name)
     return officer_id
 
 
-def list_counters(db, active_only: bool = False) -> list[dict]:
-    sql = "SELECT * FROM counters" + (" WHERE active = 1" if active_only else "") + " ORDER BY name"
-    return list(db.query(sql))
+def list_counters(db, active_only: bool = False, unit: str | None = None) -> list[dict]:
+    """The counters (of ``unit``, when given), by name."""
+    where, params = _where(active_only, unit)
+    return list(db.query(f"SELECT * FROM counters{where} ORDER BY name", params))
 
 
 def save_counter(db, name: str, active: bool = True, counter_id: int | None = None,
-                 actor: str = "") -> int:
+                 actor: str = "", unit: str | None = None) -> int:
+    """Add a counter of ``unit`` (or change counter ``counter_id``, whose unit stays)."""
     row = {"name": name, "active": 1 if active else 0}
     with transaction(db):
         if counter_id is None:
-            counter_id = db["counters"].insert(row).last_pk
+            counter_id = db["counters"].insert(dict(row, unit=unit or only_unit(db))).last_pk
         else:
             db["counters"].update(counter_id, row)
         _audit(db, actor, "save_counter", name)

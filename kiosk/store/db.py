@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.store import migrations
+from kiosk.store.adopt import adopt_first_unit
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -57,12 +58,16 @@ def private_files(path) -> None:
             pass
 
 
-def init_db(path) -> None:
-    """Create the database if needed and apply pending migrations (never drops data)."""
+def init_db(path, config=None) -> None:
+    """Create the database if needed and apply pending migrations (never drops data).
+    With the installation's settings (``config``), also make the first unit from them when
+    there is none yet, putting every existing row into it (``units.adopt_first_unit``)."""
     private_files(path)
     db = connect(path)
     try:
         migrations.apply(db)
+        if config is not None:
+            adopt_first_unit(db, config)
     finally:
         db.conn.close()
 
