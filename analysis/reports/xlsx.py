@@ -182,7 +182,8 @@ def _raw_rows(conn_or_path, summary: dict, audience: str, note_xf: int):
     """The rows of the raw sheet (flags shown, not filtered), with a closing note at
     Excel's row limit."""
     period = summary["period"]
-    for written, row in enumerate(rows.iter_rows(conn_or_path, period["from"], period["to"], False, audience)):
+    for written, row in enumerate(rows.iter_rows(conn_or_path, period["from"], period["to"], False, audience,
+                                                 summary.get("unit"))):
         if written == RAW_LIMIT:
             yield ["Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu."], note_xf
             return

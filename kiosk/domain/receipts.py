@@ -61,9 +61,10 @@ def _date(body, name, errors):
     return None
 
 
-def validate_issue(db, body) -> dict:
+def validate_issue(db, body, unit: str | None = None) -> dict:
     """Check an issue request (API body or form data); returns the clean values or raises
-    Invalid with {field: message}. The procedure must be in the catalogue and in force."""
+    Invalid with {field: message}. The procedure must be in the catalogue, in force, and
+    not hidden by ``unit`` (the shared catalogue minus what that commune does not handle)."""
     if not isinstance(body, dict):
         raise Invalid({"body": "must be a JSON object"})
     errors = {str(k)[:60]: "unknown field" for k in list(set(body) - ISSUE_FIELDS)[:10]}
@@ -83,6 +84,8 @@ def validate_issue(db, body) -> dict:
         else:
             clean["procedure_code"] = proc["code"]
             day = clean["received_date"]
+            if proc["code"] in hidden_procedures(db, unit):
+                errors["procedure_code"] = "procedure not handled by this unit"
             if (proc["valid_to"] and proc["valid_to"] < day) or (proc["valid_from"] and proc["valid_from"] > day):
                 errors["procedure_code"] = "procedure not in force on the received date"
     if clean["appointment_date"] and clean["appointment_date"] < clean["received_date"]:
@@ -90,6 +93,12 @@ def validate_issue(db, body) -> dict:
     if errors:
         raise Invalid(errors)
     return clean
+
+
+def hidden_procedures(db, unit: str | None) -> set[str]:
+    """The procedure codes ``unit`` (or the only unit) does not handle."""
+    row = store.get_unit(db, unit or store.only_unit(db))
+    return set(row["hidden_procedures"]) if row else set()
 
 
 def issue(db, clean: dict, actor: str, expiry_days: int, unit: str | None = None) -> tuple[dict, bool]:
@@ -112,23 +121,24 @@ def mark_returned(db, code: str, counter: str | None, actor: str, expiry_days: i
     return store.mark_returned(db, code, counter, now, expires, actor)
 
 
-def counters(db) -> list[dict]:
-    """The counters "Trả kết quả" offers: first those an enrolled tablet stands at (that
-    tablet then invites the citizen), then the catalogue's other counters, marked as having
-    no tablet. ``[{"name", "tablet"}]``."""
-    with_tablet = {k["counter"] for k in store.list_kiosks(db) if k["counter"] and not k["revoked"]}
-    others = {c["name"] for c in store.list_counters(db, active_only=True)} - with_tablet
+def counters(db, unit: str | None = None) -> list[dict]:
+    """The counters "Trả kết quả" offers in ``unit``: first those an enrolled tablet stands
+    at (that tablet then invites the citizen), then the catalogue's other counters, marked as
+    having no tablet. ``[{"name", "tablet"}]``."""
+    with_tablet = {k["counter"] for k in store.list_kiosks(db, unit) if k["counter"] and not k["revoked"]}
+    others = {c["name"] for c in store.list_counters(db, active_only=True, unit=unit)} - with_tablet
     return ([{"name": n, "tablet": True} for n in sorted(with_tablet)]
             + [{"name": n, "tablet": False} for n in sorted(others)])
 
 
-def match_counter(db, typed: str | None) -> tuple[str | None, bool]:
+def match_counter(db, typed: str | None, unit: str | None = None) -> tuple[str | None, bool]:
     """(the counter as the list spells it, whether a tablet stands there) for a counter
-    typed or chosen at "Trả kết quả"; NFC and case do not matter ("quầy 1" is "Quầy 1")."""
+    typed or chosen at "Trả kết quả" in ``unit``; NFC and case do not matter ("quầy 1" is
+    "Quầy 1")."""
     name = text.line(typed)
     if not name:
         return None, False
-    for c in counters(db):
+    for c in counters(db, unit):
         if c["name"].casefold() == name.casefold():
             return c["name"], c["tablet"]
     return name, False

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
 
 from kiosk import clock, store
-from kiosk.web import questionnaires
+from kiosk.web import questionnaires, scope
 from kiosk.web.auth import current_kiosk
 from kiosk.web.db import get_db
 from survey_forms import vocabulary
@@ -35,6 +35,9 @@ TEXTS = {
     "redo": _("Chọn lại"),
     "skip": _("Bỏ qua"),
     "done": _("Xong"),
+    "notmine": _("Đây không phải đánh giá của tôi"),
+    "owner": _("Các câu hỏi thêm cho đánh giá “{label}”"),
+    "other_label": _("Ông/Bà vui lòng ghi rõ"),
     "voice": _("Nghe đọc câu hỏi"),
     "keypad_open": _("Nhập mã phiếu / mã hồ sơ"),
     "keypad_hint": _("Mã in trên phiếu hẹn, ví dụ K7Q2-M9XD-A hoặc H15.50.05.13-261008-0975"),
@@ -85,7 +88,7 @@ def client_strings() -> dict:
 def index():
     """The welcome screen with the five faces (or the not-enrolled notice)."""
     kiosk = current_kiosk()
-    cfg = current_app.config
+    cfg = g.unit_config = scope.config_for(kiosk.get("unit") if kiosk else None)  # its commune's names
     q = questionnaires.tablet()
     data = {
         "enrolled": kiosk is not None,
@@ -134,7 +137,7 @@ def state():
     if kiosk["counter"]:
         now = clock.utcnow()
         since = now - timedelta(minutes=current_app.config["RETURN_BINDING_MINUTES"])
-        pending = store.pending_return(db, kiosk["counter"], since, now)
+        pending = store.pending_return(db, kiosk["counter"], since, now, kiosk.get("unit"))
     if pending is None:
         return jsonify({"receipt": None, "procedure_name": None})
     # Only the procedure's name: never the dossier, the citizen or the officer.
