@@ -157,3 +157,26 @@ def test_a_province_leader_picks_a_commune_on_the_dashboard(app, west, tablet, r
     assert 'data-testid="unit-name">Xã Tây Hòa<' in one and f"unit={WEST}" in one  # downloads keep the unit
     own = _sign_in(app, "admin-tay-hoa").get("/admin/dashboard/").get_data(as_text=True)
     assert 'data-testid="unit-form"' not in own
+
+
+def test_another_communes_tablet_of_the_same_name_never_makes_an_honest_queue_late(app, west):
+    """Tây Hòa's "Quầy 1" was online all week; the first unit's "Quầy 1" was offline and
+    now sends a rating from five days ago: an honest queue, not ``late``. Tây Hòa's own
+    tablet doing the same while it was online is ``late``."""
+    from datetime import timedelta
+    store.enrol_kiosk(west, "Quầy 1", hash_token("east-tab"), "admin", counter="Quầy 1", unit="00001")
+    store.enrol_kiosk(west, "Quầy 1", hash_token("west-tab"), "admin", counter="Quầy 1", unit=WEST)
+    west.execute("UPDATE kiosks SET enrolled_at = '2020-01-01T00:00:00.000Z'")
+    for days in (3, 1):
+        store.note_contact(west, store.contact_key(west, "kiosk", "Quầy 1", WEST),
+                           clock.utcnow() - timedelta(days=days))
+    back = clock.iso(clock.utcnow() - timedelta(days=5))
+    flags = {}
+    for unit, token in (("00001", "east-tab"), (WEST, "west-tab")):
+        c = app.test_client()
+        c.set_cookie(DEVICE_COOKIE, token)
+        rid = str(uuid.uuid4())
+        body = {"id": rid, "channel": "kiosk", "overall": 5, "answers": {}, "created_at": back}
+        assert c.post("/api/v1/responses", json=body, headers={"X-Kiosk-Request": "1"}).status_code == 201
+        flags[unit] = store.get_response(west, rid)["flags"].split()
+    assert "late" not in flags["00001"] and "late" in flags[WEST]
