@@ -1,0 +1,148 @@
+"""A commune that started on its own PC joins the province server with its history."""
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+import pytest
+
+from kiosk import create_app, store
+from kiosk.store import imports
+from kiosk.store.backup import backup
+from kiosk.store.db import connect
+from kiosk.web.auth import DEVICE_COOKIE, hash_token
+from tests.helpers import ALWAYS_OPEN
+from tests.receipt_helpers import issue, make_token, return_result
+
+UNIT = "27001"
+
+
+@pytest.fixture
+def standalone(tmp_path):
+    """A commune's own kiosk (its own instance, its own first unit), with a tablet at
+    "Quầy 1" and an officer token; ``rate(**over)`` sends one rating from the tablet."""
+    app = create_app({"INSTANCE": tmp_path / "commune", "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "test", "OPENING_HOURS": ALWAYS_OPEN, "COOLDOWN_SECONDS": 0})
+    db = connect(app.config["DATABASE"])
+    token = "tablet-" + uuid.uuid4().hex
+    store.enrol_kiosk(db, "Máy quầy 1", hash_token(token), "admin", counter="Quầy 1",
+                      unit=store.first_unit(db))
+    store.save_counter(db, "Quầy 1", unit=store.first_unit(db))
+    tablet = app.test_client()
+    tablet.set_cookie(DEVICE_COOKIE, token)
+    tablet.environ_base["HTTP_X_KIOSK_REQUEST"] = "1"
+    officer = make_token(db, "officer")
+
+    class Commune:
+        path = app.config["DATABASE"]
+
+        def rate(self, **over):
+            body = {"id": str(uuid.uuid4()), "channel": "kiosk", "overall": 5, "answers": {}, **over}
+            r = tablet.post("/api/v1/responses", json=body)
+            assert r.status_code == 201, r.get_data(as_text=True)
+            return body["id"]
+
+        def receipt(self):
+            code = issue(app.test_client(), officer)["code"]
+            return_result(app.test_client(), officer, code)
+            return code
+
+        def backup(self, name):
+            target = tmp_path / name
+            backup(self.path, target)
+            return target
+
+    yield Commune()
+    db.conn.close()
+
+
+@pytest.fixture
+def province(db):
+    store.create_unit(db, UNIT, "Xã Nhập Về", province="Tỉnh Mẫu")
+    return db
+
+
+def _count(db, sql, args=()):
+    return db.execute(sql, list(args)).fetchone()[0]
+
+
+def test_commune_history_joins_its_unit_with_every_id_kept(standalone, province, tmp_path):
+    code = standalone.receipt()
+    rated = [standalone.rate(overall=4, answers={"resubmitted": "no"}), standalone.rate(overall=1, receipt=code),
+             standalone.rate(overall=2, comment="Chờ lâu quá",
+                             complaint={"topic": "place", "text": "Phải chờ hai tiếng", "phone": "0912345678",
+                                        "consent": True})]
+    result = imports.import_file(province, standalone.backup("commune-1.db"), UNIT)
+    assert result["responses"] == 3 and result["complaints"] == 1 and result["phones_left"] == 1
+    for rid in rated:
+        row = store.get_response(province, rid)
+        assert row["unit"] == UNIT and row["imported_from"]  # "<source seq>:<source link>"
+    assert store.get_response(province, rated[0])["answers"]["resubmitted"] == ["no"]
+    assert store.get_response(province, rated[2])["comment"] == "Chờ lâu quá"
+    assert store.get_response(province, rated[1])["receipt"] == code
+    complaint = list(province.query("SELECT * FROM complaints WHERE response_id = ?", [rated[2]]))[0]
+    assert complaint["text"] == "Phải chờ hai tiếng" and complaint["unit"] == UNIT
+    assert store.complaint_contact(province, complaint["id"]) is None  # the phone stays behind
+    assert "phone number not copied" in store.complaint_events(province, complaint["id"])[-1]["detail"]
+    receipt = store.get_receipt(province, code)
+    assert receipt["unit"] == UNIT and receipt["returned_at"] and receipt["response_id"] == rated[1]
+    tablet = list(province.query("SELECT * FROM kiosks WHERE name = 'Máy quầy 1'"))[0]
+    assert tablet["unit"] == UNIT and tablet["revoked"] == 1 and not tablet["token_hash"].isalnum()
+    assert _count(province, "SELECT count(*) FROM counters WHERE unit = ? AND name = 'Quầy 1'", [UNIT]) == 1
+    assert store.verify_chain(province)["broken_at"] is None
+    assert store.verify_chain(province, unit=UNIT)["checked"] == 3
+
+
+def test_importing_twice_adds_nothing(standalone, province):
+    standalone.rate()
+    standalone.receipt()
+    source = standalone.backup("commune.db")
+    imports.import_file(province, source, UNIT)
+    before = {t: _count(province, f"SELECT count(*) FROM {t}") for t in
+              ("responses", "answers", "receipts", "complaints", "kiosks", "counters")}
+    again = imports.import_file(province, source, UNIT)
+    assert again["responses"] == 0 and again["already"] == 1 and again["conflicts"] == 0
+    assert {t: _count(province, f"SELECT count(*) FROM {t}") for t in before} == before
+    assert store.verify_chain(province)["broken_at"] is None
+
+
+def test_a_newer_backup_adds_only_what_is_new(standalone, province):
+    first = [standalone.rate(), standalone.rate(overall=3)]
+    imports.import_file(province, standalone.backup("monday.db"), UNIT)
+    later = [standalone.rate(overall=2), standalone.rate(overall=5)]
+    result = imports.import_file(province, standalone.backup("friday.db"), UNIT)
+    assert (result["responses"], result["already"]) == (2, 2)
+    seqs = [store.get_response(province, rid)["seq"] for rid in first + later]
+    assert seqs == sorted(seqs)  # the commune's order is kept in the unit's chain
+    assert store.verify_chain(province, unit=UNIT) == {"checked": 4, "broken_at": None, "reason": None}
+
+
+def test_a_broken_source_is_refused_and_nothing_is_imported(standalone, province, tmp_path):
+    standalone.rate()
+    standalone.rate()
+    source = standalone.backup("tampered.db")
+    with sqlite3.connect(source) as conn:
+        conn.execute("UPDATE responses SET overall = 1 WHERE seq = 1")
+    with pytest.raises(imports.SourceRefused, match="hash chain broken at response #1"):
+        imports.import_file(province, source, UNIT)
+    assert _count(province, "SELECT count(*) FROM responses") == 0
+    assert _count(province, "SELECT count(*) FROM imports") == 0
+
+
+def test_not_a_kiosk_database_is_refused(province, tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(imports.SourceRefused, match="not a Hài lòng database"):
+        imports.import_file(province, other, UNIT)
+    assert not other.with_suffix(".db-wal").exists()
+
+
+def test_an_id_already_here_with_another_origin_is_a_conflict_and_kept(standalone, province, rating_body, tablet):
+    rid = standalone.rate(overall=1)
+    r = tablet.post("/api/v1/responses", json=rating_body(id=rid, overall=5))  # the same id, live here
+    assert r.status_code == 201
+    result = imports.import_file(province, standalone.backup("clash.db"), UNIT)
+    assert result["conflicts"] == 1 and result["responses"] == 0
+    assert store.get_response(province, rid)["overall"] == 5 and store.get_response(province, rid)["imported_from"] is None
+    assert _count(province, "SELECT count(*) FROM conflicts WHERE response_id = ?", [rid]) == 1
