@@ -130,6 +130,21 @@ def dates(value):
 dates.hint = "a list of dates YYYY-MM-DD"
 
 
+UNIT_CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+
+
+def unit_code(value):
+    """A unit's code: its administrative code ("00001", five digits) or a short slug."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # KIOSK_UNIT_CODE=12345 parses as JSON: a number
+    if not isinstance(value, str) or not UNIT_CODE_PATTERN.fullmatch(value.strip()):
+        raise ValueError('must be a code of letters, digits, "-" or "_" (at most 32), e.g. "00001"')
+    return value.strip()
+
+
+unit_code.hint = "a unit code such as \"00001\""
+
+
 def name_of_questionnaire(value):
     """The id of a file in survey_forms/questionnaires (checked again when it is loaded)."""
     if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
@@ -244,6 +259,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UNIT_NAME", "Trung tâm Phục vụ hành chính công xã", text(),
             "the unit that receives dossiers", UNIT),
     Setting("PROVINCE_NAME", "Tỉnh Mẫu", text(), "the province", UNIT),
+    Setting("UNIT_CODE", "00001", unit_code,
+            "the code of the first unit (the commune's administrative code, or a short slug): every "
+            "row written before units existed belongs to it; other units: python -m kiosk create-unit", UNIT),
     Setting("PLACE_NAME", "Mẫu", text(), "for \"Mẫu, ngày … tháng … năm …\" on reports", UNIT),
     Setting("DEMO_MODE", False, boolean,
             "serve and report from the demo database instance/demo.db (python -m kiosk demo-data) "

@@ -29,21 +29,25 @@ CHUNK = 20_000
 
 
 def generate(db, responses: int, days: int = 365, seed: int = 1, progress=None,
-             end: date | None = None) -> int:
+             end: date | None = None, unit: str | None = None) -> int:
     """Add ``responses`` demo responses spread over the ``days`` days up to ``end`` (default
     today, local), with their catalogue, receipts and complaints. ``db`` is a
     sqlite_utils.Database; ``progress(done, total)`` is called after each chunk. Returns the
     number of responses added. Rows go in chunks of 20,000 through store.insert_many; for
-    large counts a worker process makes the next chunk while this one is written."""
+    large counts a worker process makes the next chunk while this one is written.
+    ``unit``: the unit the rows belong to (default: the first unit)."""
     end = end or local_today()
+    unit = unit or store.first_unit(db)
     store.insert_demo_catalogue(db, [(c, n, f) for c, n, f, _ in PROCEDURES],
-                                [n for n, _, _ in OFFICERS], COUNTERS)
+                                [n for n, _, _ in OFFICERS], COUNTERS, unit)
     first, receipt_no = store.demo_counts(db)
     args = (seed, responses, days, end, first, receipt_no)
     source = _chunks(*args) if responses < PARALLEL_FROM else _from_worker(args)
     done = 0
     with store.large_cache(db):
         for items, receipts in source:
+            for row in [item[0] for item in items] + receipts:
+                row["unit"] = unit
             store.insert_demo_receipts(db, receipts, RECEIPT_COLUMNS)
             store.insert_many(db, items)  # complaints go with their responses: the chain seals them
             done += len(items)
@@ -127,6 +131,6 @@ def _from_worker(args):
 
 RECEIPT_COLUMNS = ("code", "dossier_code", "procedure_code", "officer", "counter", "received_date",
                    "appointment_date", "issued_at", "issued_by", "returned_at", "expires_at",
-                   "used_at", "response_id")
+                   "used_at", "response_id", "unit")
 
 

@@ -160,8 +160,8 @@ class ReceiptRefused(Exception):
 
 
 def bind_receipt(db, submission: Submission) -> None:
-    """Bind the submission to its receipt: copy dossier_code, procedure_code, field and
-    officer (and the counter, when the row has none) from the receipt.
+    """Bind the submission to its receipt: copy dossier_code, procedure_code, field, officer
+    and unit (and the counter, when the row has none) from the receipt.
 
     Raises ReceiptRefused for an unknown or expired code, or for a code another response
     used (a retry of the very response that used it passes, so that the store can answer
@@ -172,12 +172,14 @@ def bind_receipt(db, submission: Submission) -> None:
         return
     code = codes.normalize(row["receipt"])
     receipt = store.get_receipt(db, code) if code else None
+    if receipt and row.get("unit") and receipt.get("unit") and receipt["unit"] != row["unit"]:
+        receipt = None  # another commune's receipt is no receipt to this tablet
     state = store.receipt_state(receipt, clock.utcnow())
     if state == "used" and receipt["response_id"] == row["id"]:
         state = "open"
     if state != "open":
         raise ReceiptRefused(state, code)
-    row.update(receipt=code, dossier_code=receipt["dossier_code"],
+    row.update(receipt=code, unit=receipt.get("unit") or row.get("unit"), dossier_code=receipt["dossier_code"],
                procedure_code=receipt["procedure_code"], field=receipt["field"], officer=receipt["officer"])
     if not row.get("counter"):
         row["counter"] = receipt["counter"]

@@ -81,7 +81,7 @@ def cooldown(c: Check) -> bool:
     """A tap within ``COOLDOWN_SECONDS`` of the previous rating on the same tablet."""
     if not c.tablet:
         return False
-    previous = store.last_rating_at(c.db, c.tablet, c.row["rated_at"])
+    previous = store.last_rating_at(c.db, c.tablet, c.row["rated_at"], c.row.get("unit"))
     return previous is not None and (c.rated - parse_iso(previous)).total_seconds() < c.settings["COOLDOWN_SECONDS"]
 
 
@@ -92,14 +92,15 @@ def burst(c: Check) -> bool:
         return False
     since = iso(c.rated - timedelta(seconds=c.settings["BURST_WINDOW_SECONDS"]))
     limit = c.settings["BURST_COUNT"]
-    return store.unbound_ratings_between(c.db, c.tablet, since, c.row["rated_at"], limit) + 1 >= limit
+    unbound = store.unbound_ratings_between(c.db, c.tablet, since, c.row["rated_at"], limit, c.row.get("unit"))
+    return unbound + 1 >= limit
 
 
 def unenrolled(c: Check) -> bool:
     """Rated before the tablet was enrolled (queued on a device, then sent)."""
     if not c.tablet:
         return False
-    enrolled_at = store.kiosk_enrolled_at(c.db, c.tablet)
+    enrolled_at = store.kiosk_enrolled_at(c.db, c.tablet, c.row.get("unit"))
     return bool(enrolled_at) and c.rated < parse_iso(enrolled_at) - timedelta(minutes=1)
 
 
@@ -110,7 +111,7 @@ def over_returned(c: Check) -> bool:
     counter = c.row.get("counter")
     if not counter or c.row["channel"] != "kiosk" or c.row.get("receipt"):
         return False
-    ratings, returned, ever = store.counter_day_counts(c.db, counter, c.row["local_date"])
+    ratings, returned, ever = store.counter_day_counts(c.db, counter, c.row["local_date"], c.row.get("unit"))
     return ever and ratings + 1 > returned
 
 

@@ -92,13 +92,15 @@ def validate_issue(db, body) -> dict:
     return clean
 
 
-def issue(db, clean: dict, actor: str, expiry_days: int) -> tuple[dict, bool]:
-    """Issue a code for a dossier (or give back its open one). Returns (receipt, created)."""
+def issue(db, clean: dict, actor: str, expiry_days: int, unit: str | None = None) -> tuple[dict, bool]:
+    """Issue a code for a dossier (or give back its open one). Returns (receipt, created).
+    ``unit``: the issuing officer's unit (a province-wide officer's: the only unit)."""
     now = clock.utcnow()
-    existing = store.open_receipt_for_dossier(db, clean["dossier_code"], clean["procedure_code"], now)
+    unit = unit or store.only_unit(db)
+    existing = store.open_receipt_for_dossier(db, clean["dossier_code"], clean["procedure_code"], now, unit)
     if existing:
         return existing, False
-    row = dict(clean, issued_at=clock.iso(now), issued_by=actor,
+    row = dict(clean, issued_at=clock.iso(now), issued_by=actor, unit=unit,
                expires_at=clock.iso(expiry_at_issue(now, clean["appointment_date"], expiry_days)))
     return store.create_receipt(db, row, codes.new_code), True
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from kiosk import store
-from kiosk.domain import intake, integrity, text
+from kiosk.domain import codes, intake, integrity, text
 from kiosk.domain.principals import Principal
+from kiosk.domain.units import unit_settings
 
 
 class Status(Enum):
@@ -56,12 +57,14 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     refused = _channel_refused(body, channel_default)
     if refused:
         return Outcome(Status.WRONG_CHANNEL, fields=refused)
+    unit = _unit_of(db, body, principal)
+    settings = unit_settings(settings, store.get_unit(db, unit))  # its opening hours, holidays
     try:
         sub = intake.parse(body, channel_default=channel_default, forms=forms,
                            window_days=settings["OFFLINE_WINDOW_DAYS"], holidays=settings["HOLIDAYS"])
     except intake.Invalid as exc:
         return Outcome(Status.INVALID, fields=exc.fields)
-    _attribute(db, sub, principal)
+    _attribute(db, sub, principal, unit)
     if settings["DEMO_MODE"]:  # a training server's ratings are demo data, whoever sends them
         sub.row["demo"] = 1
     try:
@@ -105,9 +108,22 @@ def _channel_refused(body, channel: str) -> dict | None:
     return {"channel": "the phone form sends phone ratings only"}
 
 
-def _attribute(db, sub: intake.Submission, principal: Principal) -> None:
-    """Which tablet and counter a rating comes from: an enrolled tablet names itself and
-    its counter (and is marked as heard from); a kiosk token names itself."""
+def _unit_of(db, body: dict, principal: Principal) -> str | None:
+    """The unit a rating belongs to: the tablet's or token's; for the phone form (or a
+    province-wide credential) the receipt's; else the only unit, if there is one."""
+    if principal.unit:
+        return principal.unit
+    code = body.get("receipt") if isinstance(body.get("receipt"), str) else None
+    receipt = store.get_receipt(db, codes.normalize(code)) if code and codes.normalize(code) else None
+    return (receipt or {}).get("unit") or store.only_unit(db)
+
+
+def _attribute(db, sub: intake.Submission, principal: Principal, unit: str | None) -> None:
+    """Which tablet, counter and unit a rating comes from: an enrolled tablet names itself,
+    its counter and its unit (and is marked as heard from); a kiosk token names itself and
+    its unit. The phone form's unit is its receipt's (``intake.bind_receipt``); a rating
+    with neither goes to the only unit, if there is one."""
+    sub.row["unit"] = unit
     if principal.kiosk:
         sub.row["kiosk"] = principal.kiosk["name"]
         sub.row["counter"] = principal.kiosk["counter"]

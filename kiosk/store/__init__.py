@@ -103,8 +103,24 @@ from kiosk.store.responses import (
     save_response,
     verify_chain,
 )
+from kiosk.store.units import (
+    adopt_first_unit,
+    create_unit,
+    first_unit,
+    get_unit,
+    list_units,
+    only_unit,
+    update_unit,
+)
 
 __all__ = [
+    "adopt_first_unit",
+    "create_unit",
+    "first_unit",
+    "get_unit",
+    "list_units",
+    "only_unit",
+    "update_unit",
     "GENESIS",
     "ReceiptAlreadyUsed",
     "audit",

@@ -7,12 +7,13 @@ from kiosk.store.db import transaction, write_lock
 
 
 def record_report_head(db, actor: str, kind: str, period_from: str | None, period_to: str | None,
-                       head: dict) -> None:
-    """An issued report or download and the head it quotes (append-only)."""
+                       head: dict, unit: str | None = None) -> None:
+    """An issued report or download and the head it quotes (append-only); ``unit``: the
+    unit it was about (its own chain's head), None for the whole installation."""
     with transaction(db):
         db["report_heads"].insert({"at": iso(utcnow()), "actor": actor, "kind": kind,
                                    "period_from": period_from, "period_to": period_to,
-                                   "seq": head["seq"], "hash": head["hash"]})
+                                   "seq": head["seq"], "hash": head["hash"], "unit": unit})
 
 
 def report_heads(db, limit: int | None = None) -> list[dict]:

@@ -6,6 +6,7 @@ import unicodedata
 
 from kiosk.clock import iso, utcnow
 from kiosk.store.db import transaction
+from kiosk.store.units import only_unit
 
 __all__ = ["fold", "list_procedures", "search_procedures", "get_procedure", "save_procedure",
            "replace_procedures", "count_procedures", "list_officers", "get_officer",
@@ -97,11 +98,12 @@ def officer_for_username(db, username: str) -> dict | None:
 
 
 def save_officer(db, name: str, username: str | None, active: bool = True,
-                 officer_id: int | None = None, actor: str = "") -> int:
+                 officer_id: int | None = None, actor: str = "", unit: str | None = None) -> int:
+    """Add an officer of ``unit`` (or change officer ``officer_id``, whose unit stays)."""
     row = {"name": name, "username": username or None, "active": 1 if active else 0}
     with transaction(db):
         if officer_id is None:
-            officer_id = db["officers"].insert(row).last_pk
+            officer_id = db["officers"].insert(dict(row, unit=unit or only_unit(db))).last_pk
         else:
             db["officers"].update(officer_id, row)
         _audit(db, actor, "save_officer", name)
@@ -114,11 +116,12 @@ def list_counters(db, active_only: bool = False) -> list[dict]:
 
 
 def save_counter(db, name: str, active: bool = True, counter_id: int | None = None,
-                 actor: str = "") -> int:
+                 actor: str = "", unit: str | None = None) -> int:
+    """Add a counter of ``unit`` (or change counter ``counter_id``, whose unit stays)."""
     row = {"name": name, "active": 1 if active else 0}
     with transaction(db):
         if counter_id is None:
-            counter_id = db["counters"].insert(row).last_pk
+            counter_id = db["counters"].insert(dict(row, unit=unit or only_unit(db))).last_pk
         else:
             db["counters"].update(counter_id, row)
         _audit(db, actor, "save_counter", name)

@@ -8,6 +8,12 @@ stored column of the response (in the groups below), every ``answers`` row of it
 phone number, which is erasable and kept apart. A link keeps the version it was written
 with: nothing is re-sealed, because re-sealing would launder earlier edits.
 
+Version 3 (since units, m010) also covers the response's ``unit``, and its previous link
+is the previous response *of the same unit*: each commune's chain verifies on its own, and
+a province server's communes never wait on or vouch for each other. Links of versions 1 and
+2 are never re-sealed; they were written when there was one commune, and all belong to the
+first unit's chain (its first v3 link follows the last of them).
+
 Beside the link, ``responses.seal`` keeps a short digest per group, so that ``verify`` can
 say what differs (an answer, the comment, the dates, …) and not only that something does.
 
@@ -25,7 +31,7 @@ import hashlib
 import json
 
 GENESIS = "0" * 64
-VERSION = 2
+VERSION = 3
 V1_FIELDS = ("id", "seq", "questionnaire", "questionnaire_version", "channel", "overall",
              "scale", "complete", "rated_at", "submitted_at", "local_date", "kiosk",
              "receipt", "procedure_code", "officer", "flags", "demo", "body_hash")
@@ -41,11 +47,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "flags": ("flags", "demo"),
     "comment": ("comment",),
 }
+# Version 3: version 2's groups and the unit the response belongs to.
+GROUPS_V3: dict[str, tuple[str, ...]] = {**GROUPS, "unit": ("unit",)}
+CURRENT_GROUPS = GROUPS_V3  # what a new link covers
 CHAIN_COLUMNS = ("prev_hash", "hash", "chain_version", "seal")
 WHAT = {"rating": "the rating or its questionnaire", "times": "the times or local dates",
         "place": "the tablet or counter", "dossier": "the receipt, dossier, procedure or officer",
         "flags": "the flags", "comment": "the comment", "answers": "an answer (changed, added or removed)",
-        "complaint": "the complaint's topic or text"}
+        "complaint": "the complaint's topic or text", "unit": "the unit"}
 
 
 def _sha(text: str) -> str:
@@ -61,12 +70,14 @@ def link_v1(prev_hash: str, row: dict) -> str:
     return _sha("\x1f".join(parts))
 
 
-def digests(row: dict, answer_rows: list, complaint) -> dict[str, str]:
-    """{group: SHA-256} of a response's columns, its answers rows and its complaint.
+def digests(row: dict, answer_rows: list, complaint, version: int = 2) -> dict[str, str]:
+    """{group: SHA-256} of a response's columns, its answers rows and its complaint, under
+    chain ``version`` (2 or 3; 3 adds the unit).
 
     ``answer_rows``: (question_id, value, local_date, flagged) tuples in any order;
     ``complaint``: (topic, text) or None."""
-    out = {g: _sha(_canonical([row.get(c) for c in cols])) for g, cols in GROUPS.items()}
+    groups = GROUPS_V3 if version >= 3 else GROUPS
+    out = {g: _sha(_canonical([row.get(c) for c in cols])) for g, cols in groups.items()}
     out["answers"] = _sha(_canonical(sorted([list(map(_text, a)) for a in answer_rows])))
     out["complaint"] = _sha(_canonical(None if complaint is None else list(complaint)))
     return out
@@ -76,14 +87,16 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def link_v2(prev_hash: str, parts: dict[str, str]) -> str:
-    return _sha("\x1f".join([prev_hash, "v2", *(f"{k}={parts[k]}" for k in sorted(parts))]))
+def link_v2(prev_hash: str, parts: dict[str, str], version: int = 2) -> str:
+    """A version 2 or 3 link: the previous hash, the version's tag and the group digests."""
+    return _sha("\x1f".join([prev_hash, f"v{version}", *(f"{k}={parts[k]}" for k in sorted(parts))]))
 
 
 def seal(prev_hash: str, row: dict, answer_rows: list, complaint) -> tuple[str, str]:
-    """(link hash, seal JSON) of a new response under the current version."""
-    parts = digests(row, answer_rows, complaint)
-    return link_v2(prev_hash, parts), _canonical({k: v[:16] for k, v in parts.items()})
+    """(link hash, seal JSON) of a new response under the current version; ``prev_hash``:
+    the last link of the response's own unit (GENESIS for a unit's first response)."""
+    parts = digests(row, answer_rows, complaint, VERSION)
+    return link_v2(prev_hash, parts, VERSION), _canonical({k: v[:16] for k, v in parts.items()})
 
 
 def check_link(prev_hash: str, row: dict, answer_rows: list, complaint) -> str | None:
@@ -91,8 +104,8 @@ def check_link(prev_hash: str, row: dict, answer_rows: list, complaint) -> str |
     version = row.get("chain_version") or 1
     if version == 1:
         return None if link_v1(prev_hash, row) == row["hash"] else "the response was altered (chain v1)"
-    parts = digests(row, answer_rows, complaint)
-    if link_v2(prev_hash, parts) == row["hash"]:
+    parts = digests(row, answer_rows, complaint, version)
+    if link_v2(prev_hash, parts, version) == row["hash"]:
         return None
     try:
         kept = json.loads(row.get("seal") or "{}")

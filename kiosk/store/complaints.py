@@ -16,13 +16,15 @@ CLOSED_STATUSES = ("answered", "not_accepted")
 
 
 def insert_complaint(db, response_id: str, complaint: dict, received_at: str, due_date: str) -> int:
-    """Store a complaint made with response ``response_id`` (inside the response's transaction)."""
+    """Store a complaint made with response ``response_id`` (inside the response's
+    transaction); ``complaint["unit"]``: its response's (or receipt's) unit."""
     received_date = local_fields(parse_iso(received_at))["local_date"]
     cur = db.conn.execute(
         "INSERT INTO complaints (response_id, receipt, topic, text, status, received_at, "
-        "received_date, due_date, flags, demo, code) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, 0, ?)",
+        "received_date, due_date, flags, demo, code, unit) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, 0, ?, ?)",
         [response_id, complaint.get("receipt"), complaint["topic"], complaint["text"],
-         received_at, received_date, due_date, complaint.get("flags", ""), complaint.get("code")])
+         received_at, received_date, due_date, complaint.get("flags", ""), complaint.get("code"),
+         complaint.get("unit")])
     complaint_id = cur.lastrowid
     db.conn.execute("INSERT INTO complaint_events (complaint_id, at, actor, action, detail) "
                     "VALUES (?, ?, 'citizen', 'received', ?)",

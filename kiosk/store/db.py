@@ -57,12 +57,17 @@ def private_files(path) -> None:
             pass
 
 
-def init_db(path) -> None:
-    """Create the database if needed and apply pending migrations (never drops data)."""
+def init_db(path, config=None) -> None:
+    """Create the database if needed and apply pending migrations (never drops data).
+    With the installation's settings (``config``), also make the first unit from them when
+    there is none yet, putting every existing row into it (``units.adopt_first_unit``)."""
     private_files(path)
     db = connect(path)
     try:
         migrations.apply(db)
+        if config is not None:
+            from kiosk.store.units import adopt_first_unit
+            adopt_first_unit(db, config)
     finally:
         db.conn.close()
 

@@ -12,14 +12,17 @@ def demo_counts(db) -> tuple[int, int]:
             db.execute("SELECT count(*) FROM receipts WHERE code LIKE 'DEMO-%'").fetchone()[0])
 
 
-def insert_demo_catalogue(db, procedures, officers, counters) -> None:
-    """Demo procedures (code, name, field), officers and counters; existing ones are kept."""
+def insert_demo_catalogue(db, procedures, officers, counters, unit: str | None = None) -> None:
+    """Demo procedures (code, name, field), officers and counters of ``unit``; existing ones
+    are kept (names are unique per unit)."""
     with transaction(db):
         db["procedures"].insert_all(
             [{"code": c, "name": n, "field": f, "valid_from": "2020-01-01", "valid_to": None}
              for c, n, f in procedures], pk="code", ignore=True)
-        db["officers"].insert_all([{"name": n, "active": 1} for n in officers], pk="id", ignore=True)
-        db["counters"].insert_all([{"name": c, "active": 1} for c in counters], pk="id", ignore=True)
+        for table, names in (("officers", officers), ("counters", counters)):
+            have = {r[0] for r in db.execute(f"SELECT name FROM {table} WHERE unit IS ?", [unit])}
+            db[table].insert_all([{"name": n, "active": 1, "unit": unit} for n in names if n not in have],
+                                 pk="id")
 
 
 def insert_demo_receipts(db, receipts, columns) -> None:

@@ -1,39 +1,50 @@
-"""Counts the integrity rules need, and tablet health."""
+"""Counts the integrity rules need, and tablet health. Tablet and counter names are unique
+per unit only: with ``unit``, each count stays within that unit."""
 from __future__ import annotations
 
 from kiosk.clock import local_day_bounds_utc
 
 
-def last_rating_at(db, kiosk: str, at: str) -> str | None:
+def _in(unit: str | None) -> tuple[str, list]:
+    """The SQL that keeps a count within ``unit`` (rows without a unit, written before
+    units existed and not yet adopted, count everywhere)."""
+    return (" AND (unit = ? OR unit IS NULL)", [unit]) if unit else ("", [])
+
+
+def last_rating_at(db, kiosk: str, at: str, unit: str | None = None) -> str | None:
     """The latest rated_at on ``kiosk`` at or before ``at`` (UTC ISO), or None."""
-    row = db.execute("SELECT max(rated_at) FROM responses WHERE kiosk = ? AND rated_at <= ?",
-                     [kiosk, at]).fetchone()
+    extra, params = _in(unit)
+    row = db.execute(f"SELECT max(rated_at) FROM responses WHERE kiosk = ? AND rated_at <= ?{extra}",
+                     [kiosk, at, *params]).fetchone()
     return row[0]
 
 
-def unbound_ratings_between(db, kiosk: str, since: str, until: str, limit: int) -> int:
+def unbound_ratings_between(db, kiosk: str, since: str, until: str, limit: int, unit: str | None = None) -> int:
     """Ratings on ``kiosk`` not bound to a receipt, with since <= rated_at <= until, counted
     up to ``limit`` (enough to decide a burst; a flood must not slow every insert)."""
+    extra, params = _in(unit)
     return db.execute(
         "SELECT count(*) FROM (SELECT 1 FROM responses WHERE kiosk = ? AND rated_at BETWEEN ? AND ? "
-        "AND receipt IS NULL LIMIT ?)", [kiosk, since, until, limit]).fetchone()[0]
+        f"AND receipt IS NULL{extra} LIMIT ?)", [kiosk, since, until, *params, limit]).fetchone()[0]
 
 
-def kiosk_enrolled_at(db, kiosk: str) -> str | None:
-    row = db.execute("SELECT enrolled_at FROM kiosks WHERE name = ?", [kiosk]).fetchone()
+def kiosk_enrolled_at(db, kiosk: str, unit: str | None = None) -> str | None:
+    extra, params = _in(unit)
+    row = db.execute(f"SELECT enrolled_at FROM kiosks WHERE name = ?{extra}", [kiosk, *params]).fetchone()
     return row[0] if row else None
 
 
-def counter_day_counts(db, counter: str, local_date: str) -> tuple[int, int, bool]:
+def counter_day_counts(db, counter: str, local_date: str, unit: str | None = None) -> tuple[int, int, bool]:
     """(tablet ratings at ``counter`` that local day, dossiers returned there that day,
     whether that counter has ever returned a dossier through a receipt)."""
+    extra, params = _in(unit)
     ratings = db.execute(
-        "SELECT count(*) FROM responses WHERE counter = ? AND local_date = ? AND channel = 'kiosk'",
-        [counter, local_date]).fetchone()[0]
+        f"SELECT count(*) FROM responses WHERE counter = ? AND local_date = ? AND channel = 'kiosk'{extra}",
+        [counter, local_date, *params]).fetchone()[0]
     start, end = local_day_bounds_utc(local_date)
     returned = db.execute(
-        "SELECT count(*) FROM receipts WHERE counter = ? AND returned_at >= ? AND returned_at < ?",
-        [counter, start, end]).fetchone()[0]
-    ever = db.execute("SELECT 1 FROM receipts WHERE counter = ? AND returned_at IS NOT NULL LIMIT 1",
-                      [counter]).fetchone() is not None
+        f"SELECT count(*) FROM receipts WHERE counter = ? AND returned_at >= ? AND returned_at < ?{extra}",
+        [counter, start, end, *params]).fetchone()[0]
+    ever = db.execute(f"SELECT 1 FROM receipts WHERE counter = ? AND returned_at IS NOT NULL{extra} LIMIT 1",
+                      [counter, *params]).fetchone() is not None
     return ratings, returned, ever

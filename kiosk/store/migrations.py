@@ -56,6 +56,17 @@ Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datase
     arrives long after its own time came from a device that was in contact meanwhile (``late``).
 ``complaints.code`` the complaint's own short code, given to the citizen who filed it: only
     that code shows the reply (a receipt's page says only that a complaint exists).
+``units`` one row per commune (đơn vị) served by this installation (m010): code (the
+    administrative code, e.g. five digits, or a short slug; primary key), name, province,
+    created_at, settings (JSON: the unit's own COMMUNE_NAME, UNIT_NAME, PLACE_NAME,
+    OPENING_HOURS, HOLIDAYS, REPORT_RECIPIENTS over the installation's), hidden_procedures
+    (JSON list of procedure codes the unit does not handle; the catalogue itself is shared).
+``<table>.unit`` (responses, kiosks, api_tokens, users, receipts, complaints, counters,
+    officers, report_heads, audit_log) the units.code a row belongs to. On users and
+    api_tokens NULL means province-wide (every unit); on report_heads NULL means the whole
+    installation. A first start after m010 puts every existing row into the first unit
+    (``kiosk.store.units.adopt_first_unit``); report_heads stay NULL (append-only, and they
+    were whole-installation heads). Tablet, counter and officer names are unique per unit.
 """
 from sqlite_utils import Migrations
 
@@ -255,6 +266,30 @@ def m009_user_full_name(db):
     """``users.full_name``: the person's name (họ tên), shown on receipts, in the complaints
     inbox and in reports instead of the sign-in name; NULL until an admin sets it."""
     db["users"].add_column("full_name", str)
+
+
+UNIT_TABLES = ("responses", "kiosks", "api_tokens", "users", "receipts", "complaints", "counters",
+               "officers", "report_heads", "audit_log")
+
+
+@migrations()
+def m010_units(db):
+    """Many communes on one server: the ``units`` table, a ``unit`` column on everything that
+    belongs to one, and names unique per unit (two communes may both have "Quầy 1"). The
+    rows are put into the first unit on the first start (``adopt_first_unit``), which knows
+    the settings that name it; nothing is re-sealed (chain v3, ``kiosk/store/chain.py``)."""
+    db["units"].create({"code": str, "name": str, "province": str, "created_at": str,
+                        "settings": str, "hidden_procedures": str},
+                       pk="code", not_null={"name"}, if_not_exists=True)
+    for table in UNIT_TABLES:
+        if "unit" not in db[table].columns_dict:
+            db[table].add_column("unit", str)
+    db["responses"].create_index(["unit", "seq"], if_not_exists=True)
+    db["receipts"].create_index(["unit", "issued_at"], if_not_exists=True)
+    db["complaints"].create_index(["unit", "status"], if_not_exists=True)
+    for table in ("kiosks", "officers", "counters"):
+        db.execute(f"DROP INDEX IF EXISTS idx_{table}_name")
+        db[table].create_index(["unit", "name"], unique=True, if_not_exists=True)
 
 
 def apply(db):

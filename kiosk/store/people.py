@@ -6,13 +6,16 @@ from datetime import timedelta
 from kiosk.clock import iso, utcnow
 from kiosk.store.anchors import note_contact
 from kiosk.store.db import transaction, write_lock
+from kiosk.store.units import only_unit
 
 
-def create_user(db, username: str, password_hash: str, role: str, full_name: str | None = None) -> int:
+def create_user(db, username: str, password_hash: str, role: str, full_name: str | None = None,
+                unit: str | None = None) -> int:
+    """A staff account of ``unit`` (a units.code), or of every unit (province staff) when None."""
     with transaction(db):
         return db["users"].insert({"username": username, "password_hash": password_hash,
                                    "role": role, "created_at": iso(utcnow()), "active": 1,
-                                   "full_name": full_name or None}).last_pk
+                                   "full_name": full_name or None, "unit": unit}).last_pk
 
 
 def set_full_name(db, username: str, full_name: str | None) -> None:
@@ -58,20 +61,25 @@ def get_user(db, user_id=None, username=None) -> dict | None:
     return rows[0] if rows else None
 
 
-def list_users(db) -> list[dict]:
-    return list(db.query("SELECT id, username, full_name, role, created_at, active FROM users ORDER BY username"))
+def list_users(db, unit: str | None = None) -> list[dict]:
+    """Every account, or only ``unit``'s (its own accounts; province staff are not its)."""
+    where, params = ("WHERE unit = ? ", [unit]) if unit else ("", [])
+    return list(db.query("SELECT id, username, full_name, role, created_at, active, unit FROM users "
+                         f"{where}ORDER BY username", params))
 
 
-def create_token(db, name: str, role: str, token_hash: str) -> int:
+def create_token(db, name: str, role: str, token_hash: str, unit: str | None = None) -> int:
+    """An API token of ``unit``, or of every unit (province systems) when None."""
     with transaction(db):
         return db["api_tokens"].insert({"name": name, "role": role, "token_hash": token_hash,
-                                        "created_at": iso(utcnow()), "revoked": 0}).last_pk
+                                        "created_at": iso(utcnow()), "revoked": 0, "unit": unit}).last_pk
 
 
-def list_tokens(db) -> list[dict]:
-    """Every API token: name, role, created, last used, revoked; never the hash."""
-    return list(db.query("SELECT id, name, role, created_at, last_used_at, revoked FROM api_tokens "
-                         "ORDER BY revoked, name, id"))
+def list_tokens(db, unit: str | None = None) -> list[dict]:
+    """Every API token (or ``unit``'s): name, role, unit, created, last used, revoked; never the hash."""
+    where, params = ("WHERE unit = ? ", [unit]) if unit else ("", [])
+    return list(db.query("SELECT id, name, role, unit, created_at, last_used_at, revoked FROM api_tokens "
+                         f"{where}ORDER BY revoked, name, id", params))
 
 
 def revoke_tokens(db, by: str, *, name: str | None = None, token_id: int | None = None) -> int:
@@ -101,19 +109,24 @@ def _stale(last: str | None, now) -> bool:
     return last is None or last < iso(now - timedelta(minutes=1))
 
 
-def enrol_kiosk(db, name: str, token_hash: str, by: str, counter: str | None = None) -> int:
-    """Enrol a tablet under ``name``; re-enrolling a name replaces its credential."""
+def enrol_kiosk(db, name: str, token_hash: str, by: str, counter: str | None = None,
+                unit: str | None = None) -> int:
+    """Enrol a tablet of ``unit`` under ``name``; re-enrolling a name of that unit replaces
+    its credential (another unit's tablet of the same name is another tablet). Without a
+    unit: the only unit's (a tablet always belongs to one commune)."""
     now = iso(utcnow())
+    unit = unit or only_unit(db)
     with transaction(db):
-        existing = list(db.query("SELECT id FROM kiosks WHERE name = ?", [name]))
+        existing = list(db.query("SELECT id FROM kiosks WHERE name = ? AND unit IS ?", [name, unit]))
         if existing:
             db["kiosks"].update(existing[0]["id"], {"token_hash": token_hash, "enrolled_at": now,
                                                     "enrolled_by": by, "revoked": 0})
             kiosk_id = existing[0]["id"]
         else:
             kiosk_id = db["kiosks"].insert({"name": name, "token_hash": token_hash, "counter": counter,
-                                            "enrolled_at": now, "enrolled_by": by, "revoked": 0}).last_pk
-        audit(db, by, "enrol_kiosk", name)
+                                            "enrolled_at": now, "enrolled_by": by, "revoked": 0,
+                                            "unit": unit}).last_pk
+        audit(db, by, "enrol_kiosk", name, unit=unit)
     return kiosk_id
 
 
@@ -133,13 +146,17 @@ def touch_kiosk(db, kiosk: dict) -> None:
         kiosk["last_seen_at"] = iso(now)
 
 
-def list_kiosks(db) -> list[dict]:
-    return list(db.query("SELECT id, name, counter, enrolled_at, enrolled_by, last_seen_at, revoked "
-                         "FROM kiosks ORDER BY name"))
+def list_kiosks(db, unit: str | None = None) -> list[dict]:
+    """Every enrolled tablet, or only ``unit``'s."""
+    where, params = ("WHERE unit = ? ", [unit]) if unit else ("", [])
+    return list(db.query("SELECT id, name, counter, enrolled_at, enrolled_by, last_seen_at, revoked, unit "
+                         f"FROM kiosks {where}ORDER BY name", params))
 
 
-def audit(db, actor: str, action: str, detail: str = "") -> None:
-    db["audit_log"].insert({"at": iso(utcnow()), "actor": actor, "action": action, "detail": detail})
+def audit(db, actor: str, action: str, detail: str = "", unit: str | None = None) -> None:
+    """One line of the audit log; ``unit``: the unit it concerns (None: the installation)."""
+    db["audit_log"].insert({"at": iso(utcnow()), "actor": actor, "action": action, "detail": detail,
+                            "unit": unit})
 
 
 

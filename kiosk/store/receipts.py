@@ -59,13 +59,15 @@ def receipts_by_codes(db, codes: list[str]) -> list[dict]:
     return [found[c] for c in codes if c in found]
 
 
-def open_receipt_for_dossier(db, dossier_code: str, procedure_code: str, now) -> dict | None:
-    """An unused, unexpired receipt already issued for this dossier and procedure, so that a
-    retried request or a reprinted slip never makes a second code for one dossier."""
+def open_receipt_for_dossier(db, dossier_code: str, procedure_code: str, now,
+                             unit: str | None = None) -> dict | None:
+    """An unused, unexpired receipt already issued for this dossier and procedure in
+    ``unit``, so that a retried request or a reprinted slip never makes a second code for
+    one dossier (another commune's dossier of the same code is another dossier)."""
     rows = list(db.query(
         _SELECT + " WHERE r.dossier_code = ? AND r.procedure_code = ? AND r.used_at IS NULL "
-        "AND r.expires_at > ? ORDER BY r.issued_at DESC LIMIT 1",
-        [dossier_code, procedure_code, iso(now)]))
+        "AND r.expires_at > ? AND r.unit IS ? ORDER BY r.issued_at DESC LIMIT 1",
+        [dossier_code, procedure_code, iso(now), unit]))
     return rows[0] if rows else None
 
 

@@ -7,6 +7,8 @@ import json
 from kiosk.store import chain
 from kiosk.store.chain import GENESIS
 from kiosk.store.db import transaction
+from kiosk.store.units import first_unit
+from kiosk.store.verify import verify_chain  # noqa: F401 (part of this module's interface)
 
 
 class ReceiptAlreadyUsed(Exception):
@@ -20,8 +22,24 @@ def canonical_hash(body: dict) -> str:
 
 
 def _tail(db) -> tuple[int, str]:
+    """(last seq, last hash) of the whole installation: seq is one order for every unit."""
     row = db.execute("SELECT seq, hash FROM responses ORDER BY seq DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def _unit_tail(db, unit: str | None) -> tuple[int, str]:
+    """(seq, hash) of the last link of ``unit``'s chain (chain v3: a response's previous
+    link is the previous response of its own unit); (0, GENESIS) for a unit's first. Rows
+    without a unit belong to the first unit's chain (``kiosk.store.verify.chain_of``)."""
+    first = first_unit(db)
+    units = {unit or first, None} if (unit or first) == first else {unit}
+    best = (0, GENESIS)
+    for u in units:  # one indexed look-up each on (unit, seq)
+        row = db.execute("SELECT seq, hash FROM responses WHERE unit IS ? ORDER BY seq DESC LIMIT 1",
+                         [u]).fetchone()
+        if row and row[0] > best[0]:
+            best = (row[0], row[1])
+    return best
 
 
 def _answer_rows(row: dict, answers: dict) -> list[dict]:
@@ -79,15 +97,15 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
         if flagger is not None:
             flags = set(filter(None, row.get("flags", "").split())) | set(flagger(db, row))
             row["flags"] = " ".join(sorted(flags))
-        seq, prev = _tail(db)
-        row["seq"] = seq + 1
+        row["seq"] = _tail(db)[0] + 1
+        prev = _unit_tail(db, row.get("unit"))[1]
         answer_rows = _answer_rows(row, answers)
         _seal(row, prev, answer_rows, complaint)
         _insert(db, "responses", [row])
         _insert(db, "answers", answer_rows)
         if complaint:
             from kiosk.store.complaints import insert_complaint
-            insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt")),
+            insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt"), unit=row.get("unit")),
                              row["submitted_at"], complaint["due_date"])
     return "created", row
 
@@ -107,15 +125,19 @@ def insert_many(db, items) -> int:
     ``save_response`` (a complaint is sealed with its response, so it goes in here too)."""
     count = 0
     with transaction(db):
-        seq, prev = _tail(db)
+        seq = _tail(db)[0]
+        tails: dict[str | None, str] = {}  # unit → its last link so far
         rows, answer_rows, complaints = [], [], []
         for record, answers, *rest in items:
             complaint = rest[0] if rest else None
             seq += 1
             row = dict(record, seq=seq)
+            unit = row.get("unit")
+            if unit not in tails:
+                tails[unit] = _unit_tail(db, unit)[1]
             these = _answer_rows(row, answers)
-            _seal(row, prev, these, complaint)
-            prev = row["hash"]
+            _seal(row, tails[unit], these, complaint)
+            tails[unit] = row["hash"]
             rows.append(row)
             answer_rows.extend(these)
             if complaint:
@@ -124,66 +146,9 @@ def insert_many(db, items) -> int:
         _insert(db, "responses", rows)
         _insert(db, "answers", answer_rows)
         if complaints:  # full complaint rows (demo data, imports), with their response's id
-            _insert(db, "complaints", [dict(c, response_id=row["id"]) for row, c in complaints])
+            _insert(db, "complaints", [dict(c, response_id=row["id"], unit=c.get("unit", row.get("unit")))
+                                        for row, c in complaints])
     return count
-
-
-VERIFY_CHUNK = 2000
-
-
-def verify_chain(db, heads=()) -> dict:
-    """Walk the chain in order, recomputing every link from the stored rows, answers and
-    complaints. ``heads``: (seq, hash) pairs quoted elsewhere (recorded reports, --head);
-    each must still be that link. Returns {"checked": n, "broken_at": seq or None, "reason"}."""
-    wanted = {}
-    for seq, head in heads:
-        wanted.setdefault(int(seq), set()).add(head)
-    prev, checked, expected_seq = GENESIS, 0, 1
-    cur = db.execute("SELECT * FROM responses ORDER BY seq")
-    names = [d[0] for d in cur.description]
-    while True:
-        chunk = [dict(zip(names, values, strict=True)) for values in cur.fetchmany(VERIFY_CHUNK)]
-        if not chunk:
-            break
-        answers, complaints = _sealed_parts(db, [r["id"] for r in chunk])
-        for row in chunk:
-            if row["seq"] != expected_seq:
-                return _broken(checked, expected_seq, "a response is missing")
-            if row["prev_hash"] != prev:
-                return _broken(checked, row["seq"], "the previous link does not match")
-            problem = chain.check_link(prev, row, answers.get(row["id"], []), complaints.get(row["id"]))
-            if problem:
-                return _broken(checked, row["seq"], problem)
-            if row["seq"] in wanted and row["hash"] not in wanted.pop(row["seq"]):
-                return _broken(checked, row["seq"], "a quoted head is no longer this link (the chain was rewritten)")
-            prev = row["hash"]
-            checked += 1
-            expected_seq += 1
-    if wanted:
-        missing = min(wanted)
-        return _broken(checked, missing, f"a quoted head #{missing} is gone (responses were deleted)")
-    return {"checked": checked, "broken_at": None, "reason": None}
-
-
-def _broken(checked: int, seq: int, reason: str) -> dict:
-    return {"checked": checked, "broken_at": seq, "reason": reason}
-
-
-def _sealed_parts(db, ids: list[str]) -> tuple[dict, dict]:
-    """({response id: answers rows}, {response id: (topic, text)}) for a chunk of responses."""
-    answers: dict[str, list] = {}
-    complaints: dict[str, tuple] = {}
-    for start in range(0, len(ids), 900):  # under SQLite's variable limit
-        part = ids[start:start + 900]
-        marks = ", ".join("?" * len(part))
-        for rid, qid, value, day, flagged in db.execute(
-                f"SELECT response_id, question_id, value, local_date, flagged FROM answers "
-                f"WHERE response_id IN ({marks})", part):
-            answers.setdefault(rid, []).append((qid, value, day, flagged))
-        for rid, topic, text in db.execute(
-                f"SELECT response_id, topic, text FROM complaints WHERE response_id IN ({marks})", part):
-            complaints[rid] = (topic, text)
-    return answers, complaints
 
 
 def _row(db, table, values) -> dict:
@@ -216,7 +181,8 @@ def list_responses(db, limit: int = 100) -> list[dict]:
 
 
 
-def chain_head(db) -> dict:
-    """The last link of the hash chain: reports quote it so their data can be checked."""
-    seq, head = _tail(db)
+def chain_head(db, unit: str | None = None) -> dict:
+    """The last link of the hash chain: reports quote it so their data can be checked.
+    ``unit``: the last link of that unit's own chain; None: the installation's last response."""
+    seq, head = _tail(db) if unit is None else _unit_tail(db, unit)
     return {"seq": seq, "hash": head}

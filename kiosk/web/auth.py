@@ -174,7 +174,8 @@ def enrol():
             token = new_token()
             name = text.line(form.kiosk_name.data)
             store.enrol_kiosk(get_db(), name, hash_token(token), user["username"],
-                              text.line(form.counter.data) or None)
+                              text.line(form.counter.data) or None,
+                              user.get("unit") or store.only_unit(get_db()))
             response = redirect(url_for("tablet.index"))
             response.set_cookie(DEVICE_COOKIE, token, max_age=TEN_YEARS, httponly=True,
                                 samesite="Strict", secure=request.is_secure)
@@ -200,10 +201,10 @@ def api_principal() -> Principal | None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         row = store.find_token(get_db(), hash_token(header[7:].strip()))
-        return Principal("token", row["role"], row["name"]) if row else None
+        return Principal("token", row["role"], row["name"], unit=row.get("unit")) if row else None
     if request.headers.get(DEVICE_HEADER) == "1":
         kiosk = current_kiosk()
-        return Principal("kiosk", "kiosk", kiosk["name"], kiosk=kiosk) if kiosk else None
+        return Principal("kiosk", "kiosk", kiosk["name"], kiosk=kiosk, unit=kiosk.get("unit")) if kiosk else None
     if request.method == "GET" and g.get("user"):
-        return Principal("user", g.user["role"], g.user["username"])
+        return Principal("user", g.user["role"], g.user["username"], unit=g.user.get("unit"))
     return None

@@ -112,7 +112,8 @@ def officers():
             try:
                 store.save_officer(db, name, _name(request.form.get("username")) or None,
                                    active=request.form.get("active", "1") == "1",
-                                   officer_id=officer_id, actor=g.user["username"])
+                                   officer_id=officer_id, actor=g.user["username"],
+                                   unit=g.user.get("unit") or store.only_unit(db))
                 flash(_("Đã lưu."), "ok")
             except sqlite3.IntegrityError:
                 flash(_("Tên này đã có trong danh sách."), "error")
@@ -139,7 +140,8 @@ def counters():
         else:
             try:
                 store.save_counter(db, name, active=request.form.get("active", "1") == "1",
-                                   counter_id=request.form.get("id", type=int), actor=g.user["username"])
+                                   counter_id=request.form.get("id", type=int), actor=g.user["username"],
+                                   unit=g.user.get("unit") or store.only_unit(db))
                 flash(_("Đã lưu."), "ok")
             except sqlite3.IntegrityError:
                 flash(_("Tên này đã có trong danh sách."), "error")

@@ -26,5 +26,5 @@ def close_db(exc=None) -> None:
 
 
 def init_app(app) -> None:
-    init_db(app.config["DATABASE"])
+    init_db(app.config["DATABASE"], app.config)
     app.teardown_appcontext(close_db)

@@ -68,7 +68,7 @@ def issue_view():
                     if form.appointment_date.data else None}
             try:
                 receipt, created = issue(db, validate_issue(db, body), g.user["username"],
-                                        current_app.config["RECEIPT_EXPIRY_DAYS"])
+                                        current_app.config["RECEIPT_EXPIRY_DAYS"], g.user.get("unit"))
             except Invalid as exc:
                 for name, message in exc.fields.items():
                     target = form.procedure if name == "procedure_code" else getattr(form, name, form.dossier_code)

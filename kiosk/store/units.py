@@ -1,0 +1,94 @@
+"""Units (đơn vị): the communes one installation serves, and the first unit every existing
+row belongs to.
+
+A single commune has exactly one unit, made on the first start from its settings, and
+never needs to know: every row it writes carries that unit's code. A province server has
+many; each row of ``UNIT_TABLES`` names its unit, so a unit's people see only its rows.
+"""
+from __future__ import annotations
+
+import json
+
+from kiosk.clock import iso, utcnow
+from kiosk.store.db import transaction
+from kiosk.store.migrations import UNIT_TABLES
+
+# The tables whose existing rows join the first unit. report_heads is append-only (its
+# triggers refuse UPDATE) and its old rows were heads of the whole installation: NULL.
+ADOPTED = tuple(t for t in UNIT_TABLES if t != "report_heads")
+
+
+def _decode(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    row = dict(row)
+    row["settings"] = json.loads(row.get("settings") or "{}")
+    row["hidden_procedures"] = json.loads(row.get("hidden_procedures") or "[]")
+    return row
+
+
+def list_units(db) -> list[dict]:
+    """Every unit, the first one first (then in the order they were made), with
+    ``settings`` as a dict and ``hidden_procedures`` as a list."""
+    return [_decode(r) for r in db.query("SELECT * FROM units ORDER BY rowid")]
+
+
+def get_unit(db, code: str | None) -> dict | None:
+    """The unit with this code (decoded as in ``list_units``), or None."""
+    if not code:
+        return None
+    rows = list(db.query("SELECT * FROM units WHERE code = ?", [code]))
+    return _decode(rows[0]) if rows else None
+
+
+def create_unit(db, code: str, name: str, province: str | None = None, settings: dict | None = None,
+                hidden_procedures: list | None = None) -> dict:
+    """Add a unit. ``settings``: its overrides of the installation's per-unit settings
+    (``kiosk.domain.units.PER_UNIT``). Raises sqlite3.IntegrityError when the code exists."""
+    with transaction(db):
+        db.execute("INSERT INTO units (code, name, province, created_at, settings, hidden_procedures) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   [code, name, province, iso(utcnow()), json.dumps(settings or {}, ensure_ascii=False),
+                    json.dumps(list(hidden_procedures or []), ensure_ascii=False)])
+    return get_unit(db, code)
+
+
+def update_unit(db, code: str, **changes) -> None:
+    """Change a unit's name, province, settings (dict) or hidden_procedures (list)."""
+    for key in ("settings", "hidden_procedures"):
+        if key in changes:
+            changes[key] = json.dumps(changes[key], ensure_ascii=False)
+    if not changes:
+        return
+    sets = ", ".join(f"[{k}] = ?" for k in changes)
+    with transaction(db):
+        db.execute(f"UPDATE units SET {sets} WHERE code = ?", [*changes.values(), code])
+
+
+def only_unit(db) -> str | None:
+    """The code of the one unit when there is exactly one, else None (none, or several)."""
+    rows = db.execute("SELECT code FROM units ORDER BY rowid LIMIT 2").fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def first_unit(db) -> str | None:
+    """The code of the unit made first: the one every row written before units existed
+    (and every chain v1/v2 link) belongs to. None before any unit exists."""
+    row = db.execute("SELECT code FROM units ORDER BY rowid LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def adopt_first_unit(db, config) -> str | None:
+    """On the first start with units: make the first unit from the settings (``UNIT_CODE``,
+    ``COMMUNE_NAME``, ``PROVINCE_NAME``) and put every existing row into it. Idempotent: once
+    a unit exists this does nothing. Returns the code made, or None."""
+    if first_unit(db) is not None:
+        return None
+    code = config["UNIT_CODE"]
+    with transaction(db):
+        db.execute("INSERT INTO units (code, name, province, created_at, settings, hidden_procedures) "
+                   "VALUES (?, ?, ?, ?, '{}', '[]')",
+                   [code, config["COMMUNE_NAME"], config["PROVINCE_NAME"], iso(utcnow())])
+        for table in ADOPTED:
+            db.execute(f"UPDATE [{table}] SET unit = ? WHERE unit IS NULL", [code])
+    return code
