@@ -144,5 +144,30 @@ def test_an_id_already_here_with_another_origin_is_a_conflict_and_kept(standalon
     assert r.status_code == 201
     result = imports.import_file(province, standalone.backup("clash.db"), UNIT)
     assert result["conflicts"] == 1 and result["responses"] == 0
-    assert store.get_response(province, rid)["overall"] == 5 and store.get_response(province, rid)["imported_from"] is None
+    kept = store.get_response(province, rid)
+    assert kept["overall"] == 5 and kept["imported_from"] is None
     assert _count(province, "SELECT count(*) FROM conflicts WHERE response_id = ?", [rid]) == 1
+
+
+def test_import_unit_command_twice_then_refuses_a_broken_backup(standalone, tmp_path):
+    from tests.test_cli import run
+    target = create_app({"INSTANCE": tmp_path / "inst", "TESTING": True, "SECRET_KEY": "test"})
+    db = connect(target.config["DATABASE"])
+    store.create_unit(db, UNIT, "Xã Nhập Về")
+    db.conn.close()
+    standalone.rate()
+    standalone.rate(complaint={"topic": "officer", "text": "Cán bộ chưa hướng dẫn", "phone": "0912345678",
+                               "consent": True})
+    source = standalone.backup("xa-nhap-ve.db")
+    first = run(tmp_path, "import-unit", UNIT, "--db", str(source))
+    assert first.returncode == 0, first.stderr
+    assert "2 new responses (0 already imported), 1 complaints" in first.stdout
+    assert "1 phone numbers were not copied" in first.stdout and "hash chain verified" in first.stdout
+    again = run(tmp_path, "import-unit", UNIT, "--db", str(source))
+    assert again.returncode == 0 and "0 new responses (2 already imported)" in again.stdout
+    with sqlite3.connect(source) as conn:
+        conn.execute("UPDATE answers SET value = '1' WHERE rowid = 1")
+    broken = run(tmp_path, "import-unit", UNIT, "--db", str(source))
+    assert broken.returncode == 1 and "Nothing was changed" in broken.stderr
+    unknown = run(tmp_path, "import-unit", "99999", "--db", str(source))
+    assert unknown.returncode == 2 and "create-unit 99999" in unknown.stderr

@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from kiosk.cli.data import cmd_backup, cmd_demo_data, cmd_doctor, cmd_restore, cmd_verify
+from kiosk.cli.imports import add_import_unit
 from kiosk.cli.people import cmd_create_token, cmd_create_user, cmd_list_tokens, cmd_revoke_token
 from kiosk.cli.reports import add_send_report
 from kiosk.cli.serve import cmd_serve
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also check that this head, quoted by a report kept elsewhere, is still that link")
     p.set_defaults(func=cmd_verify)
     add_send_report(sub)
+    add_import_unit(sub)
     return parser
 
 
