@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--responses", type=int, default=1000, help="how many (default 1000)")
     p.add_argument("--days", type=int, default=365, help="spread over this many past days")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    p.add_argument("--units", type=int, default=0, metavar="N",
+                   help="spread the responses over N demo communes (codes 99001…, one of them tiny), "
+                        "for training province staff on the league table")
     p.add_argument("--remove", action="store_true",
                    help="remove every demo row: instance/demo.db, and what older versions put in kiosk.db")
     p.set_defaults(func=cmd_demo_data)
