@@ -124,49 +124,66 @@ def has_table(conn, name: str) -> bool:
                         [name]).fetchone() is not None
 
 
+def unit_filter(unit: str | None, column: str = "unit") -> tuple[str, list]:
+    """(" AND <column> = ?", [unit]) keeping a query within one unit (a units.code), or
+    ("", []) for the whole installation (``unit`` None)."""
+    return (f" AND {column} = ?", [unit]) if unit is not None else ("", [])
+
+
+def _answers_of(unit: str | None) -> tuple[str, list]:
+    """The answers table has no unit: its rows are a unit's through their response."""
+    if unit is None:
+        return "", []
+    return " AND response_id IN (SELECT id FROM responses WHERE unit = ?)", [unit]
+
+
 def _month_range(date_from: str, date_to: str) -> list[str]:
     """Months bounding the period: a redundant filter on ``local_month`` that lets SQLite
     range-scan an index led by the month (see the proposed report indexes)."""
     return [date_from[:7], date_to[:7]]
 
 
-def response_cube(conn, date_from: str, date_to: str) -> list[CubeRow]:
+def response_cube(conn, date_from: str, date_to: str, unit: str | None = None) -> list[CubeRow]:
     """The period's responses grouped by the cube's dimensions and flags, demo, complete.
 
     Grouped by plain columns in the order of the proposed covering index, so SQLite
     aggregates while it walks the index instead of sorting a million rows. A dislike is a
-    main rating of "Không hài lòng" or worse (1–2 of 5, 1 of 3)."""
+    main rating of "Không hài lòng" or worse (1–2 of 5, 1 of 3). ``unit``: one unit's
+    responses only (None: the whole installation), here and in every query below."""
     dims = ", ".join(CUBE_DIMENSIONS)
+    where, params = unit_filter(unit)
     return list(map(CubeRow._make, conn.execute(
         f"SELECT {dims}, flags, demo, complete, count(*), count(overall), sum({SATISFIED_SQL}), "
         f"sum(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END) "
-        f"FROM responses WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ? "
+        f"FROM responses WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ?{where} "
         f"GROUP BY {dims}, flags, demo, complete",
-        [*_month_range(date_from, date_to), date_from, date_to])))
+        [*_month_range(date_from, date_to), date_from, date_to, *params])))
 
 
-def hour_weekday(conn, date_from: str, date_to: str) -> list[ClockRow]:
+def hour_weekday(conn, date_from: str, date_to: str, unit: str | None = None) -> list[ClockRow]:
     """Main-rating counts by month, weekday, hour and flags over the period; the month is
     kept in the grouping so an index led by it is walked in order."""
+    where, params = unit_filter(unit)
     return list(map(ClockRow._make, conn.execute(
         f"SELECT local_month, local_weekday, local_hour, flags, count(overall), "
         f"sum({SATISFIED_SQL}) FROM responses "
-        f"WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ? "
+        f"WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ?{where} "
         f"GROUP BY local_month, local_weekday, local_hour, flags",
-        [*_month_range(date_from, date_to), date_from, date_to])))
+        [*_month_range(date_from, date_to), date_from, date_to, *params])))
 
 
-def answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[AnswerCount]:
+def answer_counts(conn, question_ids, date_from: str, date_to: str, unit: str | None = None) -> list[AnswerCount]:
     """Answer counts from the covering index on answers (grouped by date too, in index
     order, so no sort; the dates are summed here)."""
     ids = sorted(set(question_ids))
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
+    where, params = _answers_of(unit)
     rows = conn.execute(
         f"SELECT question_id, local_date, value, flagged, count(*) FROM answers "
-        f"WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ? "
-        f"GROUP BY question_id, local_date, value, flagged", [*ids, date_from, date_to])
+        f"WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ?{where} "
+        f"GROUP BY question_id, local_date, value, flagged", [*ids, date_from, date_to, *params])
     totals: dict = {}
     for qid, _, value, flagged, count in rows:
         key = (qid, value, flagged)
@@ -174,19 +191,21 @@ def answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[Answ
     return [AnswerCount(*k, v) for k, v in totals.items()]
 
 
-def first_answer_counts(conn, question_ids, date_from: str, date_to: str) -> list[AnswerCount]:
+def first_answer_counts(conn, question_ids, date_from: str, date_to: str,
+                        unit: str | None = None) -> list[AnswerCount]:
     """Answer counts counting each response once, at the first
     question of ``question_ids`` it answered (for indicators fed by several questions).
     A multi-choice answer of that question still gives one row per choice."""
     ranks = " ".join(f"WHEN ? THEN {i}" for i, _ in enumerate(question_ids))
     marks = ", ".join("?" * len(question_ids))
+    where, params = _answers_of(unit)
     return list(map(AnswerCount._make, conn.execute(
         f"SELECT question_id, value, flagged, count(*) FROM ("
         f"SELECT question_id, value, flagged, rank, min(rank) OVER (PARTITION BY response_id) AS first "
         f"FROM (SELECT response_id, question_id, value, flagged, CASE question_id {ranks} END AS rank "
-        f"FROM answers WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ?)) "
+        f"FROM answers WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ?{where})) "
         f"WHERE rank = first GROUP BY 1, 2, 3",
-        [*question_ids, *question_ids, date_from, date_to])))
+        [*question_ids, *question_ids, date_from, date_to, *params])))
 
 
 def utc_bounds(date_from: str, date_to: str) -> tuple[str, str]:
@@ -199,7 +218,7 @@ def utc_bounds(date_from: str, date_to: str) -> tuple[str, str]:
     return (start.astimezone(UTC).strftime(fmt), end.astimezone(UTC).strftime(fmt))
 
 
-def receipt_figures(conn, date_from: str, date_to: str) -> ReceiptFigures | None:
+def receipt_figures(conn, date_from: str, date_to: str, unit: str | None = None) -> ReceiptFigures | None:
     """Figures of the dossiers returned in the period (local date of ``returned_at``), or
     None without a receipts table.
 
@@ -208,16 +227,18 @@ def receipt_figures(conn, date_from: str, date_to: str) -> ReceiptFigures | None
     if not has_table(conn, "receipts"):
         return None
     start, end = utc_bounds(date_from, date_to)
+    where, params = unit_filter(unit)
     returned, rated, with_date, overdue = conn.execute(
         "SELECT count(*), count(response_id), count(appointment_date), "
         "sum(returned_at >= appointment_date || 'T17:00:00.000Z') "
-        "FROM receipts WHERE returned_at >= ? AND returned_at < ?", [start, end]).fetchone()
+        f"FROM receipts WHERE returned_at >= ? AND returned_at < ?{where}", [start, end, *params]).fetchone()
     complained = 0
     if has_table(conn, "complaints"):
+        where, params = unit_filter(unit, "r.unit")
         complained = conn.execute(
             "SELECT count(DISTINCT c.receipt) FROM complaints c JOIN receipts r ON r.code = c.receipt "
-            "WHERE r.returned_at >= ? AND r.returned_at < ? AND r.appointment_date IS NOT NULL",
-            [start, end]).fetchone()[0]
+            f"WHERE r.returned_at >= ? AND r.returned_at < ? AND r.appointment_date IS NOT NULL{where}",
+            [start, end, *params]).fetchone()[0]
     return ReceiptFigures(returned, rated, with_date, overdue or 0, complained)
 
 
@@ -235,7 +256,8 @@ def open_reader(path: str) -> sqlite3.Connection:
                            check_same_thread=False)
 
 
-def complaint_figures(conn, date_from: str, date_to: str, today: str) -> list[ComplaintRow] | None:
+def complaint_figures(conn, date_from: str, date_to: str, today: str,
+                      unit: str | None = None) -> list[ComplaintRow] | None:
     """Complaint counts, flagged and not, of complaints received in the period, or None
     without a complaints table.
 
@@ -248,10 +270,11 @@ def complaint_figures(conn, date_from: str, date_to: str, today: str) -> list[Co
                "OR coalesce(not_accepted_reason, '') != '')")
     on_time = ("(answered_date IS NOT NULL AND due_date IS NOT NULL AND answered_date <= due_date "
                "AND (status != 'not_accepted' OR coalesce(not_accepted_reason, '') != ''))")
+    where, params = unit_filter(unit)
     return list(map(ComplaintRow._make, conn.execute(
         f"SELECT coalesce(flags, '') != '' AS flagged, count(*), sum({decided} OR due_date < ?), "
         f"sum({on_time}), sum(answered_date IS NOT NULL) FROM complaints "
-        f"WHERE received_date BETWEEN ? AND ? GROUP BY 1", [today, date_from, date_to])))
+        f"WHERE received_date BETWEEN ? AND ?{where} GROUP BY 1", [today, date_from, date_to, *params])))
 
 
 def labels(conn, table: str, key: str, label: str) -> dict:
@@ -261,16 +284,20 @@ def labels(conn, table: str, key: str, label: str) -> dict:
     return dict(conn.execute(f"SELECT {key}, {label} FROM {table}").fetchall())
 
 
-def chain_head(conn) -> dict:
+def chain_head(conn, unit: str | None = None) -> dict:
     """The last link of the responses' hash chain: {"seq", "hash"} (0 and "" when empty).
-    Reports quote it so a figure can be checked against ``python -m kiosk verify``."""
-    row = conn.execute("SELECT seq, hash FROM responses ORDER BY seq DESC LIMIT 1").fetchone()
+    Reports quote it so a figure can be checked against ``python -m kiosk verify``.
+    ``unit``: the last link of that unit's own chain (chain v3)."""
+    where, params = unit_filter(unit)
+    row = conn.execute(f"SELECT seq, hash FROM responses WHERE 1{where} ORDER BY seq DESC LIMIT 1",
+                       params).fetchone()
     return {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": ""}
 
 
-def monthly_counts(conn, first_month: str, last_month: str) -> list[MonthCount]:
+def monthly_counts(conn, first_month: str, last_month: str, unit: str | None = None) -> list[MonthCount]:
     """Main-rating counts per month and flagged (0/1) for months first..last (YYYY-MM)."""
+    where, params = unit_filter(unit)
     return list(map(MonthCount._make, conn.execute(
         f"SELECT local_month, flags != '', count(overall), sum({SATISFIED_SQL}) FROM responses "
-        "WHERE local_month BETWEEN ? AND ? GROUP BY local_month, flags != ''",
-        [first_month, last_month])))
+        f"WHERE local_month BETWEEN ? AND ?{where} GROUP BY local_month, flags != ''",
+        [first_month, last_month, *params])))

@@ -57,7 +57,7 @@ def _months_back(day: date, months: int) -> date:
 
 
 def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = True,
-              targets: Targets | str | None = None, today=None) -> dict:
+              targets: Targets | str | None = None, today=None, unit: str | None = None) -> dict:
     """All figures for local dates ``date_from``..``date_to`` inclusive (Asia/Ho_Chi_Minh).
 
     ``conn_or_path``: a sqlite3 connection, a sqlite_utils.Database or a database path
@@ -66,7 +66,8 @@ def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = True,
     today in Vietnam. Top-level ``indicators`` and the breakdowns follow ``exclude_flagged``: by
     default the headline leaves flagged (suspicious) ratings out; both variants of the
     indicators are under ``all`` (raw) and ``excluding_flagged``, and ``beside`` names the
-    variant a report shows next to the headline.
+    variant a report shows next to the headline. ``unit``: one unit's figures (a
+    units.code; its responses, receipts and complaints), None for the whole installation.
     """
     start, end = parse_date(date_from), parse_date(date_to)
     if start > end:
@@ -75,11 +76,11 @@ def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = True,
         targets = load_targets() if targets is None else load_targets(targets)
     today = parse_date(today) if today is not None else queries.local_today()
     with queries.opened(conn_or_path) as conn:
-        return _summarize(conn, start, end, exclude_flagged, targets, today)
+        return _summarize(conn, start, end, exclude_flagged, targets, today, unit)
 
 
 def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Targets,
-               today: date) -> dict:
+               today: date, unit: str | None = None) -> dict:
     scales = forms.question_scales()
     d_from, d_to = start.isoformat(), end.isoformat()
 
@@ -87,17 +88,17 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
         """The other half: run on a second connection while the cube is grouped."""
         p_from, p_to = previous_period(start, end)
         return {
-            "clock": queries.hour_weekday(c, d_from, d_to),
-            "counts": _indicator_counts(c, targets, d_from, d_to),
-            "complaints": queries.complaint_figures(c, d_from, d_to, today.isoformat()),
-            "reasons": queries.answer_counts(c, ["reasons"], d_from, d_to),
-            "previous": _previous(c, targets, scales, p_from, p_to, today, exclude_flagged),
-            "receipts": queries.receipt_figures(c, d_from, d_to),
+            "clock": queries.hour_weekday(c, d_from, d_to, unit),
+            "counts": _indicator_counts(c, targets, d_from, d_to, unit),
+            "complaints": queries.complaint_figures(c, d_from, d_to, today.isoformat(), unit),
+            "reasons": queries.answer_counts(c, ["reasons"], d_from, d_to, unit),
+            "previous": _previous(c, targets, scales, p_from, p_to, today, exclude_flagged, unit),
+            "receipts": queries.receipt_figures(c, d_from, d_to, unit),
         }
 
     def main(c) -> list:
         """The cube: the longest query, about half the work."""
-        return queries.response_cube(c, d_from, d_to)
+        return queries.response_cube(c, d_from, d_to, unit)
 
     cube, got = _in_parallel(conn, main, side)
     receipts = got["receipts"]
@@ -111,6 +112,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
     procedure_names = queries.labels(conn, "procedures", "code", "name")
     return {
         "period": {"from": d_from, "to": d_to},
+        "unit": unit,
         "exclude_flagged": exclude_flagged,
         "indicators": both[chosen],
         "all": {"indicators": both["all"]},
@@ -126,7 +128,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
         "portal_figure": portal_figure(receipts, cube, exclude_flagged),
         "previous": got["previous"],
         "targets_version": targets.version,
-        "chain": queries.chain_head(conn),
+        "chain": queries.chain_head(conn, unit),
         "formula": dict(FORMULA),
     }
 
@@ -154,26 +156,27 @@ def _in_parallel(conn, main, side):
         return first, future.result()
 
 
-def _indicator_counts(conn, targets: Targets, d_from: str, d_to: str) -> dict:
+def _indicator_counts(conn, targets: Targets, d_from: str, d_to: str, unit: str | None = None) -> dict:
     """{indicator id: ``queries.AnswerCount`` rows}, one observation per response:
     single-question indicators read the covering index directly; several questions go
     through the first-answered query."""
     single = [i for i in targets.indicators
               if i.source == "answers" and len(i.questions) == 1 and i.questions[0] != "overall"]
-    rows = queries.answer_counts(conn, [i.questions[0] for i in single], d_from, d_to)
+    rows = queries.answer_counts(conn, [i.questions[0] for i in single], d_from, d_to, unit)
     out = {i.id: [r for r in rows if r.question_id == i.questions[0]] for i in single}
     for ind in targets.indicators:
         if ind.source == "answers" and len(ind.questions) > 1:
-            out[ind.id] = queries.first_answer_counts(conn, list(ind.questions), d_from, d_to)
+            out[ind.id] = queries.first_answer_counts(conn, list(ind.questions), d_from, d_to, unit)
     return out
 
 
-def _previous(conn, targets, scales, p_from: date, p_to: date, today: date, exclude_flagged) -> dict:
+def _previous(conn, targets, scales, p_from: date, p_to: date, today: date, exclude_flagged,
+              unit: str | None = None) -> dict:
     """Indicator figures of the previous period of equal length, for comparison."""
     a, b = p_from.isoformat(), p_to.isoformat()
-    overall = rollup.overall_counts(queries.hour_weekday(conn, a, b))
-    rows = indicators.compute(targets, overall, _indicator_counts(conn, targets, a, b),
-                              queries.complaint_figures(conn, a, b, today.isoformat()), scales,
+    overall = rollup.overall_counts(queries.hour_weekday(conn, a, b, unit))
+    rows = indicators.compute(targets, overall, _indicator_counts(conn, targets, a, b, unit),
+                              queries.complaint_figures(conn, a, b, today.isoformat(), unit), scales,
                               exclude_flagged)
     keep = ("id", "n", "satisfied", "rate", "ci_low", "ci_high", "verdict")
     return {"period": {"from": a, "to": b},
@@ -220,7 +223,8 @@ def portal_figure(figures: queries.ReceiptFigures | None, cube, exclude_flagged:
             "rate": max(0.0, 1.0 - overdue_share - complaint_share)}
 
 
-def monthly_trend(conn_or_path, end, months: int = 12, exclude_flagged: bool = False) -> list[dict]:
+def monthly_trend(conn_or_path, end, months: int = 12, exclude_flagged: bool = False,
+                  unit: str | None = None) -> list[dict]:
     """The main rating month by month for the ``months`` calendar months ending with the
     month of ``end`` (local dates): [{key "YYYY-MM", label "MM/YYYY", n, satisfied, rate,
     ci_low, ci_high}], one row per month, empty months with n = 0 and rate None.
@@ -237,7 +241,7 @@ def monthly_trend(conn_or_path, end, months: int = 12, exclude_flagged: bool = F
     keys.reverse()
     conn = queries.connect(conn_or_path)
     sums = {k: [0, 0] for k in keys}
-    for row in queries.monthly_counts(conn, keys[0], keys[-1]):
+    for row in queries.monthly_counts(conn, keys[0], keys[-1], unit):
         if exclude_flagged and row.flagged:
             continue
         sums[row.month][0] += row.rated

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.store import migrations
+from kiosk.store.adopt import adopt_first_unit
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -66,7 +67,6 @@ def init_db(path, config=None) -> None:
     try:
         migrations.apply(db)
         if config is not None:
-            from kiosk.store.units import adopt_first_unit
             adopt_first_unit(db, config)
     finally:
         db.conn.close()

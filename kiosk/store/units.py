@@ -10,12 +10,8 @@ from __future__ import annotations
 import json
 
 from kiosk.clock import iso, utcnow
+from kiosk.store.adopt import adopt_first_unit  # noqa: F401 (part of this module's interface)
 from kiosk.store.db import transaction
-from kiosk.store.migrations import UNIT_TABLES
-
-# The tables whose existing rows join the first unit. report_heads is append-only (its
-# triggers refuse UPDATE) and its old rows were heads of the whole installation: NULL.
-ADOPTED = tuple(t for t in UNIT_TABLES if t != "report_heads")
 
 
 def _decode(row: dict | None) -> dict | None:
@@ -76,19 +72,3 @@ def first_unit(db) -> str | None:
     (and every chain v1/v2 link) belongs to. None before any unit exists."""
     row = db.execute("SELECT code FROM units ORDER BY rowid LIMIT 1").fetchone()
     return row[0] if row else None
-
-
-def adopt_first_unit(db, config) -> str | None:
-    """On the first start with units: make the first unit from the settings (``UNIT_CODE``,
-    ``COMMUNE_NAME``, ``PROVINCE_NAME``) and put every existing row into it. Idempotent: once
-    a unit exists this does nothing. Returns the code made, or None."""
-    if first_unit(db) is not None:
-        return None
-    code = config["UNIT_CODE"]
-    with transaction(db):
-        db.execute("INSERT INTO units (code, name, province, created_at, settings, hidden_procedures) "
-                   "VALUES (?, ?, ?, ?, '{}', '[]')",
-                   [code, config["COMMUNE_NAME"], config["PROVINCE_NAME"], iso(utcnow())])
-        for table in ADOPTED:
-            db.execute(f"UPDATE [{table}] SET unit = ? WHERE unit IS NULL", [code])
-    return code
