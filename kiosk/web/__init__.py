@@ -30,6 +30,7 @@ def init_app(app) -> None:
         i18n,
         people,
         phone,
+        province,
         proxy,
         public,
         questionnaires,
@@ -49,7 +50,7 @@ def init_app(app) -> None:
     questionnaires.init_app(app)
     errors.init_app(app)
     for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,
-                   catalogue_pages, phone, public):
+                   catalogue_pages, phone, public, province):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.health)
     csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal
