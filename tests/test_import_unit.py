@@ -171,3 +171,25 @@ def test_import_unit_command_twice_then_refuses_a_broken_backup(standalone, tmp_
     assert broken.returncode == 1 and "Nothing was changed" in broken.stderr
     unknown = run(tmp_path, "import-unit", "99999", "--db", str(source))
     assert unknown.returncode == 2 and "create-unit 99999" in unknown.stderr
+
+
+def test_reports_tell_imported_ratings_from_live_ones(standalone, province, app, tablet, rating_body, login):
+    from analysis import summarize
+    from analysis.fmt import filtered_line
+    from analysis.reports.csv import responses_csv
+    from kiosk.clock import local_today
+    rid = standalone.rate(overall=4)
+    imports.import_file(province, standalone.backup("commune.db"), UNIT)
+    assert tablet.post("/api/v1/responses", json=rating_body()).status_code == 201  # a live one, unit 00001
+    today = local_today().isoformat()
+    whole = summarize(province, today, today)
+    assert (whole["responses"]["all"], whole["responses"]["imported"]) == (2, 1)
+    assert summarize(province, today, today, unit=UNIT)["responses"]["imported"] == 1
+    assert "trong đó 1 phiếu nhập từ dữ liệu riêng của xã" in filtered_line(whole)
+    lines = responses_csv(province, today, today).decode("utf-8-sig").split("\r\n")
+    head = lines[0].split(";")
+    column = head.index("Nhập từ dữ liệu riêng của xã")
+    cells = {line.split(";")[0]: line.split(";")[column] for line in lines[1:] if line}
+    assert cells[rid] == "Có (phiếu số 1 của xã)" and sorted(cells.values()) == ["", "Có (phiếu số 1 của xã)"]
+    page = login(app.test_client(), "leader").get("/admin/dashboard/").get_data(as_text=True)
+    assert "Trong đó 1 phiếu nhập từ dữ liệu riêng của xã" in page
