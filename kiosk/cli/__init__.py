@@ -14,6 +14,7 @@ from kiosk.cli.imports import add_import_unit
 from kiosk.cli.people import cmd_create_token, cmd_create_user, cmd_list_tokens, cmd_revoke_token
 from kiosk.cli.reports import add_send_report
 from kiosk.cli.serve import cmd_serve
+from kiosk.cli.units import add_unit_choice, add_unit_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,11 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["admin", "leader", "officer"])
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.add_argument("--full-name", help="the person's name (họ tên), shown on receipts, in the inbox and reports")
+    add_unit_choice(p, "user")
     p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("create-token", help="make an API token (printed once)")
     p.add_argument("name", help="what the token is for, e.g. 'one-stop software'")
     p.add_argument("--role", required=True, choices=["officer", "leader", "kiosk"])
+    add_unit_choice(p, "token")
     p.set_defaults(func=cmd_create_token)
 
     p = sub.add_parser("list-tokens", help="list API tokens (never the token itself)")
@@ -76,8 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="check the tamper-evident hash chain and the heads reports quoted")
     p.add_argument("--head", metavar="SEQ:HASH",
                    help="also check that this head, quoted by a report kept elsewhere, is still that link")
+    p.add_argument("--unit", metavar="CODE", help="check only this unit's chain (each unit's verifies on its own)")
     p.set_defaults(func=cmd_verify)
     add_send_report(sub)
+    add_unit_commands(sub)
     add_import_unit(sub)
     return parser
 

@@ -20,3 +20,22 @@ def _database() -> str:
     config["DATABASE"] = str(folder / "kiosk.db")
     config.from_pyfile("config.py", silent=True)
     return config["DATABASE"]
+
+
+def _settings() -> dict | None:
+    """The installation's checked settings without building the app (for the first unit's
+    names when ``verify`` or ``backup`` is the first to open a database after an upgrade),
+    or None when a setting is malformed (those commands must work all the same)."""
+    import os
+
+    from flask import Config
+
+    from kiosk import instance_path, settings
+    config = Config(str(instance_path()))
+    config.from_mapping(settings.defaults())
+    config.from_pyfile("config.py", silent=True)
+    config.update(settings.from_environment(os.environ))
+    try:
+        return settings.check(config)
+    except settings.SettingsError:
+        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from kiosk.cli.common import _app, _database
+from kiosk.cli.common import _app, _database, _settings
 
 
 def cmd_demo_data(args) -> int:
@@ -159,13 +159,20 @@ def cmd_verify(args) -> int:
             return 2
         heads.append((int(seq), head))
     path = _database()
-    init_db(path)  # brings an older database's schema up (never drops data)
+    init_db(path, _settings())  # brings an older database's schema up (never drops data)
     db = connect(path)
+    unit = getattr(args, "unit", None)
+    if unit and store.get_unit(db, unit) is None:
+        codes = ", ".join(u["code"] for u in store.list_units(db)) or "none"
+        print(f"error: no unit {unit!r}; the units are: {codes}", file=sys.stderr)
+        return 2
     recorded = store.recorded_heads(db)
-    result = store.verify_chain(db, heads=heads + recorded)
+    result = store.verify_chain(db, heads=heads + recorded, unit=unit)
     if result["broken_at"] is None:
-        head = store.chain_head(db)
-        print(f"OK: {result['checked']:,} responses, chain intact; {len(recorded):,} recorded report heads hold.")
+        head = store.chain_head(db, unit)
+        whose = f"unit {unit}: " if unit else ""
+        print(f"OK: {whose}{result['checked']:,} responses, chain intact; "
+              f"{len(recorded):,} recorded report heads hold.")
         if args.head:
             print(f"The quoted head {args.head[:20]}… is still response #{heads[0][0]}.")
         if head["seq"]:

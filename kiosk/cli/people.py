@@ -5,6 +5,7 @@ import getpass
 import sys
 
 from kiosk.cli.common import _app, _database
+from kiosk.cli.units import chosen_unit
 
 
 def cmd_create_user(args) -> int:
@@ -35,16 +36,29 @@ def cmd_create_user(args) -> int:
         return 2
     app = _app()
     db = connect(app.config["DATABASE"])
-    if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):
+    existing = store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db))
+    unit = None
+    if not existing or args.unit or args.all_units:  # an update keeps the unit unless told
+        unit = chosen_unit(db, args)
+        if isinstance(unit, tuple):
+            print(unit[0], file=sys.stderr)
+            return 2
+    if existing:
         store.set_password(db, name, hash_password(password), args.role)
         if args.full_name is not None:
             store.set_full_name(db, name, text.line(args.full_name))
+        if args.unit or args.all_units:
+            store.set_user_unit(db, name, unit, "cli")
         print(f"Updated user {name} ({args.role}); their sessions have ended.")
     else:
         store.create_user(db, name, hash_password(password), args.role,
-                          text.line(args.full_name or "") or None)
-        print(f"Created user {name} ({args.role}).")
+                          text.line(args.full_name or "") or None, unit=unit)
+        print(f"Created user {name} ({args.role}, {_scope(unit)}).")
     return 0
+
+
+def _scope(unit: str | None) -> str:
+    return f"unit {unit}" if unit else "all units"
 
 
 def cmd_create_token(args) -> int:
@@ -59,11 +73,18 @@ def cmd_create_token(args) -> int:
         return 2
     app = _app()
     db = connect(app.config["DATABASE"])
+    unit = chosen_unit(db, args)
+    if isinstance(unit, tuple):
+        print(unit[0], file=sys.stderr)
+        return 2
+    if unit is None and args.role == "kiosk":
+        print("error: a kiosk token sends one commune's ratings: give its --unit CODE", file=sys.stderr)
+        return 2
     token = new_token()
-    store.create_token(db, name, args.role, hash_token(token))
-    store.audit(db, "cli", "create_token", f"{name} ({args.role})")
+    store.create_token(db, name, args.role, hash_token(token), unit=unit)
+    store.audit(db, "cli", "create_token", f"{name} ({args.role}, {_scope(unit)})", unit=unit)
     print(token)
-    print(f"# token for {name} ({args.role}); shown once, keep it safe", file=sys.stderr)
+    print(f"# token for {name} ({args.role}, {_scope(unit)}); shown once, keep it safe", file=sys.stderr)
     return 0
 
 
@@ -78,8 +99,9 @@ def cmd_list_tokens(args) -> int:
     if not rows:
         print("No API tokens. Make one with: python -m kiosk create-token NAME --role ROLE")
         return 0
-    header = ("name", "role", "created (UTC)", "last used (UTC)", "state")
-    table = [(r["name"], r["role"], (r["created_at"] or "")[:19], (r["last_used_at"] or "never")[:19],
+    header = ("name", "role", "unit", "created (UTC)", "last used (UTC)", "state")
+    table = [(r["name"], r["role"], r["unit"] or "all", (r["created_at"] or "")[:19],
+              (r["last_used_at"] or "never")[:19],
               "revoked" if r["revoked"] else "active") for r in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *table, strict=True)]
     for line in (header, *table):

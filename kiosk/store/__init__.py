@@ -77,6 +77,7 @@ from kiosk.store.people import (
     set_password,
     set_role,
     set_user_active,
+    set_user_unit,
     touch_kiosk,
     write_problem,
 )
@@ -110,6 +111,7 @@ from kiosk.store.units import (
     get_unit,
     list_units,
     only_unit,
+    unit_counts,
     update_unit,
 )
 
@@ -120,6 +122,7 @@ __all__ = [
     "get_unit",
     "list_units",
     "only_unit",
+    "unit_counts",
     "update_unit",
     "GENESIS",
     "ReceiptAlreadyUsed",
@@ -196,6 +199,7 @@ __all__ = [
     "set_password",
     "set_role",
     "set_user_active",
+    "set_user_unit",
     "staff_usernames",
     "touch_kiosk",
     "unbound_ratings_between",

@@ -40,6 +40,13 @@ def set_password(db, username: str, password_hash: str, role: str | None = None)
                    [*updates.values(), username])
 
 
+def set_user_unit(db, username: str, unit: str | None, by: str) -> None:
+    """Move a staff account to ``unit`` (None: province-wide); every session of it ends."""
+    with transaction(db):
+        db.execute("UPDATE users SET unit = ?, session_gen = session_gen + 1 WHERE username = ?", [unit, username])
+        audit(db, by, "user_unit", f"{username} → {unit or 'all units'}", unit=unit)
+
+
 def set_role(db, user_id: int, role: str, by: str) -> None:
     """A new role: every session of that user ends (it was signed in with the old one)."""
     with transaction(db):

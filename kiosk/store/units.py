@@ -61,6 +61,13 @@ def update_unit(db, code: str, **changes) -> None:
         db.execute(f"UPDATE units SET {sets} WHERE code = ?", [*changes.values(), code])
 
 
+def unit_counts(db, code: str) -> tuple[int, int, int]:
+    """(responses, active users, enrolled tablets) of unit ``code``."""
+    return tuple(db.execute(f"SELECT count(*) FROM {table} WHERE unit = ?{extra}", [code]).fetchone()[0]
+                 for table, extra in (("responses", ""), ("users", " AND active = 1"),
+                                      ("kiosks", " AND revoked = 0")))
+
+
 def only_unit(db) -> str | None:
     """The code of the one unit when there is exactly one, else None (none, or several)."""
     rows = db.execute("SELECT code FROM units ORDER BY rowid LIMIT 2").fetchall()
