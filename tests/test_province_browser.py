@@ -5,7 +5,6 @@ Screenshot: $KIOSK_SHOTS (default /tmp/shots)/province-league.png.
 """
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 from tests.browser_helpers import new_tablet
@@ -13,21 +12,14 @@ from tests.helpers import PASSWORD
 from tests.test_demo_apart import cli
 
 
-def _province_leader(demo_db):
-    """A province-wide leader (no unit) in the demo database, as create-user --all-units makes."""
-    from kiosk.web.auth import hash_password
-    conn = sqlite3.connect(demo_db)
-    with conn:
-        conn.execute("INSERT INTO users (username, password_hash, role, active, session_gen, unit) "
-                     "VALUES ('tinh', ?, 'leader', 1, 0, NULL)", [hash_password(PASSWORD)])
-    conn.close()
-
-
 def test_province_staff_compare_five_demo_communes(browser, live_server_factory, screenshot):
     server = live_server_factory(env={"KIOSK_DEMO_MODE": "true"}, start=False)
+    # a province-wide leader in the real database; demo-data copies the accounts so staff sign in as usual
+    made = cli(server.instance, "create-user", "tinh", "--role", "leader", "--all-units", "--password-stdin",
+               input=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
     r = cli(server.instance, "demo-data", "--responses", "1500", "--days", "80", "--seed", "5", "--units", "5")
     assert r.returncode == 0, r.stderr
-    _province_leader(server.instance / "demo.db")
     server.start()
     page = new_tablet(browser, {"width": 1366, "height": 900})
     page.goto(server.url + "/login")
