@@ -108,10 +108,13 @@ def test_importing_twice_adds_nothing(standalone, province):
 
 def test_a_newer_backup_adds_only_what_is_new(standalone, province):
     first = [standalone.rate(), standalone.rate(overall=3)]
+    code = standalone.receipt()
     imports.import_file(province, standalone.backup("monday.db"), UNIT)
-    later = [standalone.rate(overall=2), standalone.rate(overall=5)]
+    assert store.get_receipt(province, code)["used_at"] is None
+    later = [standalone.rate(overall=2, receipt=code), standalone.rate(overall=5)]
     result = imports.import_file(province, standalone.backup("friday.db"), UNIT)
-    assert (result["responses"], result["already"]) == (2, 2)
+    assert (result["responses"], result["already"], result["receipts"], result["receipts_updated"]) == (2, 2, 0, 1)
+    assert store.get_receipt(province, code)["response_id"] == later[0]  # the receipt gained its rating
     seqs = [store.get_response(province, rid)["seq"] for rid in first + later]
     assert seqs == sorted(seqs)  # the commune's order is kept in the unit's chain
     assert store.verify_chain(province, unit=UNIT) == {"checked": 4, "broken_at": None, "reason": None}
@@ -171,6 +174,8 @@ def test_import_unit_command_twice_then_refuses_a_broken_backup(standalone, tmp_
     assert broken.returncode == 1 and "Nothing was changed" in broken.stderr
     unknown = run(tmp_path, "import-unit", "99999", "--db", str(source))
     assert unknown.returncode == 2 and "create-unit 99999" in unknown.stderr
+    itself = run(tmp_path, "import-unit", UNIT, "--db", str(tmp_path / "inst" / "kiosk.db"))
+    assert itself.returncode == 2 and "this server's own database" in itself.stderr
 
 
 def test_reports_tell_imported_ratings_from_live_ones(standalone, province, app, tablet, rating_body, login):

@@ -11,7 +11,7 @@ def cmd_import_unit(args) -> int:
     """Check a standalone kiosk's database (or backup) and merge it into unit CODE; running it
     again, or on a newer backup, adds only what is new (``kiosk/store/imports.py``)."""
     from kiosk import store
-    from kiosk.store import imports, serverlock
+    from kiosk.store import imports
     from kiosk.store.db import connect
     app = _app()
     db = connect(app.config["DATABASE"])
@@ -20,9 +20,10 @@ def cmd_import_unit(args) -> int:
             print(f"error: there is no unit {args.code}; make it first: "
                   f"python -m kiosk create-unit {args.code} --name \"Xã …\"", file=sys.stderr)
             return 2
-        running = serverlock.in_use(app.instance_path)
-        if running and str(args.db) in running:
-            print("error: that database is the one this server is serving", file=sys.stderr)
+        from pathlib import Path
+        if Path(args.db).resolve() == Path(app.config["DATABASE"]).resolve():
+            print("error: that is this server's own database; give the commune's database or backup",
+                  file=sys.stderr)
             return 2
         try:
             result = imports.import_file(db, args.db, args.code)
