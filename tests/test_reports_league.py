@@ -50,3 +50,10 @@ def test_province_prints_the_league_as_an_administrative_report():
                   "1–2", "91,0%", "Chưa đủ phiếu để xếp hạng", "Số đơn vị: 4, trong đó 3 đơn vị đủ phiếu",
                   "không phân biệt được", "Nơi nhận:"):
         assert words in text, words
+
+
+def test_a_league_of_demo_data_says_so_in_both_files():
+    ws = load_workbook(io.BytesIO(xlsx_league(_table(), PERIOD, demo=12)))["Xếp hạng"]
+    assert ws["A4"].value.startswith("CẢNH BÁO: 12 phiếu trong kỳ là DỮ LIỆU MẪU")
+    reader = PdfReader(io.BytesIO(pdf_league(_table(), PERIOD, demo=12, issued=date(2027, 1, 5))))
+    assert "DỮ LIỆU MẪU" in unicodedata.normalize("NFC", reader.pages[0].extract_text())

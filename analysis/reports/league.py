@@ -56,9 +56,15 @@ HEAD = ["Hạng", "Mã đơn vị", "Đơn vị", "Số phiếu (n)", "Tỷ lệ
 FORMATS = [None, None, None, INTEGER, PERCENT, PERCENT, PERCENT, PERCENT, None, None]
 
 
-def xlsx_league(table: dict, period: dict, meta: dict | None = None) -> bytes:
+def demo_warning(demo: int) -> str:
+    return (f"CẢNH BÁO: {fmt.number(demo)} phiếu trong kỳ là DỮ LIỆU MẪU (tạo để tập huấn, thử nghiệm), "
+            "không phải ý kiến thật của người dân. Không dùng bảng này để báo cáo.")
+
+
+def xlsx_league(table: dict, period: dict, meta: dict | None = None, demo: int = 0) -> bytes:
     """One sheet "Xếp hạng": title, period, the indicator, the table, the method. Rates are
-    numbers formatted 0.0% so officials can recompute; every text cell typed as text."""
+    numbers formatted 0.0% so officials can recompute; every text cell typed as text.
+    ``demo``: how many demo responses the period holds (a warning line when any)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Xếp hạng")
     for i, width in enumerate([9, 12, 34, 12, 12, 12, 12, 14, 26, 30]):
@@ -74,7 +80,7 @@ def xlsx_league(table: dict, period: dict, meta: dict | None = None) -> bytes:
     ws.append([cell("BẢNG SO SÁNH MỨC ĐỘ HÀI LÒNG GIỮA CÁC ĐƠN VỊ", font=TITLE)])
     ws.append([cell(f"Kỳ báo cáo: {fmt.period({'period': period})}")])
     ws.append([cell(f"Chỉ tiêu: {table.get('name_vi', table['indicator'])}")])
-    ws.append([cell((meta or {}).get("province", ""))])
+    ws.append([cell(demo_warning(demo) if demo else (meta or {}).get("province", ""), font=BOLD)])
     ws.append([cell(h, font=BOLD, fill=HEAD_FILL, alignment=WRAP) for h in HEAD])
     for row in table["rows"]:
         ws.append([cell(v, number_format=f) if f else cell(v) for v, f in zip(_row_values(row), FORMATS,
@@ -108,7 +114,8 @@ def _pdf_table(pdf, table: dict) -> None:
     pdf.ln(3)
 
 
-def pdf_league(table: dict, period: dict, meta: dict | None = None, issued: date | None = None) -> bytes:
+def pdf_league(table: dict, period: dict, meta: dict | None = None, issued: date | None = None,
+               demo: int = 0) -> bytes:
     """The league as a Decree 30 report; ``meta``: commune (here the province, e.g. "Tỉnh
     Mẫu", printed after "ỦY BAN NHÂN DÂN"), unit, place, number."""
     meta = {**DEFAULT_META, **{k: v for k, v in (meta or {}).items() if v}}
@@ -121,6 +128,8 @@ def pdf_league(table: dict, period: dict, meta: dict | None = None, issued: date
     pdf.multi_cell(0, 6.5, f"So sánh mức độ hài lòng của người dân, doanh nghiệp giữa các đơn vị {when}",
                    align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
+    if demo:
+        report_pdf._paragraph(pdf, demo_warning(demo), "B")
     ranked, total = table["ranked"], len(table["rows"])
     report_pdf._paragraph(pdf, f"Chỉ tiêu: {table.get('name_vi', table['indicator'])}. Số đơn vị: "
                                f"{fmt.number(total)}, trong đó {fmt.number(ranked)} đơn vị đủ phiếu để xếp hạng.")

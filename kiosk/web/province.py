@@ -84,10 +84,11 @@ def _download(kind: str):
     meta = {"commune": cfg["PROVINCE_NAME"], "province": cfg["PROVINCE_NAME"]}
     if kind == "xlsx":
         from analysis.reports.league import xlsx_league
-        body, mimetype = xlsx_league(table, data["period"], meta), XLSX
+        body, mimetype = xlsx_league(table, data["period"], meta, demo=data["demo"]), XLSX
     else:
         from analysis.reports.league import pdf_league
-        body, mimetype = pdf_league(table, data["period"], meta, issued=local_today()), "application/pdf"
+        body = pdf_league(table, data["period"], meta, issued=local_today(), demo=data["demo"])
+        mimetype = "application/pdf"
     p = data["period"]
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="hai-long_don-vi_{p["from"]}_{p["to"]}.{kind}"'
