@@ -119,21 +119,22 @@ def _for_people(cells: list) -> list:
 
 
 def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool = False,
-              audience: str = "people"):
+              audience: str = "people", unit: str | None = None):
     """Yield one list per response (in chain order) matching ``header(audience)``; for
     people answers as labels (multi-choice joined with "; "), for systems the stored codes
-    (joined with ";"); unanswered questions as ''."""
+    (joined with ";"); unanswered questions as ''. ``unit``: that unit's responses only."""
     _check(audience)
     with queries.opened(conn_or_path) as conn:
-        yield from _rows(conn, str(date_from), str(date_to), exclude_flagged, audience == "people")
+        yield from _rows(conn, str(date_from), str(date_to), exclude_flagged, audience == "people", unit)
 
 
-def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool, people: bool):
+def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool, people: bool, unit: str | None = None):
     qids = question_ids()
     cols = ", ".join(FIXED + ("overall", "scale", "comment"))
-    where = "local_date BETWEEN ? AND ?" + (" AND flags = ''" if exclude_flagged else "")
+    in_unit, params = queries.unit_filter(unit)
+    where = "local_date BETWEEN ? AND ?" + (" AND flags = ''" if exclude_flagged else "") + in_unit
     cur = conn.execute(f"SELECT {cols} FROM responses WHERE {where} ORDER BY seq",
-                       [date_from, date_to])
+                       [date_from, date_to, *params])
     while True:
         chunk = cur.fetchmany(CHUNK)
         if not chunk:

@@ -260,6 +260,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UNIT_NAME", "Trung tâm Phục vụ hành chính công xã", text(),
             "the unit that receives dossiers", UNIT),
     Setting("PROVINCE_NAME", "Tỉnh Mẫu", text(), "the province", UNIT),
+    Setting("PROVINCE_BODY_NAME", "Trung tâm Phục vụ hành chính công tỉnh", text(),
+            "on a server of several communes: the province body whose name heads the reports of the whole", UNIT),
     Setting("UNIT_CODE", "00001", unit_code,
             "the code of the first unit (the commune's administrative code, or a short slug): every "
             "row written before units existed belongs to it; other units: python -m kiosk create-unit", UNIT),

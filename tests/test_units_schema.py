@@ -198,7 +198,7 @@ def test_a_units_settings_overlay_the_installations():
             "settings": {"OPENING_HOURS": {"0": ["08:00-11:00"]}, "HOLIDAYS": ["2026-02-01"],
                          "SECRET_KEY": "never from a unit"}}
     base = dict(settings.defaults(), SECRET_KEY="own")
-    mine = unit_settings(base, unit)
+    mine = unit_settings(base, unit)  # not the first unit (UNIT_CODE): named by its row
     assert mine["COMMUNE_NAME"] == "Xã Tây Hòa" and mine["UNIT"] == "27002"
     assert mine["OPENING_HOURS"] == {"0": ["08:00-11:00"]} and mine["HOLIDAYS"] == ["2026-02-01"]
     assert mine["SECRET_KEY"] == "own" and mine["PROVINCE_NAME"] == base["PROVINCE_NAME"]

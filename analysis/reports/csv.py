@@ -44,14 +44,15 @@ DELIMITER = {"people": ";", "systems": ","}
 
 
 def responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged: bool = False,
-                         audience: str = "people"):
+                         audience: str = "people", unit: str | None = None):
     """The raw responses as a stream of bytes (for a streamed HTTP download): for people
-    (Vietnamese headings and words, local times, ";"), or for systems (ids, codes, UTC, ",")."""
+    (Vietnamese headings and words, local times, ";"), or for systems (ids, codes, UTC, ",").
+    ``unit``: that unit's responses only (None: the whole installation)."""
     head = rows.header(audience)  # checks the audience before the first byte is sent
 
     def table():
         yield head
-        yield from rows.iter_rows(conn_or_path, date_from, date_to, exclude_flagged, audience)
+        yield from rows.iter_rows(conn_or_path, date_from, date_to, exclude_flagged, audience, unit)
     return _encode(table(), delimiter=DELIMITER[audience])
 
 

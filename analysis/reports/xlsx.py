@@ -156,7 +156,8 @@ def _raw_sheet(wb, conn_or_path, summary: dict, audience: str = "people") -> Non
     _header(ws, head)
     period = summary["period"]
     written = 0
-    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], False, audience):  # flags shown
+    for row in rows.iter_rows(conn_or_path, period["from"], period["to"], False, audience,  # flags shown
+                              summary.get("unit")):
         if written == RAW_LIMIT:
             _append(ws, [_cell(ws, "Bảng tính chỉ chứa được đến đây; tải tệp CSV để có đủ các phiếu.",
                              font=BOLD)])

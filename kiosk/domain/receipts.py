@@ -112,23 +112,24 @@ def mark_returned(db, code: str, counter: str | None, actor: str, expiry_days: i
     return store.mark_returned(db, code, counter, now, expires, actor)
 
 
-def counters(db) -> list[dict]:
-    """The counters "Trả kết quả" offers: first those an enrolled tablet stands at (that
-    tablet then invites the citizen), then the catalogue's other counters, marked as having
-    no tablet. ``[{"name", "tablet"}]``."""
-    with_tablet = {k["counter"] for k in store.list_kiosks(db) if k["counter"] and not k["revoked"]}
-    others = {c["name"] for c in store.list_counters(db, active_only=True)} - with_tablet
+def counters(db, unit: str | None = None) -> list[dict]:
+    """The counters "Trả kết quả" offers in ``unit``: first those an enrolled tablet stands
+    at (that tablet then invites the citizen), then the catalogue's other counters, marked as
+    having no tablet. ``[{"name", "tablet"}]``."""
+    with_tablet = {k["counter"] for k in store.list_kiosks(db, unit) if k["counter"] and not k["revoked"]}
+    others = {c["name"] for c in store.list_counters(db, active_only=True, unit=unit)} - with_tablet
     return ([{"name": n, "tablet": True} for n in sorted(with_tablet)]
             + [{"name": n, "tablet": False} for n in sorted(others)])
 
 
-def match_counter(db, typed: str | None) -> tuple[str | None, bool]:
+def match_counter(db, typed: str | None, unit: str | None = None) -> tuple[str | None, bool]:
     """(the counter as the list spells it, whether a tablet stands there) for a counter
-    typed or chosen at "Trả kết quả"; NFC and case do not matter ("quầy 1" is "Quầy 1")."""
+    typed or chosen at "Trả kết quả" in ``unit``; NFC and case do not matter ("quầy 1" is
+    "Quầy 1")."""
     name = text.line(typed)
     if not name:
         return None, False
-    for c in counters(db):
+    for c in counters(db, unit):
         if c["name"].casefold() == name.casefold():
             return c["name"], c["tablet"]
     return name, False

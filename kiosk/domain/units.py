@@ -12,8 +12,10 @@ PER_UNIT = ("COMMUNE_NAME", "UNIT_NAME", "PLACE_NAME", "OPENING_HOURS", "HOLIDAY
 def unit_settings(settings: Mapping, unit_row: Mapping | None) -> dict:
     """The installation's ``settings`` overlaid with ``unit_row``'s overrides (its
     ``settings`` dict, or that dict as JSON text); ``unit_row`` None gives the installation's
-    own. A unit without its own COMMUNE_NAME is named by its ``name``. Adds ``UNIT`` (the
-    unit's code, or None) so that whoever reads the result knows whose settings these are."""
+    own. A unit without its own COMMUNE_NAME is named by its ``name`` and ``province``,
+    except the first unit (``UNIT_CODE``): a single commune keeps naming itself in
+    instance/config.py as before. Adds ``UNIT`` (the unit's code, or None) so that whoever
+    reads the result knows whose settings these are."""
     out = dict(settings)
     out["UNIT"] = None
     if not unit_row:
@@ -22,10 +24,11 @@ def unit_settings(settings: Mapping, unit_row: Mapping | None) -> dict:
     if isinstance(overrides, str):
         import json
         overrides = json.loads(overrides or "{}")
-    if unit_row.get("name"):
-        out["COMMUNE_NAME"] = unit_row["name"]
-    if unit_row.get("province"):
-        out["PROVINCE_NAME"] = unit_row["province"]
+    if unit_row.get("code") != settings.get("UNIT_CODE"):
+        if unit_row.get("name"):
+            out["COMMUNE_NAME"] = unit_row["name"]
+        if unit_row.get("province"):
+            out["PROVINCE_NAME"] = unit_row["province"]
     out.update({k: v for k, v in overrides.items() if k in PER_UNIT})
     out["UNIT"] = unit_row.get("code")
     return out

@@ -16,8 +16,13 @@ ADOPTED = tuple(t for t in UNIT_TABLES if t != "report_heads")
 def adopt_first_unit(db, config) -> str | None:
     """On the first start with units: make the first unit from the settings (``UNIT_CODE``,
     ``COMMUNE_NAME``, ``PROVINCE_NAME``) and put every existing row into it. Idempotent: once
-    a unit exists this does nothing. Returns the code made, or None."""
+    a unit exists this only keeps the first unit's name and province as the settings say
+    (a commune that renames itself in instance/config.py is renamed in ``list-units`` too).
+    Returns the code made, or None."""
     if db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is not None:
+        db.execute("UPDATE units SET name = ?, province = ? WHERE code = ? AND (name IS NOT ? OR province IS NOT ?)",
+                   [config["COMMUNE_NAME"], config["PROVINCE_NAME"], config["UNIT_CODE"],
+                    config["COMMUNE_NAME"], config["PROVINCE_NAME"]])
         return None
     from kiosk.clock import iso, utcnow
     code = config["UNIT_CODE"]

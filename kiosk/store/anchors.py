@@ -16,9 +16,11 @@ def record_report_head(db, actor: str, kind: str, period_from: str | None, perio
                                    "seq": head["seq"], "hash": head["hash"], "unit": unit})
 
 
-def report_heads(db, limit: int | None = None) -> list[dict]:
-    sql = "SELECT * FROM report_heads ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
-    return list(db.query(sql))
+def report_heads(db, limit: int | None = None, unit: str | None = None) -> list[dict]:
+    """The issued reports, newest first; ``unit``: only those about that unit."""
+    where, params = (" WHERE unit = ?", [unit]) if unit else ("", [])
+    sql = f"SELECT * FROM report_heads{where} ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+    return list(db.query(sql, params))
 
 
 def recorded_heads(db) -> list[tuple[int, str]]:

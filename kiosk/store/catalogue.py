@@ -81,9 +81,18 @@ def replace_procedures(db, rows: list[dict], actor: str = "", action: str = "imp
 
 # --- officers and counters ---------------------------------------------------------------
 
-def list_officers(db, active_only: bool = False) -> list[dict]:
-    sql = "SELECT * FROM officers" + (" WHERE active = 1" if active_only else "") + " ORDER BY name"
-    return list(db.query(sql))
+def _where(active_only: bool, unit: str | None) -> tuple[str, list]:
+    parts, params = (["active = 1"] if active_only else []), []
+    if unit:
+        parts.append("unit = ?")
+        params.append(unit)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), params
+
+
+def list_officers(db, active_only: bool = False, unit: str | None = None) -> list[dict]:
+    """The officers (of ``unit``, when given), by name."""
+    where, params = _where(active_only, unit)
+    return list(db.query(f"SELECT * FROM officers{where} ORDER BY name", params))
 
 
 def get_officer(db, officer_id: int) -> dict | None:
@@ -110,9 +119,10 @@ def save_officer(db, name: str, username: str | None, active: bool = True,
     return officer_id
 
 
-def list_counters(db, active_only: bool = False) -> list[dict]:
-    sql = "SELECT * FROM counters" + (" WHERE active = 1" if active_only else "") + " ORDER BY name"
-    return list(db.query(sql))
+def list_counters(db, active_only: bool = False, unit: str | None = None) -> list[dict]:
+    """The counters (of ``unit``, when given), by name."""
+    where, params = _where(active_only, unit)
+    return list(db.query(f"SELECT * FROM counters{where} ORDER BY name", params))
 
 
 def save_counter(db, name: str, active: bool = True, counter_id: int | None = None,

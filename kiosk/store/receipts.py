@@ -29,7 +29,8 @@ def create_receipt(db, row: dict, new_code) -> dict:
             with transaction(db):
                 db["receipts"].insert(dict(row, code=code))
                 db["audit_log"].insert({"at": row["issued_at"], "actor": row.get("issued_by") or "",
-                                        "action": "issue_receipt", "detail": row["dossier_code"]})
+                                        "action": "issue_receipt", "detail": row["dossier_code"],
+                                        "unit": row.get("unit")})
             return get_receipt(db, code)
         except sqlite3.IntegrityError:
             continue
@@ -41,12 +42,15 @@ def get_receipt(db, code: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def list_receipts(db, limit: int = 50, issued_by: str | None = None) -> list[dict]:
-    """Most recently issued first."""
-    if issued_by:
-        return list(db.query(_SELECT + " WHERE r.issued_by = ? ORDER BY r.issued_at DESC LIMIT ?",
-                             [issued_by, limit]))
-    return list(db.query(_SELECT + " ORDER BY r.issued_at DESC LIMIT ?", [limit]))
+def list_receipts(db, limit: int = 50, issued_by: str | None = None, unit: str | None = None) -> list[dict]:
+    """Most recently issued first (by ``issued_by``, of ``unit``, when given)."""
+    where, params = [], []
+    for column, value in (("r.issued_by", issued_by), ("r.unit", unit)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY r.issued_at DESC LIMIT ?"
+    return list(db.query(sql, [*params, limit]))
 
 
 def receipts_by_codes(db, codes: list[str]) -> list[dict]:
@@ -71,12 +75,14 @@ def open_receipt_for_dossier(db, dossier_code: str, procedure_code: str, now,
     return rows[0] if rows else None
 
 
-def latest_receipt_of_dossier(db, dossier_code: str) -> dict | None:
+def latest_receipt_of_dossier(db, dossier_code: str, unit: str | None = None) -> dict | None:
     """The most recently issued receipt of the dossier with this code (mã hồ sơ, as printed on
-    the receipt and typed on the tablet's keypad; compared without regard to letter case), or
-    None. Whether it can still be rated is ``receipt_state``'s answer, as for a receipt code."""
-    rows = list(db.query(_SELECT + " WHERE upper(r.dossier_code) = ? ORDER BY r.issued_at DESC LIMIT 1",
-                         [dossier_code.upper()]))
+    the receipt and typed on the tablet's keypad; compared without regard to letter case) in
+    ``unit`` (when given), or None. Whether it can still be rated is ``receipt_state``'s
+    answer, as for a receipt code."""
+    extra, params = (" AND r.unit = ?", [unit]) if unit else ("", [])
+    rows = list(db.query(_SELECT + f" WHERE upper(r.dossier_code) = ?{extra} ORDER BY r.issued_at DESC LIMIT 1",
+                         [dossier_code.upper(), *params]))
     return rows[0] if rows else None
 
 
@@ -87,18 +93,21 @@ def mark_returned(db, code: str, counter: str | None, at, expires_at, actor: str
             "UPDATE receipts SET returned_at = ?, counter = coalesce(?, counter), expires_at = ? "
             "WHERE code = ? AND used_at IS NULL", [iso(at), counter, iso(expires_at), code])
         if cur.rowcount == 1:
+            unit = db.execute("SELECT unit FROM receipts WHERE code = ?", [code]).fetchone()[0]
             db["audit_log"].insert({"at": iso(at), "actor": actor, "action": "return_receipt",
-                                    "detail": f"{code} {counter or ''}".strip()})
+                                    "detail": f"{code} {counter or ''}".strip(), "unit": unit})
     return cur.rowcount == 1
 
 
-def pending_return(db, counter: str, since, now) -> dict | None:
-    """The receipt most recently returned at ``counter`` since ``since`` that nobody has
-    rated yet: what the tablet standing at that counter should ask about."""
+def pending_return(db, counter: str, since, now, unit: str | None = None) -> dict | None:
+    """The receipt most recently returned at ``counter`` of ``unit`` since ``since`` that
+    nobody has rated yet: what the tablet standing at that counter should ask about
+    (another commune's "Quầy 1" is another counter)."""
+    extra, params = (" AND r.unit = ?", [unit]) if unit else ("", [])
     rows = list(db.query(
-        _SELECT + " WHERE r.counter = ? AND r.returned_at >= ? AND r.used_at IS NULL "
-        "AND r.expires_at > ? ORDER BY r.returned_at DESC LIMIT 1",
-        [counter, iso(since), iso(now)]))
+        _SELECT + f" WHERE r.counter = ? AND r.returned_at >= ? AND r.used_at IS NULL "
+        f"AND r.expires_at > ?{extra} ORDER BY r.returned_at DESC LIMIT 1",
+        [counter, iso(since), iso(now), *params]))
     return rows[0] if rows else None
 
 

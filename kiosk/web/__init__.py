@@ -36,6 +36,7 @@ def init_app(app) -> None:
         questionnaires,
         receipts,
         reports,
+        scope,
         tablet,
     )
     from kiosk.web import catalogue as catalogue_pages
@@ -49,6 +50,7 @@ def init_app(app) -> None:
     people.init_app(app)
     questionnaires.init_app(app)
     errors.init_app(app)
+    scope.init_app(app)
     for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,
                    catalogue_pages, phone, public, province):
         app.register_blueprint(module.bp)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ipaddress import ip_address
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from kiosk import store
 from kiosk.clock import utcnow
 from kiosk.domain import backups
-from kiosk.domain.integrity import silent_kiosks
+from kiosk.web import scope
 from kiosk.web.auth import ROLES, hash_password, login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import ROLE_LABELS, _
@@ -26,6 +26,7 @@ class UserForm(FlaskForm):
         Regexp(r"^[A-Za-z0-9._-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")])
     full_name = StringField("Họ tên", validators=[Length(max=100)])
     role = SelectField("Vai trò", choices=choice_list((r, r) for r in ROLES))
+    unit = SelectField("Đơn vị", choices=[], validate_choice=False)  # province admins only
     password = PasswordField("Mật khẩu", validators=[
         DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
 
@@ -64,14 +65,16 @@ def home():
     """Overview: how many ratings, which tablets and when each was last heard from."""
     from kiosk.domain import health
     db = get_db()
-    kiosks = store.list_kiosks(db)
+    unit = scope.list_unit()
+    kiosks = store.list_kiosks(db, unit)
     now = utcnow()
-    return render_template("admin/home.html", total=store.count_responses(db), kiosks=kiosks,
-                           silent=silent_kiosks(kiosks, now, current_app.config),
+    total = store.count_responses(db, unit=unit) if unit else store.count_responses(db)
+    return render_template("admin/home.html", total=total, kiosks=kiosks,
+                           silent=scope.silent_kiosks(unit, now),
                            offline_copy=offline_copy_possible(request.scheme, request.host),
                            storage_problem=health.problem(current_app.config["DATABASE"]),
                            backup=backups.status(db, current_app.config, now),
-                           heads=store.report_heads(db, limit=10), chain=store.chain_head(db),
+                           heads=store.report_heads(db, limit=10, unit=unit), chain=store.chain_head(db, unit),
                            action=ActionForm())
 
 
@@ -79,6 +82,7 @@ def home():
 @login_required("admin")
 def revoke_kiosk(kiosk_id: int):
     """Stop a lost or replaced tablet from submitting (its queued ratings wait for re-enrolment)."""
+    scope.own_or_404(next((k for k in store.list_kiosks(get_db()) if k["id"] == kiosk_id), None))
     if ActionForm().validate_on_submit():
         store.revoke_kiosk(get_db(), kiosk_id, g.user["username"])
         flash(_("Đã thu hồi máy tính bảng. Đăng ký lại máy tại trang /enrol nếu cần."), "ok")
@@ -92,27 +96,41 @@ def users():
     db = get_db()
     form = UserForm()
     form.role.choices = choice_list((r, _(ROLE_LABELS[r])) for r in ("officer", "leader", "admin"))
+    units = scope.units_for_picker()  # a province admin on a server of several units picks one
+    form.unit.choices = choice_list([("", _("Mọi đơn vị (cán bộ cấp tỉnh)"))] +
+                                    [(u["code"], f"{u['name']} ({u['code']})") for u in units])
     if form.validate_on_submit():
         name = form.username.data.strip()
+        unit = _new_users_unit(form.unit.data, units)
         if store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db)):
             flash(_("Tên đăng nhập này đã có."), "error")
         else:
             store.create_user(db, name, hash_password(form.password.data), form.role.data,
-                              (form.full_name.data or "").strip() or None)
-            store.audit(db, g.user["username"], "create_user", f"{name} ({form.role.data})")
+                              (form.full_name.data or "").strip() or None, unit=unit)
+            store.audit(db, g.user["username"], "create_user", f"{name} ({form.role.data})", unit=unit)
             flash(_("Đã tạo tài khoản {name}.", name=name), "ok")
             return redirect(url_for(".users"))
-    return render_template("admin/users.html", form=form, users=store.list_users(db),
-                           tokens=store.list_tokens(db), roles=ROLES,
+    unit = scope.list_unit()
+    return render_template("admin/users.html", form=form, users=store.list_users(db, unit),
+                           tokens=store.list_tokens(db, unit), roles=ROLES, units=units,
                            password_form=PasswordForm(), name_form=FullNameForm(), action=ActionForm(),
                            ROLE_LABELS=ROLE_LABELS)
 
 
+def _new_users_unit(chosen: str | None, units: list[dict]) -> str | None:
+    """A unit admin's new accounts are of their unit; a province admin's of the unit picked
+    ("" = every unit), or of the only unit on a single commune's server."""
+    mine = scope.caller_unit()
+    if mine is not None:
+        return mine
+    if units:
+        return chosen if chosen in {u["code"] for u in units} else None
+    return store.only_unit(get_db())
+
+
 def _user_or_404(user_id: int) -> dict:
-    for u in store.list_users(get_db()):
-        if u["id"] == user_id:
-            return u
-    abort(404)
+    """The account ``user_id``, if it is of the admin's unit (a province admin: any)."""
+    return scope.own_or_404(next((u for u in store.list_users(get_db()) if u["id"] == user_id), None))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -161,6 +179,7 @@ def change_role(user_id: int):
 @login_required("admin")
 def revoke_token(token_id: int):
     """Revoke an API token (a leaked leader token downloads everything): it stops at once."""
+    scope.own_or_404(next((t for t in store.list_tokens(get_db()) if t["id"] == token_id), None))
     if ActionForm().validate_on_submit() and store.revoke_tokens(get_db(), g.user["username"], token_id=token_id):
         flash(_("Đã thu hồi mã truy cập."), "ok")
     return redirect(url_for(".users"))

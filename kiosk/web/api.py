@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from kiosk import store
 from kiosk.domain import text
 from kiosk.domain.submit import Status, submit
-from kiosk.web import questionnaires
+from kiosk.web import questionnaires, scope
 from kiosk.web.auth import api_principal
 from kiosk.web.db import get_db
 from kiosk.web.errors import json_error
@@ -147,12 +147,12 @@ def post_receipt_return(code):
     counter = body.get("counter") if isinstance(body, dict) else None
     if counter is not None and (not isinstance(counter, str) or len(text.line(counter)) > 60):
         return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), {"counter": "must be text"})
-    counter, has_tablet = receipts.match_counter(get_db(), counter)
     db = get_db()
     canonical = codes.normalize(code)
     row = store.get_receipt(db, canonical) if canonical else None
-    if row is None:
+    if not scope.sees(row, who):  # another commune's receipt is not found
         return json_error(404, "not_found", _("Không tìm thấy mã phiếu."))
+    counter, has_tablet = receipts.match_counter(db, counter, row["unit"])
     if not receipts.mark_returned(db, row["code"], counter or None, who.name,
                                   current_app.config["RECEIPT_EXPIRY_DAYS"]):
         return json_error(409, "receipt_used", _("Mã phiếu này đã được dùng để đánh giá."))
@@ -179,10 +179,12 @@ def get_receipt_status(code):
     db = get_db()
     canonical = codes.normalize(code)
     row = store.get_receipt(db, canonical) if canonical else None
+    if row is not None and not scope.sees(row, who):
+        row = None  # another commune's receipt is unknown here
     if row is None and codes.plausible_dossier_code(code):
         # the dossier code printed on the receipt (mã hồ sơ), typed on the tablet's keypad:
         # its receipt binds the rating exactly as the receipt code would
-        row = store.latest_receipt_of_dossier(db, code.strip())
+        row = store.latest_receipt_of_dossier(db, code.strip(), who.unit)
     status = receipts.state(row)
     if status == "unknown":
         guess_throttle().fail(key)

@@ -29,6 +29,17 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          405: "method_not_allowed", 413: "too_large", 429: "too_many_requests", 500: "server_error"}
 
 
+class Refused(HTTPException):
+    """An HTTP error with a translated message of its own (JSON under /api/, a page
+    elsewhere), e.g. 403 "Ông/Bà chỉ được xem … dữ liệu của đơn vị mình"."""
+
+    def __init__(self, status: int, message: str, error_code: str | None = None):
+        super().__init__(description=message)
+        self.code = status
+        self.message = message
+        self.error_code = error_code or CODES.get(status, "error")
+
+
 def json_error(status: int, code: str, message: str, fields: dict | None = None):
     body = {"error": {"code": code, "message": message}}
     if fields:
@@ -42,9 +53,9 @@ def wants_json() -> bool:
 
 def _handle_http(exc: HTTPException):
     status = exc.code or 500
-    message = _(MESSAGES.get(status, MESSAGES[400]))
+    message = getattr(exc, "message", None) or _(MESSAGES.get(status, MESSAGES[400]))
     if wants_json():
-        return json_error(status, CODES.get(status, "error"), message)
+        return json_error(status, getattr(exc, "error_code", None) or CODES.get(status, "error"), message)
     return render_template("error.html", status=status, message=message), status
 
 

@@ -23,6 +23,7 @@ from flask import (
 from kiosk import store
 from kiosk.domain import codes, receipts
 from kiosk.domain.receipts import mark_returned, state
+from kiosk.web import scope
 from kiosk.web.auth import api_principal, login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _
@@ -44,12 +45,11 @@ def urls(code: str) -> dict:
             "slip_url": url_for("receipts.slip", code=code, _external=True)}
 
 
-def _receipt_or_404(code: str) -> dict:
+def _receipt_or_404(code: str, principal=None) -> dict:
+    """The receipt ``code`` of the caller's unit (another unit's receipt is not found)."""
     canonical = codes.normalize(code)
     row = store.get_receipt(get_db(), canonical) if canonical else None
-    if row is None:
-        abort(404)
-    return row
+    return scope.own_or_404(row, principal)
 
 
 # --- views ------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def index():
     db = get_db()
     q = (request.args.get("q") or "").strip()
     mine = None if g.user["role"] == "admin" else g.user["username"]
-    rows = store.list_receipts(db, limit=200, issued_by=mine)
+    rows = store.list_receipts(db, limit=200, issued_by=mine, unit=scope.list_unit())
     if q:
         needle = store.fold(q)
         rows = [r for r in rows if needle in store.fold(r["dossier_code"])
@@ -88,7 +88,7 @@ def detail(code):
     return render_template("receipts/detail.html", r=row, status=state(row),
                            display=codes.display(row["code"]), url=public_url(row["code"]),
                            svg=qr_svg(public_url(row["code"])), counter=counter,
-                           counters=receipts.counters(db))
+                           counters=receipts.counters(db, row["unit"]))
 
 
 @bp.route("/<code>/return", methods=["POST"])
@@ -97,7 +97,7 @@ def returned(code):
     """"Trả kết quả": the tablet at this counter now asks about this dossier."""
     row = _receipt_or_404(code)
     db = get_db()
-    counter, has_tablet = receipts.match_counter(db, (request.form.get("counter") or "")[:60])
+    counter, has_tablet = receipts.match_counter(db, (request.form.get("counter") or "")[:60], row["unit"])
     if state(row) == "used":
         flash(_("Mã phiếu này đã được dùng để đánh giá."), "error")
     elif mark_returned(db, row["code"], counter, g.user["username"],
@@ -130,7 +130,7 @@ def slip(code):
 def slips():
     """Several slips on A4 sheets (8 per page, for sticker sheets), or one roll slip each."""
     wanted = [c for c in (codes.normalize(x) for x in request.args.getlist("code")) if c]
-    rows = store.receipts_by_codes(get_db(), wanted)
+    rows = [r for r in store.receipts_by_codes(get_db(), wanted) if scope.sees(r)]
     if not rows:
         flash(_("Chọn ít nhất một phiếu để in."), "error")
         return redirect(url_for("receipts.index"))
@@ -155,7 +155,7 @@ def qr(code, fmt):
     who = api_principal()
     if who is None or who.role not in ("officer", "admin", "leader"):
         abort(401 if who is None else 403)
-    row = _receipt_or_404(code)
+    row = _receipt_or_404(code, who)
     if fmt == "svg":
         svg = qr_svg(public_url(row["code"])).replace('class="qr" ', 'width="60mm" height="60mm" ')
         return Response(svg, mimetype="image/svg+xml")

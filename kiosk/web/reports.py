@@ -17,6 +17,7 @@ from analysis.rows import AUDIENCES
 from kiosk import store
 from kiosk.clock import local_today
 from kiosk.domain import periods
+from kiosk.web import scope
 from kiosk.web.auth import api_principal
 from kiosk.web.db import get_db
 from kiosk.web.errors import json_error
@@ -26,21 +27,23 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 READERS = ("leader", "admin")
 
 
-def report_meta() -> dict:
-    cfg = current_app.config
-    return {"commune": cfg["COMMUNE_NAME"], "unit": cfg["UNIT_NAME"],
-            "province": cfg["PROVINCE_NAME"], "place": cfg["PLACE_NAME"]}
+def report_meta(unit: str | None = None) -> dict:
+    """The heading of a report: the unit's ("ỦY BAN NHÂN DÂN XÃ …"), or for the whole of
+    a server of several units the province body's."""
+    return scope.report_meta(unit)
 
 
 def period_summary(args):
-    """(summary, None) or (None, error response) for the period in ``args``."""
+    """(summary, None) or (None, error response) for the period and unit in ``args``
+    (``?unit=``: see ``kiosk.web.scope.requested_unit``)."""
+    unit = scope.requested_unit(g.reader)
     try:
         start, end, _preset = periods.from_args(args, local_today())
     except periods.BadPeriod as exc:
         return None, json_error(400, "bad_period", _("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))))
     summary = summarize(get_db().conn, start, end,
                         exclude_flagged=args.get("exclude_flagged", "1") not in ("0", "false", "no"),
-                        today=local_today())
+                        today=local_today(), unit=unit)
     return summary, None
 
 
@@ -79,12 +82,13 @@ def _chain_headers(response, summary):
     if chain.get("seq"):
         period = summary.get("period") or {}
         store.record_report_head(get_db(), g.reader.name, request.path.rsplit("/", 1)[-1],
-                                 period.get("from"), period.get("to"), chain)
+                                 period.get("from"), period.get("to"), chain, summary.get("unit"))
 
 
 def _name(summary: dict, suffix: str) -> str:
     p = summary["period"]
-    return f"hai-long_{p['from']}_{p['to']}{suffix}"
+    unit = f"_{summary['unit']}" if summary.get("unit") else ""
+    return f"hai-long{unit}_{p['from']}_{p['to']}{suffix}"
 
 
 @bp.route("/summary")
@@ -112,7 +116,7 @@ def report_xlsx():
     summary, error = period_summary(request.args)
     if error:
         return error
-    return _file(xlsx_report(summary, meta=report_meta()), XLSX, _name(summary, ".xlsx"), summary)
+    return _file(xlsx_report(summary, meta=report_meta(summary["unit"])), XLSX, _name(summary, ".xlsx"), summary)
 
 
 @bp.route("/export/responses.xlsx")
@@ -123,7 +127,7 @@ def responses_xlsx():
     summary, error = (None, error) if error else period_summary(request.args)
     if error:
         return error
-    data = xlsx_report(summary, db=get_db().conn, meta=report_meta(), audience=audience)
+    data = xlsx_report(summary, db=get_db().conn, meta=report_meta(summary["unit"]), audience=audience)
     return _file(data, XLSX, _name(summary, "_phieu.xlsx"), summary)
 
 
@@ -134,7 +138,7 @@ def report_pdf():
     summary, error = period_summary(request.args)
     if error:
         return error
-    data = pdf_report(summary, report_meta(), issued=local_today())
+    data = pdf_report(summary, report_meta(summary["unit"]), issued=local_today())
     return _file(data, "application/pdf", _name(summary, ".pdf"), summary)
 
 
@@ -145,16 +149,17 @@ def responses_csv():
     audience, error = _audience()
     if error:
         return error
+    unit = scope.requested_unit(g.reader)
     try:
         start, end, _preset = periods.from_args(request.args, local_today())
     except periods.BadPeriod as exc:
         return json_error(400, "bad_period", _("Kỳ báo cáo không hợp lệ: {reason}.", reason=_(str(exc))))
     exclude = request.args.get("exclude_flagged") in ("1", "true", "yes")
     path = current_app.config["DATABASE"]
-    stream = responses_csv_stream(path, start, end, exclude, audience)
+    stream = responses_csv_stream(path, start, end, exclude, audience, unit)
     response = Response(stream_with_context(stream), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="hai-long_{start}_{end}_phieu.csv"')
-    _chain_headers(response, {"chain": store.chain_head(get_db()),
+        f'attachment; filename="hai-long{f"_{unit}" if unit else ""}_{start}_{end}_phieu.csv"')
+    _chain_headers(response, {"chain": store.chain_head(get_db(), unit), "unit": unit,
                               "period": {"from": start.isoformat(), "to": end.isoformat()}})
     return response

@@ -134,7 +134,7 @@ def state():
     if kiosk["counter"]:
         now = clock.utcnow()
         since = now - timedelta(minutes=current_app.config["RETURN_BINDING_MINUTES"])
-        pending = store.pending_return(db, kiosk["counter"], since, now)
+        pending = store.pending_return(db, kiosk["counter"], since, now, kiosk.get("unit"))
     if pending is None:
         return jsonify({"receipt": None, "procedure_name": None})
     # Only the procedure's name: never the dossier, the citizen or the officer.
