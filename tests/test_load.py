@@ -51,7 +51,9 @@ def test_kill_9_during_load_keeps_every_acknowledged_response(live_server_factor
     stop = threading.Event()
     with ThreadPoolExecutor(CLIENTS) as pool:
         futures = [pool.submit(tablet_traffic, server, token, i, rating_body, stop) for i in range(CLIENTS)]
-        time.sleep(1.5)
+        deadline = time.time() + 30  # a slow machine takes longer to reach real load
+        while time.time() < deadline and server.query("SELECT count(*) AS n FROM responses")[0]["n"] < 80:
+            time.sleep(0.1)
         server.stop(kill=True)
         stop.set()
         results = [f.result() for f in futures]

@@ -8,12 +8,24 @@ from datetime import timedelta
 
 from kiosk import clock
 from kiosk.domain import backups
-from kiosk.store.backup import SCHEDULED, check_copy, record
+from kiosk.store.backup import SCHEDULED, check_copy, made_order, record
 from tests.helpers import send
 
 
 def scheduled_copies(folder):
-    return sorted(p.name for p in folder.iterdir() if SCHEDULED.match(p.name)) if folder.exists() else []
+    if not folder.exists():
+        return []
+    return [p.name for p in sorted((p for p in folder.iterdir() if SCHEDULED.match(p.name)), key=made_order)]
+
+
+def test_copies_made_in_the_same_second_are_kept_in_the_order_they_were_made(tmp_path):
+    names = ["kiosk-20261202-004012-2.db", "kiosk-20261202-004012.db", "kiosk-20261202-004013.db",
+             "kiosk-20261202-004012-10.db", "kiosk-20261201-235959.db"]
+    for name in names:
+        (tmp_path / name).touch()
+    assert scheduled_copies(tmp_path) == ["kiosk-20261201-235959.db", "kiosk-20261202-004012.db",
+                                          "kiosk-20261202-004012-2.db", "kiosk-20261202-004012-10.db",
+                                          "kiosk-20261202-004013.db"]
 
 
 def test_the_server_backs_up_on_schedule_checks_and_keeps_the_newest(live_server_factory, rating_body):

@@ -18,7 +18,14 @@ import sqlite_utils
 
 from kiosk.store.db import transaction
 
-SCHEDULED = re.compile(r"^kiosk-\d{8}-\d{6}(-\d+)?\.db$")  # only these are ever rotated away
+SCHEDULED = re.compile(r"^kiosk-(\d{8}-\d{6})(?:-(\d+))?\.db$")  # only these are ever rotated away
+
+
+def made_order(path: Path) -> tuple[str, int]:
+    """Oldest first: by the time in the name, then the -2, -3 … of copies made in the same second
+    (a plain name sort puts "-2.db" before ".db", and rotation would keep the wrong one)."""
+    stamp, n = SCHEDULED.match(path.name).groups()
+    return stamp, int(n or 1)
 
 
 def backup(source, target) -> None:
@@ -138,7 +145,7 @@ def make_checked_backup(db, source, folder, keep: int, now: datetime, kind: str 
     result["kept"] = True
     record(db, iso(now), target, True, result["responses"], "", kind, target.stat().st_size)
     if target is not None and kind == "scheduled":
-        copies = sorted(p for p in target.parent.iterdir() if SCHEDULED.match(p.name))
+        copies = sorted((p for p in target.parent.iterdir() if SCHEDULED.match(p.name)), key=made_order)
         for old in copies[:-keep] if keep else []:
             old.unlink()
             removed.append(str(old))
