@@ -117,3 +117,12 @@ def test_province_downloads_the_league_in_excel_and_pdf_with_the_head_recorded(c
     assert p.headers["X-Data-Chain"].split(":")[0] == str(store.chain_head(communes)["seq"])
     kinds = [h["kind"] for h in store.report_heads(communes)]
     assert "units.xlsx" in kinds and "units.pdf" in kinds
+
+
+def test_the_league_report_is_headed_by_the_province_body(client, communes, app):
+    from pypdf import PdfReader
+    app.config.update(PROVINCE_NAME="Tỉnh Thử Nghiệm", PROVINCE_BODY_NAME="Văn phòng UBND tỉnh Thử Nghiệm")
+    sign_in(client, communes, "tinh")
+    data = client.get("/api/v1/summary/units.pdf", query_string=PERIOD).data
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM" in text and "VĂN PHÒNG UBND TỈNH THỬ NGHIỆM" in text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, current_app, flash, g, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from analysis.by_unit import units_summary
@@ -18,7 +18,7 @@ from analysis.league import SORT_KEYS, league, rank_label, sort_rows
 from kiosk import store
 from kiosk.clock import local_today
 from kiosk.domain import periods
-from kiosk.web import charts
+from kiosk.web import charts, scope
 from kiosk.web.auth import api_principal, login_required
 from kiosk.web.db import get_db
 from kiosk.web.errors import json_error
@@ -55,7 +55,7 @@ def _province_reader():
         return None, json_error(401, "unauthorized", _("Cần đăng nhập hoặc mã truy cập của lãnh đạo."))
     if who.role not in READERS:
         return None, json_error(403, "forbidden", _("Chỉ lãnh đạo và quản trị viên được xem báo cáo."))
-    if who.unit is not None:
+    if scope.caller_unit(who) is not None:
         return None, json_error(403, "forbidden", _("Chỉ cán bộ cấp tỉnh được so sánh các đơn vị."))
     return who, None
 
@@ -80,8 +80,7 @@ def _download(kind: str):
     data, table, problem = _table(request.args)
     if problem:
         return json_error(400, "bad_period", problem)
-    cfg = current_app.config
-    meta = {"commune": cfg["PROVINCE_NAME"], "province": cfg["PROVINCE_NAME"]}
+    meta = scope.report_meta(None)  # the province body's heading ("ỦY BAN NHÂN DÂN TỈNH …")
     if kind == "xlsx":
         from analysis.reports.league import xlsx_league
         body, mimetype = xlsx_league(table, data["period"], meta, demo=data["demo"]), XLSX
@@ -116,7 +115,7 @@ def units_pdf():
 @login_required("leader")
 def page():
     """The province dashboard: each commune's rate, interval, verdict and n, sortable."""
-    if g.user["unit"] is not None:
+    if scope.caller_unit() is not None:
         abort(403)
     args = request.args
     data, table, problem = _table(args)
