@@ -32,6 +32,7 @@ import unicodedata
 
 MIN_N = 30
 WEIGHT = 30
+VERDICT_ORDER = {"met": 0, "uncertain": 1, "not_met": 2, "no_data": 3}  # best first, as a reader expects
 SORT_KEYS = ("position", "code", "name", "n", "rate", "shrunk", "ci_low", "ci_high", "verdict")
 
 
@@ -130,6 +131,8 @@ def sort_rows(rows: list[dict], key: str = "position", descending: bool = False)
 
     def value(r):
         v = r[key]
+        if key == "verdict":
+            return VERDICT_ORDER.get(v, len(VERDICT_ORDER))
         return vietnamese_key(v) if isinstance(v, str) else v
 
     present.sort(key=lambda r: r["position"])

@@ -72,6 +72,7 @@ def test_pooled_rate_weighs_big_communes_more():
     ("n", True, ["C", "B", "A"]),
     ("name", False, ["B", "A", "C"]),
     ("code", True, ["C", "B", "A"]),
+    ("verdict", False, ["A", "B", "C"]),  # uncertain (95% of 100), then not met (in league order)
 ])
 def test_page_sorts_by_any_column(key, descending, expected):
     table = league([unit("A", 95, 100, "Xã Ơn"), unit("B", 160, 200, "Xã Ân"), unit("C", 150, 300, "Xã Yên")])

@@ -126,3 +126,14 @@ def test_the_league_report_is_headed_by_the_province_body(client, communes, app)
     data = client.get("/api/v1/summary/units.pdf", query_string=PERIOD).data
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM" in text and "VĂN PHÒNG UBND TỈNH THỬ NGHIỆM" in text
+
+
+def test_the_page_shows_the_indicator_asked_for_and_marks_the_sorted_column(client, communes):
+    sign_in(client, communes, "tinh")
+    page = client.get("/admin/province/", query_string={**PERIOD, "indicator": "no_resubmission",
+                                                         "sort": "n", "dir": "desc"}).get_data(as_text=True)
+    assert '<option value="no_resubmission" selected>' in page
+    assert 'aria-sort="descending"' in page and page.count("aria-sort=") == 1
+    unknown = client.get("/admin/province/", query_string={**PERIOD, "indicator": "<b>x</b>", "sort": "nope"})
+    assert unknown.status_code == 200
+    assert '<option value="tthc_satisfaction" selected>' in unknown.get_data(as_text=True)
