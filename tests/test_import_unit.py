@@ -198,3 +198,16 @@ def test_reports_tell_imported_ratings_from_live_ones(standalone, province, app,
     assert cells[rid] == "Có (phiếu số 1 của xã)" and sorted(cells.values()) == ["", "Có (phiếu số 1 của xã)"]
     page = login(app.test_client(), "leader").get("/admin/dashboard/").get_data(as_text=True)
     assert "Trong đó 1 phiếu nhập từ dữ liệu riêng của xã" in page
+
+
+def test_a_live_rating_cannot_be_relabelled_as_imported_nor_the_reverse(standalone, province, tablet, rating_body):
+    rid = standalone.rate()
+    imports.import_file(province, standalone.backup("commune.db"), UNIT)
+    live = rating_body()
+    assert tablet.post("/api/v1/responses", json=live).status_code == 201
+    province.execute("UPDATE responses SET imported_from = '7:' || hash WHERE id = ?", [live["id"]])
+    broken = store.verify_chain(province)
+    assert broken["broken_at"] is not None and "imported" in broken["reason"]
+    province.execute("UPDATE responses SET imported_from = NULL WHERE id = ?", [live["id"]])
+    province.execute("UPDATE responses SET imported_from = NULL WHERE id = ?", [rid])
+    assert "imported" in store.verify_chain(province, unit=UNIT)["reason"]
