@@ -61,9 +61,10 @@ def _date(body, name, errors):
     return None
 
 
-def validate_issue(db, body) -> dict:
+def validate_issue(db, body, unit: str | None = None) -> dict:
     """Check an issue request (API body or form data); returns the clean values or raises
-    Invalid with {field: message}. The procedure must be in the catalogue and in force."""
+    Invalid with {field: message}. The procedure must be in the catalogue, in force, and
+    not hidden by ``unit`` (the shared catalogue minus what that commune does not handle)."""
     if not isinstance(body, dict):
         raise Invalid({"body": "must be a JSON object"})
     errors = {str(k)[:60]: "unknown field" for k in list(set(body) - ISSUE_FIELDS)[:10]}
@@ -83,6 +84,8 @@ def validate_issue(db, body) -> dict:
         else:
             clean["procedure_code"] = proc["code"]
             day = clean["received_date"]
+            if proc["code"] in hidden_procedures(db, unit):
+                errors["procedure_code"] = "procedure not handled by this unit"
             if (proc["valid_to"] and proc["valid_to"] < day) or (proc["valid_from"] and proc["valid_from"] > day):
                 errors["procedure_code"] = "procedure not in force on the received date"
     if clean["appointment_date"] and clean["appointment_date"] < clean["received_date"]:
@@ -90,6 +93,12 @@ def validate_issue(db, body) -> dict:
     if errors:
         raise Invalid(errors)
     return clean
+
+
+def hidden_procedures(db, unit: str | None) -> set[str]:
+    """The procedure codes ``unit`` (or the only unit) does not handle."""
+    row = store.get_unit(db, unit or store.only_unit(db))
+    return set(row["hidden_procedures"]) if row else set()
 
 
 def issue(db, clean: dict, actor: str, expiry_days: int, unit: str | None = None) -> tuple[dict, bool]:

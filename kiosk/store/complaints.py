@@ -35,15 +35,19 @@ def insert_complaint(db, response_id: str, complaint: dict, received_at: str, du
     return complaint_id
 
 
-def list_complaints(db, status: str | None = None) -> list[dict]:
+def list_complaints(db, status: str | None = None, unit: str | None = None) -> list[dict]:
+    """Complaints (of ``unit``, when given; "open" = new or in progress), open ones first."""
     sql = ("SELECT c.*, (cc.phone IS NOT NULL) AS has_phone FROM complaints c "
-           "LEFT JOIN complaint_contacts cc ON cc.complaint_id = c.id")
+           "LEFT JOIN complaint_contacts cc ON cc.complaint_id = c.id WHERE 1")
     params = []
     if status == "open":
-        sql += " WHERE c.status IN ('new', 'in_progress')"
+        sql += " AND c.status IN ('new', 'in_progress')"
     elif status:
-        sql += " WHERE c.status = ?"
+        sql += " AND c.status = ?"
         params.append(status)
+    if unit:
+        sql += " AND c.unit = ?"
+        params.append(unit)
     sql += " ORDER BY (c.status IN ('new', 'in_progress')) DESC, c.due_date, c.id"
     return list(db.query(sql, params))
 
@@ -122,6 +126,10 @@ def purge_contacts(db, retention_days: int, now=None) -> list[int]:
     return due
 
 
-def staff_usernames(db) -> list[str]:
+def staff_usernames(db, unit: str | None = None) -> list[str]:
+    """Who may handle a complaint of ``unit``: its active admins and leaders, and the
+    province's (accounts of every unit)."""
+    extra, params = (" AND (unit = ? OR unit IS NULL)", [unit]) if unit else ("", [])
     return [r[0] for r in db.execute(
-        "SELECT username FROM users WHERE active = 1 AND role IN ('admin', 'leader') ORDER BY username")]
+        f"SELECT username FROM users WHERE active = 1 AND role IN ('admin', 'leader'){extra} ORDER BY username",
+        params)]

@@ -123,7 +123,7 @@ def post_receipt():
         return error
     db = get_db()
     try:
-        row, created = receipts.issue(db, receipts.validate_issue(db, body), who.name,
+        row, created = receipts.issue(db, receipts.validate_issue(db, body, who.unit), who.name,
                                       current_app.config["RECEIPT_EXPIRY_DAYS"], who.unit)
     except receipts.Invalid as exc:
         return json_error(400, "invalid", _("Dữ liệu phiếu không hợp lệ."), exc.fields)

@@ -160,6 +160,19 @@ def logout():
 class EnrolForm(LoginForm):
     kiosk_name = StringField("Tên máy tính bảng", validators=[DataRequired(), Length(max=60)])
     counter = StringField("Quầy", validators=[Length(max=60)])
+    unit = StringField("Mã đơn vị", validators=[Length(max=32)])  # a province admin, several units
+
+
+def _tablet_unit(user: dict, typed: str | None) -> str | None:
+    """The unit a tablet enrolled by ``user`` belongs to: the admin's own; for a province
+    admin the unit code typed, or the only unit. None when it cannot be told."""
+    db = get_db()
+    if user.get("unit"):
+        return user["unit"]
+    code = text.line(typed)
+    if code:
+        return code if store.get_unit(db, code) else None
+    return store.only_unit(db)
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
@@ -168,19 +181,21 @@ def enrol():
     form = EnrolForm()
     if form.validate_on_submit():
         user = check_login(text.line(form.username.data), form.password.data)
+        unit = _tablet_unit(user, form.unit.data) if user else None
         if not user or user["role"] != "admin":
             flash(_("Chỉ quản trị viên mới đăng ký được máy tính bảng."), "error")
+        elif unit is None:
+            flash(_("Máy chủ này phục vụ nhiều đơn vị: nhập mã đơn vị của máy tính bảng (xem python -m kiosk list-units)."), "error")  # noqa: E501 (a translated message stays on one line)
         else:
             token = new_token()
             name = text.line(form.kiosk_name.data)
             store.enrol_kiosk(get_db(), name, hash_token(token), user["username"],
-                              text.line(form.counter.data) or None,
-                              user.get("unit") or store.only_unit(get_db()))
+                              text.line(form.counter.data) or None, unit)
             response = redirect(url_for("tablet.index"))
             response.set_cookie(DEVICE_COOKIE, token, max_age=TEN_YEARS, httponly=True,
                                 samesite="Strict", secure=request.is_secure)
             return response
-    return render_template("auth/enrol.html", form=form)
+    return render_template("auth/enrol.html", form=form, several_units=store.only_unit(get_db()) is None)
 
 
 def current_kiosk() -> dict | None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length
 
 from kiosk import store
 from kiosk.clock import iso, local, local_today, utcnow
+from kiosk.web import scope
 from kiosk.web.auth import login_required
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _
@@ -70,7 +71,7 @@ def inbox():
     status = request.args.get("status", "open")
     if status not in ("open", "all", *STATUS_LABELS):
         status = "open"
-    rows = store.list_complaints(get_db(), None if status == "all" else status)
+    rows = store.list_complaints(get_db(), None if status == "all" else status, scope.list_unit())
     today = local_today().isoformat()
     return render_template("complaints/inbox.html", rows=rows, status=status, today=today,
                            STATUS_LABELS=STATUS_LABELS, TOPIC_LABELS=TOPIC_LABELS,
@@ -82,12 +83,11 @@ def inbox():
 def detail(complaint_id: int):
     """One complaint: its text, history, and the actions that move it on."""
     db = get_db()
-    complaint = store.get_complaint(db, complaint_id)
-    if complaint is None:
-        abort(404)
+    complaint = scope.own_or_404(store.get_complaint(db, complaint_id))  # another unit's: not found
     form = ActionForm()
     names = store.display_names(db)
-    form.assignee.choices = choice_list([("", "—")] + [(u, names.get(u, u)) for u in store.staff_usernames(db)])
+    form.assignee.choices = choice_list([("", "—")] + [(u, names.get(u, u))
+                                                       for u in store.staff_usernames(db, complaint["unit"])])
     if form.validate_on_submit():
         error = _act(db, complaint, form)
         if error:
@@ -112,7 +112,7 @@ def _act(db, complaint, form) -> str | None:
     now = utcnow()
     if action == "assign":
         assignee = form.assignee.data or None
-        if assignee and assignee not in store.staff_usernames(db):
+        if assignee and assignee not in store.staff_usernames(db, complaint["unit"]):
             return _("Người xử lý không hợp lệ.")
         changes = {"assignee": assignee}
         if complaint["status"] == "new" and assignee:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Length, Optional
 
@@ -18,7 +18,7 @@ from kiosk.domain import codes
 from kiosk.domain.complaints import KINDS, TOPICS
 from kiosk.domain.principals import PHONE
 from kiosk.domain.submit import Status, submit
-from kiosk.web import questionnaires
+from kiosk.web import questionnaires, scope
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _, get_locale
 from kiosk.web.throttles import guess_throttle
@@ -150,6 +150,8 @@ def form(code):
     db = get_db()
     canonical = codes.normalize(code)
     row = store.get_receipt(db, canonical) if canonical else None
+    if row is not None:
+        g.unit_config = scope.config_for(row["unit"])  # the page names the receipt's commune
     status = store.receipt_state(row, clock.utcnow())
     if status == "unknown":
         guess_throttle().fail(addr)
@@ -240,6 +242,7 @@ def _complaint_status(complaint: dict, sent: bool = False, code: str | None = No
     the complaint's own code) the reply or reason. Nothing else about the dossier or the
     citizen (never the phone number). ``by_receipt``: shown from a receipt's code, which the
     dossier's papers carry and others may see: the state only, no reply."""
+    g.unit_config = scope.config_for(complaint.get("unit"))
     return render_template("phone/status.html", c=complaint, sent=sent, code=code, by_receipt=by_receipt,
                            status_label=_(STATUS_LABELS.get(complaint["status"], complaint["status"])),
                            topic_label=_(TOPIC_LABELS.get(complaint["topic"], complaint["topic"])))

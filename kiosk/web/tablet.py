@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
 
 from kiosk import clock, store
-from kiosk.web import questionnaires
+from kiosk.web import questionnaires, scope
 from kiosk.web.auth import current_kiosk
 from kiosk.web.db import get_db
 from survey_forms import vocabulary
@@ -85,7 +85,7 @@ def client_strings() -> dict:
 def index():
     """The welcome screen with the five faces (or the not-enrolled notice)."""
     kiosk = current_kiosk()
-    cfg = current_app.config
+    cfg = g.unit_config = scope.config_for(kiosk.get("unit") if kiosk else None)  # its commune's names
     q = questionnaires.tablet()
     data = {
         "enrolled": kiosk is not None,
