@@ -100,8 +100,9 @@ def test_the_page_speaks_english_too(client, communes):
     assert "Satisfaction compared between units" in page and "Too few ratings to rank" in page
 
 
-def test_a_communes_leader_is_not_shown_the_province_page(client, communes):
-    sign_in(client, communes, "xa", unit="27001")
+@pytest.mark.parametrize("role", ["leader", "admin"])
+def test_a_communes_leader_is_not_shown_the_province_page(client, communes, role):
+    sign_in(client, communes, "xa", role, unit="27001")
     assert client.get("/admin/province/").status_code == 403
     assert 'data-testid="nav-province"' not in client.get("/admin/dashboard/").get_data(as_text=True)
 
