@@ -211,3 +211,37 @@ def test_a_live_rating_cannot_be_relabelled_as_imported_nor_the_reverse(standalo
     province.execute("UPDATE responses SET imported_from = NULL WHERE id = ?", [live["id"]])
     province.execute("UPDATE responses SET imported_from = NULL WHERE id = ?", [rid])
     assert "imported" in store.verify_chain(province, unit=UNIT)["reason"]
+
+
+def _complaint_of(db, response_id):
+    return list(db.query("SELECT * FROM complaints WHERE response_id = ?", [response_id]))[0]
+
+
+def test_a_newer_backup_brings_the_answer_the_commune_gave_to_a_complaint(standalone, province):
+    rid = standalone.rate(overall=1, complaint={"topic": "place", "text": "Thiếu ghế chờ"})
+    imports.import_file(province, standalone.backup("monday.db"), UNIT)
+    commune = connect(standalone.path)
+    theirs = _complaint_of(commune, rid)
+    store.update_complaint(commune, theirs["id"], "lan", {"status": "answered", "reply": "Đã thêm ghế"}, "answered")
+    commune.conn.close()
+    result = imports.import_file(province, standalone.backup("friday.db"), UNIT)
+    assert result["complaints_updated"] == 1 and result["complaints"] == 0
+    ours = _complaint_of(province, rid)
+    assert (ours["status"], ours["reply"]) == ("answered", "Đã thêm ghế")
+    assert [e["action"] for e in store.complaint_events(province, ours["id"])] == [
+        "received", "imported", "answered", "imported"]
+    again = imports.import_file(province, standalone.backup("friday-again.db"), UNIT)
+    assert again["complaints_updated"] == 0 and again["complaints_kept"] == 0
+
+
+def test_a_complaint_handled_here_keeps_this_servers_record(standalone, province):
+    rid = standalone.rate(overall=1, complaint={"topic": "officer", "text": "Chưa được hướng dẫn"})
+    imports.import_file(province, standalone.backup("monday.db"), UNIT)
+    ours = _complaint_of(province, rid)
+    store.update_complaint(province, ours["id"], "tinh", {"status": "in_progress"}, "assigned")
+    commune = connect(standalone.path)
+    store.update_complaint(commune, _complaint_of(commune, rid)["id"], "lan", {"status": "answered"}, "answered")
+    commune.conn.close()
+    result = imports.import_file(province, standalone.backup("friday.db"), UNIT)
+    assert (result["complaints_updated"], result["complaints_kept"]) == (0, 1)
+    assert _complaint_of(province, rid)["status"] == "in_progress"

@@ -41,6 +41,11 @@ def cmd_import_unit(args) -> int:
           f"{result['complaints']:,} complaints, {result['receipts']:,} receipts "
           f"({result['receipts_updated']:,} updated), {result['tablets']} tablets, {result['counters']} counters, "
           f"{result['officers']} officers, {result['procedures']} procedures.")
+    if result["complaints_updated"]:
+        print(f"  {result['complaints_updated']} imported complaints took over what the commune did with them since.")
+    if result["complaints_kept"]:
+        print(f"  {result['complaints_kept']} complaints were handled here since they were imported: this server's "
+              "record of them stands (the commune's later handling was not copied).")
     if result["phones_left"]:
         print(f"  {result['phones_left']} phone numbers were not copied: they stay in the commune's own "
               "database, to be erased there.")

@@ -27,7 +27,9 @@ here with any other origin (a live rating, another unit, a different source link
 rewritten source) is not imported: it is counted as a conflict and logged in
 ``conflicts``, and what is stored stays as it is. Receipts are recognised by code and
 complaints by their response, each keeping what was stored; an imported receipt only gains
-what it lacked (returned, used), never loses or changes a value.
+what it lacked (returned, used), never loses or changes a value; an imported complaint
+catches up with its handling in the commune (``import_complaints.catch_up``) only while
+nobody here has handled it.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.clock import iso, utcnow
+from kiosk.store import import_complaints
 from kiosk.store.backup import backup, check_copy
 from kiosk.store.db import transaction
 from kiosk.store.responses import insert_many
@@ -106,9 +109,9 @@ def merge(target, source, unit: str, source_name: str, actor: str = "cli") -> di
             raise SourceRefused(f"the source's {table} has columns this server does not know "
                                 f"({', '.join(extra)}): update this server first")
     head = source.execute("SELECT seq, hash FROM responses ORDER BY seq DESC LIMIT 1").fetchone() or (0, "")
-    counts = {"responses": 0, "already": 0, "conflicts": 0, "complaints": 0, "phones_left": 0,
-              "codes_dropped": 0, "receipts": 0, "receipts_updated": 0, "tablets": 0, "counters": 0, "officers": 0,
-              "procedures": 0}
+    counts = dict.fromkeys(("responses", "already", "conflicts", "complaints", "phones_left", "codes_dropped",
+                            "complaints_updated", "complaints_kept", "receipts", "receipts_updated", "tablets",
+                            "counters", "officers", "procedures"), 0)
     now = iso(utcnow())
     with transaction(target):
         run = target["imports"].insert({"at": now, "actor": actor, "unit": unit, "source": source_name,
@@ -175,12 +178,13 @@ def _responses(target, source, unit: str, run: int, now: str, counts: dict) -> N
         here = {r[0]: (r[1], r[2]) for r in target.execute(
             f"SELECT id, unit, imported_from FROM responses WHERE id IN ({marks})", [r["id"] for r in chunk])}
         answers, complaints = _parts(source, [r["id"] for r in chunk if r["id"] not in here])
-        items, source_ids = [], {}
+        items, source_ids, already = [], {}, []
         for row in chunk:
             link = f"{row.pop('seq')}:{row.pop('hash')}"
             if row["id"] in here:
                 if here[row["id"]] == (unit, link):
                     counts["already"] += 1
+                    already.append(row["id"])
                 else:
                     counts["conflicts"] += 1
                     target["conflicts"].insert({"response_id": row["id"], "received_at": now,
@@ -199,7 +203,8 @@ def _responses(target, source, unit: str, run: int, now: str, counts: dict) -> N
                 complaint.update(unit=unit, imported_from=str(run))
             items.append((dict(row, unit=unit, imported_from=link), answers.get(row["id"], {}), complaint))
         counts["responses"] += insert_many(target, items)
-        _complaint_history(target, source, source_ids, run)
+        import_complaints.history(target, source, source_ids, run)
+        import_complaints.catch_up(target, source, already, run, counts)
 
 
 def _parts(source, ids: list[str]) -> tuple[dict, dict]:
@@ -221,19 +226,6 @@ def _parts(source, ids: list[str]) -> tuple[dict, dict]:
             row["_source_id"] = row.pop("id")
             complaints[row["response_id"]] = row
     return answers, complaints
-
-
-def _complaint_history(target, source, source_ids: dict, run: int) -> None:
-    """Each imported complaint's events, and one saying it was imported without its phone.
-    ``source_ids``: {response id: the complaint's id in the source}."""
-    for response_id, source_id in source_ids.items():
-        new_id = target.execute("SELECT id FROM complaints WHERE response_id = ?", [response_id]).fetchone()[0]
-        for event in source.query("SELECT at, actor, action, detail FROM complaint_events "
-                                  "WHERE complaint_id = ? ORDER BY id", [source_id]):
-            target["complaint_events"].insert({**event, "complaint_id": new_id})
-        target["complaint_events"].insert({
-            "complaint_id": new_id, "at": iso(utcnow()), "actor": "import", "action": "imported",
-            "detail": f"import #{run}; phone number not copied (kept only in the commune's own database)"})
 
 
 def import_file(target, path, unit: str, actor: str = "cli") -> dict:
