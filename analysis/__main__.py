@@ -46,8 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="xlsx: add a sheet with one row per response (slow for large periods)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write here instead of stdout (required for xlsx and pdf)")
-    for key in ("commune", "unit", "province", "place"):
-        p.add_argument(f"--{key}", help=f"report header: {key} (PDF)")
+    p.add_argument("--unit", metavar="CODE",
+                   help="one unit's figures (a units.code, see python -m kiosk list-units); default: the whole")
+    for key in ("commune", "unit-name", "province", "place"):
+        p.add_argument(f"--{key}", help=f"report header: {key.replace('-name', '')} (PDF; default: the unit's own)")
     p.set_defaults(func=cmd_summary)
     return parser
 
@@ -63,11 +65,27 @@ def _render(fmt: str, summary: dict, args) -> bytes:
         return xlsx_report(summary, db=args.db if args.with_responses else None)
     if fmt == "pdf":
         from .reports.pdf import pdf_report
-        meta = {k: getattr(args, k) for k in ("commune", "unit", "province", "place")
-                if getattr(args, k)}
+        given = {"commune": args.commune, "unit": args.unit_name, "province": args.province, "place": args.place}
+        meta = {**_unit_heading(args.db, args.unit), **{k: v for k, v in given.items() if v}}
         return pdf_report(summary, meta)
     from .reports.text import render
     return render(summary).encode("utf-8")
+
+
+def _unit_heading(db, code: str | None) -> dict:
+    """The heading of a unit's report from its row in ``units`` (its name, province and own
+    names), {} for the whole or a database without units."""
+    if not code:
+        return {}
+    from .queries import opened
+    with opened(db) as conn:
+        row = conn.execute("SELECT name, province, settings FROM units WHERE code = ?", [code]).fetchone()
+    if row is None:
+        return {}
+    own = json.loads(row[2] or "{}")
+    out = {"commune": own.get("COMMUNE_NAME") or row[0], "unit": own.get("UNIT_NAME"),
+           "province": row[1], "place": own.get("PLACE_NAME")}
+    return {k: v for k, v in out.items() if v}
 
 
 def cmd_summary(args) -> int:
@@ -83,7 +101,7 @@ def cmd_summary(args) -> int:
         return _fail(f"--format {args.format} writes a binary file: give -o FILE")
     try:
         summary = summarize(args.db, date_from, date_to, exclude_flagged=not args.include_flagged,
-                            targets=args.targets)
+                            targets=args.targets, unit=args.unit)
         data = _render(args.format, summary, args)
     except FileNotFoundError as exc:
         return _fail(str(exc))

@@ -121,10 +121,11 @@ def silent_kiosks(unit: str | None, now) -> list[dict]:
 
 
 def init_app(app) -> None:
-    """Pages of a unit's staff or tablet show that unit's names (``config`` in templates)."""
+    """Pages of a unit's staff or tablet show that unit's names (``config`` in templates);
+    province staff on a server of several units see the province's."""
     @app.context_processor
     def _unit_config():
         unit_cfg = g.get("unit_config")
-        if unit_cfg is None and g.get("user") and g.user.get("unit"):
-            unit_cfg = g.unit_config = config_for(g.user["unit"])
+        if unit_cfg is None and g.get("user"):  # province staff: the province's names on a shared server
+            unit_cfg = g.unit_config = config_for(g.user.get("unit"))
         return {"config": unit_cfg} if unit_cfg is not None else {}
