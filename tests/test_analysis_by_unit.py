@@ -34,6 +34,20 @@ def test_each_units_indicators_equal_its_own_summary(communes):
     assert table["demo"] == 900 and table["period"] == {"from": start, "to": today}
 
 
+def test_an_indicator_fed_by_several_questions_counts_the_same_per_unit(communes, tmp_path):
+    from analysis.targets import DEFAULT_PATH
+    text = DEFAULT_PATH.read_text(encoding="utf-8").replace('questions = ["staff"]', 'questions = ["staff", "access"]')
+    targets = tmp_path / "targets.toml"
+    targets.write_text(text, encoding="utf-8")
+    units = [{"code": u["code"], "name": u["name"]} for u in store.list_units(communes)]
+    today = communes.execute("SELECT max(local_date) FROM responses").fetchone()[0]
+    table = units_summary(communes, "2000-01-01", today, units, targets=str(targets), today=today)
+    for unit in table["units"]:
+        own = summarize(communes, "2000-01-01", today, targets=str(targets), today=today, unit=unit["code"])
+        assert unit["indicators"] == own["indicators"]
+        assert next(r for r in own["indicators"] if r["id"] == "admin_service_satisfaction")["n"] > 0
+
+
 def test_a_period_that_ends_before_it_starts_is_refused(communes):
     with pytest.raises(ValueError, match="starts"):
         units_summary(communes, "2026-12-01", "2026-11-01", [])
