@@ -138,3 +138,11 @@ def test_the_page_shows_the_indicator_asked_for_and_marks_the_sorted_column(clie
     unknown = client.get("/admin/province/", query_string={**PERIOD, "indicator": "<b>x</b>", "sort": "nope"})
     assert unknown.status_code == 200
     assert '<option value="tthc_satisfaction" selected>' in unknown.get_data(as_text=True)
+
+
+def test_a_bad_period_on_the_page_says_why_and_shows_this_month(client, communes):
+    sign_in(client, communes, "tinh")
+    r = client.get("/admin/province/", query_string={"from": "2026-11-30", "to": "2026-11-01"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Kỳ báo cáo không hợp lệ: ngày bắt đầu sau ngày kết thúc." in page
+    assert 'data-testid="league"' in page
