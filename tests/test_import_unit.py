@@ -245,3 +245,18 @@ def test_a_complaint_handled_here_keeps_this_servers_record(standalone, province
     result = imports.import_file(province, standalone.backup("friday.db"), UNIT)
     assert (result["complaints_updated"], result["complaints_kept"]) == (0, 1)
     assert _complaint_of(province, rid)["status"] == "in_progress"
+
+
+def test_imported_receipts_and_ratings_count_in_the_units_figures(standalone, province):
+    """The response rate and the main rating of the unit include what the commune brought
+    (whatever the summary reads: the rows, or rollups kept in step with every write)."""
+    from analysis import summarize
+    from kiosk.clock import local_today
+    rated, unrated = standalone.receipt(), standalone.receipt()
+    standalone.rate(overall=5, receipt=rated)
+    standalone.rate(overall=2)
+    imports.import_file(province, standalone.backup("commune.db"), UNIT)
+    today = local_today().isoformat()
+    s = summarize(province, today, today, unit=UNIT)
+    assert s["response_rate"] == {"returned": 2, "rated": 1, "rate": 0.5} and unrated
+    assert (s["indicators"][0]["n"], s["indicators"][0]["satisfied"]) == (2, 1)
