@@ -59,7 +59,7 @@ def _render(fmt: str, summary: dict, args) -> bytes:
         return (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "csv":
         from .reports.csv import summary_csv
-        return summary_csv(summary)
+        return summary_csv(summary, audience="systems")  # the command line's CSV feeds programs
     if fmt == "xlsx":
         from .reports.xlsx import xlsx_report
         return xlsx_report(summary, db=args.db if args.with_responses else None)

@@ -10,10 +10,25 @@ from functools import lru_cache
 
 @lru_cache(maxsize=1)
 def questionnaires() -> dict:
-    """{questionnaire id: Questionnaire} of the shipped files."""
+    """{questionnaire id: Questionnaire} of the shipped files and their past versions (keyed
+    ``phone-v1``), so that a question retired with its scale (phone v1's 3-level
+    "online_satisfaction") is still read on that scale and with its labels. Past versions
+    come first: the exports' columns keep their places and a new question is appended."""
+    import survey_forms
+    from survey_forms.loader import past
+
+    current = {name: survey_forms.load(name) for name in survey_forms.available()}
+    return {**{f"{q.id}-v{q.version}": q for q in past()}, **current}
+
+
+@lru_cache(maxsize=1)
+def retired_questions() -> frozenset[str]:
+    """Ids asked only by past versions (phone v1's "online_satisfaction"), so that a column of
+    old answers is not mistaken for the current question with the same wording."""
     import survey_forms
 
-    return {name: survey_forms.load(name) for name in survey_forms.available()}
+    current = {x.id for name in survey_forms.available() for x in questionnaires()[name].questions}
+    return frozenset({x.id for form in questionnaires().values() for x in form.questions} - current)
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from survey_forms import scale_label, vocabulary
 
 from . import queries
-from .forms import questionnaires
+from .forms import questionnaires, retired_questions
 
 AUDIENCES = ("people", "systems")
 CHANNELS_VI = {"kiosk": "Máy tính bảng tại quầy", "phone": "Điện thoại (mã QR)"}
@@ -56,11 +56,14 @@ def _check(audience: str) -> None:
 
 
 def question_texts() -> dict[str, str]:
-    """{question id: its Vietnamese text}, from the fullest questionnaire that asks it."""
+    """{question id: its Vietnamese text}, from the fullest questionnaire that asks it; a
+    question of a past version only says so ("phiếu cũ, 3 mức")."""
+    retired = retired_questions()
     texts: dict[str, str] = {}
     for q in sorted(questionnaires().values(), key=lambda q: -len(q.questions)):
         for x in q.questions:
-            texts.setdefault(x.id, x.text.vi)
+            old = (" (phiếu cũ" + (f", {x.scale} mức" if x.scale else "") + ")") if x.id in retired else ""
+            texts.setdefault(x.id, x.text.vi + old)
     return texts
 
 

@@ -237,6 +237,18 @@ def emails(value):
 emails.hint = "a list of e-mail addresses"
 
 
+def subset_of(*choices: str) -> Callable[[Any], list]:
+    """A list drawn from ``choices`` (an environment variable may give "a, b"); [] = none."""
+    def check(value):
+        if isinstance(value, str):
+            value = [v for v in re.split(r"[,;\s]+", value) if v]
+        if not isinstance(value, (list, tuple)) or any(v not in choices for v in value):
+            raise ValueError(f"must be a list of {', '.join(choices)} (or [])")
+        return list(dict.fromkeys(value))
+    check.hint = f"a list of {', '.join(choices)}"
+    return check
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -253,6 +265,7 @@ UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, DEPLOY, BACKUPS, PUBLIC, MAIL
     "Phản ánh, kiến nghị / Complaints", "Giới hạn / Limits",
     "Đưa lên Internet / Behind a reverse proxy (see deploy/)", "Sao lưu / Backups",
     "Bảng công khai / Public results board", "Gửi báo cáo qua thư điện tử / The report by e-mail")
+ALERTS = "Cảnh báo qua thư điện tử / Alerts (to leaders and admins with an e-mail address)"
 PROVINCE = "Bảng so sánh các đơn vị / The province's league table"
 
 SETTINGS: tuple[Setting, ...] = (
@@ -324,6 +337,23 @@ SETTINGS: tuple[Setting, ...] = (
             "its password (better given as the environment variable KIOSK_SMTP_PASSWORD)", MAIL),
     Setting("SMTP_FROM", "", email_or_empty, "the sender address of the reports", MAIL),
     Setting("REPORT_RECIPIENTS", [], emails, "who receives the report (send-report --to overrides)", MAIL),
+    Setting("REPORT_AUTO_PERIODS", ["month", "quarter"], subset_of("month", "quarter"),
+            "the server e-mails last month's report on the first working day of each month, and last "
+            "quarter's on the first working day after each quarter ([] = never; needs SMTP_HOST)", MAIL),
+    Setting("REPORT_SEND_HOUR", 8, integer(0, 23), "… from this hour (Vietnam time) of that day", MAIL),
+    Setting("REPORT_RETRY_MINUTES", 15, integer(1, 1440),
+            "a report the mail server did not take is tried again after this long, then twice as long "
+            "each time (at most a day); the admin overview shows why", MAIL),
+    Setting("ALERTS_ENABLED", True, boolean,
+            "alerts on the admin overview and by e-mail (needs SMTP_HOST) to every leader and admin "
+            "with an e-mail address; never a citizen's name, comment or complaint text", ALERTS),
+    Setting("ALERT_UNHAPPY_SHARE", 0.5, number(0.05, 1),
+            "alert when at least this share of a counter's ratings are unhappy …", ALERTS),
+    Setting("ALERT_UNHAPPY_MINUTES", 15, integer(1, 1440), "… within this many minutes …", ALERTS),
+    Setting("ALERT_UNHAPPY_MIN_RATINGS", 4, integer(1, 1000), "… and there are at least this many", ALERTS),
+    Setting("ALERT_COMPLAINT_WORKING_DAYS", 2, integer(0, 15),
+            "alert when an open complaint is this many working days or less from its due date "
+            "(a tablet's silence alerts after KIOSK_SILENCE_MINUTES of opening hours)", ALERTS),
     Setting("LOGIN_FAIL_LIMIT", 5, integer(1, 1000), "wrong passwords per address and name …", LIMITS),
     Setting("LOGIN_FAIL_WINDOW", 300, integer(1, 86400), "… within this many seconds, then a pause", LIMITS),
     Setting("RECEIPT_GUESS_LIMIT", 10, integer(1, 10000), "unknown receipt codes per phone or device …", LIMITS),

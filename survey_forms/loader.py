@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from .model import QUESTION_TYPES, TEXT_MAX, Choice, Condition, Question, Questionnaire, Text
+from .model import FACTS, QUESTION_TYPES, TEXT_MAX, Choice, Condition, Question, Questionnaire, Text
 from .vocabulary import TOPICS
 
 HERE = Path(__file__).parent / "questionnaires"
@@ -24,6 +24,13 @@ class QuestionnaireError(ValueError):
 def available(folder: Path = HERE) -> list[str]:
     """Ids of the questionnaire files shipped in ``folder``."""
     return sorted(p.stem for p in folder.glob("*.toml"))
+
+
+def past(folder: Path = HERE / "past") -> list[Questionnaire]:
+    """Earlier versions of the shipped questionnaires (``past/phone-v1.toml``), kept so that
+    answers stored under them are still read on their own scale and with their own labels.
+    Never offered to citizens."""
+    return [load(p) for p in sorted(folder.glob("*.toml"))]
 
 
 def load(name_or_path, folder: Path = HERE) -> Questionnaire:
@@ -135,7 +142,7 @@ class _Builder:
         if qid in seen:
             self.fail(where, "this id is used twice", qid)
         allowed = {"id", "type", "text", "scale", "choices", "when", "required", "quick",
-                   "max_length", "help"}
+                   "max_length", "help", "asked_if"}
         unknown = set(raw) - allowed
         if unknown:
             self.fail(where, f"unknown field(s) {sorted(unknown)}", qid)
@@ -177,6 +184,9 @@ class _Builder:
                 self.fail(where + ".when", str(exc), qid)
             if when.question not in seen:
                 self.fail(where + ".when", f"refers to {when.question!r}, which is not an earlier question", qid)
+        asked_if = raw.get("asked_if")
+        if asked_if is not None and asked_if not in FACTS:
+            self.fail(where + ".asked_if", f"{asked_if!r} is not one of {', '.join(FACTS)}", qid)
         max_length = raw.get("max_length", TEXT_MAX)
         if not isinstance(max_length, int) or not 1 <= max_length <= TEXT_MAX:
             self.fail(where + ".max_length", f"must be 1..{TEXT_MAX}", qid)
@@ -187,5 +197,5 @@ class _Builder:
             id=qid, type=qtype, text=self.text(raw.get("text"), where + ".text", qid),
             scale=scale, choices=choices, when=when, required=raw.get("required", False),
             quick=raw.get("quick", False), max_length=max_length,
-            help=self.text(raw.get("help"), where + ".help", qid, required=False),
+            help=self.text(raw.get("help"), where + ".help", qid, required=False), asked_if=asked_if,
         )

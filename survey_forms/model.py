@@ -29,6 +29,9 @@ SCALES: dict[int, list[tuple[int, str, str]]] = {
 }
 YES_NO = [("yes", "Có", "Yes"), ("no", "Không", "No")]
 TEXT_MAX = 2000
+# Facts about the dossier a question may need (``asked_if``), known to the channel from the
+# receipt, not asked: "result_returned" once the officer has marked the result returned.
+FACTS = ("result_returned",)
 _CONDITION = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(<=|>=|==|!=|<|>)\s*([A-Za-z0-9_]+)\s*$")
 
 
@@ -106,6 +109,7 @@ class Question:
     quick: bool = False  # one of the counter's optional quick questions
     max_length: int = TEXT_MAX
     help: Text | None = None
+    asked_if: str | None = None  # a fact about the dossier (one of FACTS) that must be true
 
     def options(self, lang: str = "vi") -> list[tuple[str, str]]:
         """(value, label) pairs to show, best first for ratings."""

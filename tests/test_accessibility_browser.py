@@ -1,5 +1,6 @@
 """axe-core (npm, node_modules/axe-core) on the citizen's screens: the tablet's welcome, the
-acknowledgement with its offer and reasons, a follow-up question, the comment with the complaint
+acknowledgement with its offer and reasons (the "Khác" box open), a follow-up question
+with the face it belongs to, the comment with the complaint
 panel open, the keypad, and the phone form. Zero violations of WCAG 2.1 A/AA rules.
 
 axe is injected into the page, which the Content-Security-Policy forbids; the test's browser
@@ -57,6 +58,9 @@ def test_tablet_screens_have_no_axe_violations(browser, live_server_factory, axe
     wait_screen(page, "screen-reasons")
     tap(page, "reason-waiting")
     found["acknowledgement with reasons"] = violations(page, axe_path)
+    tap(page, "reason-other")
+    page.wait_for_selector('[data-testid="reason-other-text"]:visible')
+    found["acknowledgement with the Khác box"] = violations(page, axe_path)
     tap(page, "more")
     wait_screen(page, "screen-quick")
     found["follow-up question"] = violations(page, axe_path)
@@ -98,8 +102,27 @@ def test_phone_form_has_no_axe_violations(browser, live_server, axe_path):
         code = json.loads(r.read())["code"]
     page = context(browser, {"width": 360, "height": 740}).new_page()
     page.goto(live_server.url + f"/r/{code}")
-    page.wait_for_selector('[data-testid="send"]')
-    found = {"phone form": violations(page, axe_path)}
+    found = {}
+    # every screen of the form, with the low rating's reasons and the complaint panel open
+    for n in range(1, 5):
+        page.wait_for_selector(f'[data-testid="step"]:text("Bước {n}/4")')
+        if n == 1:
+            page.locator('[data-testid="q-overall"] label.opt').nth(3).tap()
+        if n == 2:
+            page.locator('[data-testid="q-online_used"] label.opt').first.tap()
+        if n == 4:
+            page.locator('[data-testid="q-comment"] textarea').fill("Phải chờ lâu.")
+            page.locator('[data-testid="complaint-toggle"]').check()
+        found[f"phone form, screen {n}"] = violations(page, axe_path)
+        with page.expect_navigation():
+            page.locator('[data-testid="next"], [data-testid="send"]').first.tap()
+    page.wait_for_selector('[data-testid="complaint-code"]')
+    found["complaint sent"] = violations(page, axe_path)
+    page.goto(live_server.url + f"/r/{code}")
+    page.wait_for_selector('[data-testid="complaint-status"]')
+    found["used, with its complaint's state"] = violations(page, axe_path)
+    page.goto(live_server.url + "/r/ZZZZZZZZZ")
+    found["not found"] = violations(page, axe_path)
     page.goto(live_server.url + "/r/")
     found["code entry"] = violations(page, axe_path)
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, ensure_ascii=False, indent=1)

@@ -62,6 +62,18 @@ def test_three_level_online_scale_counts_its_top_two(fresh_db):
     assert (online["n"], online["satisfied"]) == (4, 2)
 
 
+def test_online_answers_from_both_phone_versions_count_each_on_its_own_scale(fresh_db):
+    """Phone v1 asked the online question on 3 levels ("online_satisfaction"), v2 on the
+    five official levels ("online_rating"): a 3 is satisfied under v1 and neutral under v2."""
+    for value in (3, 1):
+        add(fresh_db, "2026-11-04 09:00", 4, {"online_used": "yes", "online_satisfaction": value}, channel="phone")
+    for value in (5, 4, 3, 2):
+        add(fresh_db, "2026-11-05 09:00", 4, {"online_used": "yes", "online_rating": value}, channel="phone")
+    ind = by_id(summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30")["indicators"])
+    online = ind["online_service_satisfaction"]
+    assert (online["n"], online["satisfied"]) == (6, 3)
+
+
 def test_main_rating_on_a_three_level_scale_counts_its_top_two(fresh_db):
     for value in (3, 2, 1):
         add(fresh_db, "2026-11-04 09:00", value, scale=3)

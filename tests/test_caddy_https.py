@@ -119,7 +119,7 @@ def test_citizen_rates_on_a_phone_through_https_behind_caddy(behind_caddy, brows
     phone.goto(receipt["url"])
     assert phone.url.startswith("https://")
     phone.locator('[data-testid="q-overall"] label.opt:has(input[value="4"])').tap()
-    phone.locator('[data-testid="send"]').tap()
+    phone.locator('[data-testid="send-now"]').tap()
     phone.wait_for_url("**/r/thanks")
     assert phone.url.startswith(public)
     session = [c for c in context.cookies() if c["name"] == "session"]

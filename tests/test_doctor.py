@@ -149,3 +149,15 @@ def test_an_officer_sees_what_prints_on_the_slips_where_receipts_are_printed(app
     assert 'data-testid="doctor-secret_key"' not in page and 'data-testid="doctor-backup"' not in page
     app.config.update(PUBLIC_BASE_URL="https://hailong.xa-an-binh.gov.vn")
     assert 'data-testid="public-url-warning"' not in client.get("/receipts/").get_data(as_text=True)
+
+
+def test_reports_and_alerts_that_would_reach_nobody_are_found(healthy):
+    app, db = healthy
+    assert [p.check for p in found(app, db)] == []  # no mail server: e-mail is optional
+    app.config.update(SMTP_HOST="smtp.xa-an-binh.gov.vn")
+    texts = [p.render() for p in found(app, db) if p.check == "mail"]
+    assert len(texts) == 3 and "SMTP_FROM" in texts[0]
+    assert "REPORT_RECIPIENTS) cho: Xã An Bình." in texts[1] and "Tài khoản" in texts[2]
+    app.config.update(SMTP_FROM="baocao@xa-an-binh.gov.vn", REPORT_RECIPIENTS=["chutich@xa-an-binh.gov.vn"])
+    store.set_email(db, "admin", "it@xa-an-binh.gov.vn")
+    assert [p.check for p in found(app, db)] == []

@@ -121,3 +121,56 @@ def test_libreoffice_without_any_filter_guesses_wrong_as_the_readme_warns(tmp_pa
     detects UTF-8) and why the Excel download exists."""
     cells = libreoffice_cells(tmp_path, download(client, "/api/v1/export/responses.csv").data, None)
     assert cells[0][0] != "Mã phiếu"
+
+
+def summary_rows(data: bytes, delimiter: str) -> list[dict]:
+    head, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter)
+    return [dict(zip(head, r, strict=True)) for r in rows]
+
+
+def test_the_summary_csv_is_for_people_vietnamese_headings_and_comma_decimals(client, rated):
+    r = download(client, "/api/v1/summary.csv")
+    assert r.data.startswith(b"\xef\xbb\xbf") and r.data.endswith(b"\r\n") and not r.data[3:].startswith(b"sep=")
+    rows = summary_rows(r.data, ";")
+    tthc = next(row for row in rows if row["Mã"] == "tthc_satisfaction")
+    # the headline leaves the flagged night rating out: 0 of 1; counted in, 1 of 2
+    assert tthc["Phần"] == "Chỉ tiêu" and tthc["Tên"].startswith("Mức độ hài lòng của người dân")
+    assert (tthc["Số ý kiến (n)"], tthc["Tỷ lệ hài lòng"], tthc["Chỉ tiêu"]) == ("1", "0,0%", "90,0%")
+    assert tthc["Kết luận"] == "Chưa đạt"  # even the interval's top (79%) is under the target
+    assert (tthc["Số ý kiến (tính cả phiếu nghi vấn)"], tthc["Tỷ lệ (tính cả phiếu nghi vấn)"]) == ("2", "50,0%")
+    month = next(row for row in rows if row["Phần"] == "Theo tháng")
+    assert (month["Tên"], month["Số ý kiến (n)"]) == ("11/2026", "1")
+    notes = {row["Phần"]: row["Tên"] for row in rows}
+    assert notes["Kỳ báo cáo"] == "từ 01/11/2026 đến 30/11/2026"
+    assert "ngoài giờ làm việc: 1" in notes["Phiếu được tính"]
+    assert "0.5" not in r.data.decode("utf-8-sig") and "section" not in r.data.decode("utf-8-sig")
+
+
+def test_a_program_still_gets_the_summary_csv_with_ids_and_dots(client, rated):
+    r = download(client, "/api/v1/summary.csv", **{"for": "systems"})
+    rows = summary_rows(r.data, ",")
+    tthc = next(row for row in rows if row["id"] == "tthc_satisfaction")
+    assert (tthc["section"], tthc["n"], tthc["rate"], tthc["target"]) == ("indicator", "1", "0", "0.9")
+    assert tthc["rate_including_flagged"] == "0.5" and tthc["verdict"] == "not_met"
+    r = client.get("/api/v1/summary.csv", query_string={**PERIOD, "for": "robots"}, headers=LEADER)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_audience"
+
+
+@pytest.mark.skipif(NO_SOFFICE, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("infilter", ["CSV:59,34,76,1", "CSV:59,34,,1"])
+def test_libreoffice_reads_the_summary_csv_cell_by_cell(tmp_path, client, rated, infilter):
+    cells = libreoffice_cells(tmp_path, download(client, "/api/v1/summary.csv").data, infilter)
+    head = cells[0]
+    assert head[:3] == ["Phần", "Mã", "Tên"] and "Tỷ lệ hài lòng" in head
+    tthc = dict(zip(head, next(r for r in cells if r[1] == "tthc_satisfaction"), strict=False))
+    assert tthc["Tên"] == "Mức độ hài lòng của người dân, doanh nghiệp về giải quyết thủ tục hành chính"
+    assert tthc["Số ý kiến (n)"] == 1  # a number cell
+    assert tthc["Tỷ lệ (tính cả phiếu nghi vấn)"] in ("50,0%", 0.5)  # as written, or read as a percentage
+    assert tthc["Kết luận"] == "Chưa đạt"
+
+
+@pytest.mark.skipif(NO_SOFFICE, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_without_a_filter_misreads_the_summary_csv_like_the_raw_one(tmp_path, client, rated):
+    """The same choice as the raw CSV for people, so the same README advice holds for both."""
+    cells = libreoffice_cells(tmp_path, download(client, "/api/v1/summary.csv").data, None)
+    assert cells[0][0] != "Phần"

@@ -41,16 +41,15 @@ def test_citizen_opens_the_form_in_vietnamese_with_nothing_chosen(client, code):
     assert '<html lang="vi">' in page and "?lang=en" in page and "English" in page
     assert "Đăng ký thành lập hộ kinh doanh" in page  # the procedure, as on the tablet
     assert "checked" not in page  # no pre-selected answer, ever
-    # one small optional module script (conditional questions), nothing inline
-    assert re.findall(r"<script[^>]*>", page) == ['<script type="module" src="/static/phone.js">']
+    assert "<script" not in page  # no script at all: the server cuts the form into screens
     assert "style=" not in page
     assert not re.search(r'(src|href)="(https?:)?//', page)  # no outside assets
     for label in ("Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng", "Rất không hài lòng"):
         assert f"<span>{label}</span>" in page
-    # conditional questions are in the page, each saying when to answer it (without
-    # JavaScript they all stay; phone.js hides those that do not apply)
-    assert "Chỉ trả lời nếu ở câu 1 Ông/Bà chọn “Bình thường” trở xuống." in page
-    assert "Chỉ trả lời nếu ở câu 12 Ông/Bà chọn “Có”." in page
+    # the first screen is the main rating alone; a conditional question never waits,
+    # labelled, for the citizen to work out whether it applies
+    assert "Bước 1/4" in page and 'data-testid="q-overall"' in page
+    assert 'data-testid="q-reasons"' not in page and "Chỉ trả lời nếu" not in page
     # no dossier data on the citizen's page
     assert "Lê Văn Bình" not in page and "HS-" not in page
 
@@ -58,23 +57,23 @@ def test_citizen_opens_the_form_in_vietnamese_with_nothing_chosen(client, code):
 def test_the_page_is_small_enough_for_a_weak_3g_link(client, code):
     html = client.get(f"/r/{code}").data
     static = ROOT / "kiosk" / "web" / "static"
-    assets = sum(len((static / name).read_bytes()) for name in ("phone.css", "phone.js", "conditions.js"))
+    assets = len((static / "phone.css").read_bytes())
     assert len(html) + assets < 30_000, (len(html), assets)
-    assert re.findall(r'(?:href|src)="(/static/[^"]+)"', html.decode()) == ["/static/phone.css", "/static/phone.js"]
+    assert re.findall(r'(?:href|src)="(/static/[^"]+)"', html.decode()) == ["/static/phone.css"]
 
 
 def test_english_is_one_tap_away(client, code):
     page = text(client.get(f"/r/{code}?lang=en"))
     assert '<html lang="en">' in page
     assert "How satisfied are you with how your administrative procedure was handled?" in page
-    assert "Answer only if you chose “Neutral” or lower in question 1." in page
+    assert "Step 1 of 4" in page
     assert "Tiếng Việt" in page
 
 
 def test_citizen_submits_and_the_rating_is_bound_to_the_dossier(client, db, code):
     r = client.post(f"/r/{code}", data={"overall": "2", "reasons": ["papers", "waiting"], "staff": "4",
                                         "posted": "yes", "visits": "more", "online_used": "yes",
-                                        "online_satisfaction": "1", "comment": "  Phải chờ lâu.  "})
+                                        "online_rating": "1", "comment": "  Phải chờ lâu.  "})
     assert r.status_code == 302 and r.headers["Location"].endswith("/r/thanks")
     assert "Cảm ơn" in text(client.get("/r/thanks"))
     rows = store.list_responses(db)
@@ -86,17 +85,17 @@ def test_citizen_submits_and_the_rating_is_bound_to_the_dossier(client, db, code
     assert row["dossier_code"] == store.get_receipt(db, code)["dossier_code"]
     assert row["overall"] == 2 and row["comment"] == "Phải chờ lâu."
     assert row["answers"]["reasons"] == ["papers", "waiting"]
-    assert row["answers"]["online_satisfaction"] == ["1"] and row["answers"]["staff"] == ["4"]
+    assert row["answers"]["online_rating"] == ["1"] and row["answers"]["staff"] == ["4"]
     assert store.get_receipt(db, code)["used_at"]
 
 
 def test_answers_to_questions_that_did_not_apply_are_dropped_not_refused(client, db, code):
     r = client.post(f"/r/{code}", data={"overall": "5", "reasons": ["fees"], "online_used": "no",
-                                        "online_satisfaction": "3"})
+                                        "online_rating": "3"})
     assert r.status_code == 302
     row = store.get_response(db, store.list_responses(db)[0]["id"])
     assert row["overall"] == 5
-    assert "reasons" not in row["answers"] and "online_satisfaction" not in row["answers"]
+    assert "reasons" not in row["answers"] and "online_rating" not in row["answers"]
     assert row["answers"]["online_used"] == ["no"]
 
 
@@ -112,7 +111,12 @@ def test_an_incomplete_or_odd_form_comes_back_kindly_never_a_400(client, db, cod
 
 
 def test_answers_already_given_stay_chosen_after_a_problem(client, code):
+    """Sent without the main rating: back to its screen, the officer's rating kept (hidden
+    there, chosen again on its own screen)."""
     page = text(client.post(f"/r/{code}", data={"staff": "4"}))
+    assert 'data-testid="problem"' in page and "Bước 1/" in page
+    assert '<input type="hidden" name="staff" value="4">' in page
+    page = text(client.post(f"/r/{code}", data={"staff": "4", "overall": "5", "go": "next", "step": "0"}))
     assert page.count("checked") == 1 and re.search(r'value="4"[^>]*checked|checked[^>]*value="4"', page)
 
 

@@ -1,5 +1,7 @@
 """The phone's "not found", "already used" and "expired" pages lead back to code entry
 (issue 13, point 9), so a citizen who mistyped or scanned an old slip is never stuck."""
+import pytest
+
 from tests.receipt_helpers import issue, make_token
 
 
@@ -80,29 +82,79 @@ def _receipt(server):
         return json.loads(r.read())["code"]
 
 
-def test_conditional_questions_appear_only_when_they_apply(browser, live_server):
-    """With JavaScript: "Điều gì chưa tốt?" only for a rating of 3 or less, the online question
-    only after "Có"; a choice made under a condition that no longer holds is not sent."""
+@pytest.mark.parametrize("script", [True, False], ids=["with-js", "without-js"])
+def test_a_citizen_walks_the_screens_on_a_phone_and_back_keeps_answers(browser, live_server, shots, script):
+    """360×740, with and without JavaScript: "Bước 1/4" holds the main rating alone; "Điều
+    gì chưa tốt?" comes only after a low rating, the online rating only after "Có";
+    "Quay lại" shows the answers given; the database gets exactly what was chosen."""
     code = _receipt(live_server)
-    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True,
+                                  java_script_enabled=script, device_scale_factor=2)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(live_server.url + f"/r/{code}")
-    reasons, online = page.locator('[data-testid="q-reasons"]'), page.locator('[data-testid="q-online_satisfaction"]')
-    assert reasons.is_hidden() and online.is_hidden()
-    page.locator('[data-testid="q-overall"] label.opt:has(input[value="2"])').tap()
-    assert reasons.is_visible()
-    page.locator('[data-testid="q-reasons"] label.opt:has(input[value="waiting"])').tap()
-    page.locator('[data-testid="q-overall"] label.opt:has(input[value="5"])').tap()  # changed their mind
-    assert reasons.is_hidden()
-    page.locator('[data-testid="q-online_used"] label.opt:has(input[value="yes"])').tap()
-    assert online.is_visible()
-    page.locator('[data-testid="send"]').tap()
-    page.wait_for_selector('[data-testid="notice-thanks"], .notice-thanks, h1')
-    stored = {a["question_id"]: a["value"] for a in live_server.query("SELECT question_id, value FROM answers")}
-    assert "reasons" not in stored, stored
-    assert stored.get("online_used") == "yes"
-    assert [r["overall"] for r in live_server.query("SELECT overall FROM responses")] == [5]
+    step = page.locator('[data-testid="step"]')
+    name = "js" if script else "nojs"
+
+    def choose(qid, value):
+        page.locator(f'[data-testid="q-{qid}"] label.opt:has(input[value="{value}"])').tap()
+
+    def press(button):
+        with page.expect_navigation():
+            page.locator(f'[data-testid="{button}"]').tap()
+
+    assert step.inner_text() == "Bước 1/4" and page.locator("fieldset.q").count() == 1
+    page.screenshot(path=str(shots / f"phone-{name}-1.png"), full_page=True)
+    choose("overall", "2")
+    press("next")
+    assert step.inner_text() == "Bước 2/4" and page.locator('[data-testid="q-reasons"]').is_visible()
+    assert page.locator("fieldset.q").count() == 5
+    choose("reasons", "waiting")
+    choose("staff", "4")
+    choose("online_used", "yes")
+    page.screenshot(path=str(shots / f"phone-{name}-2.png"), full_page=True)
+    press("next")
+    assert step.inner_text() == "Bước 3/4" and page.locator('[data-testid="q-online_rating"]').is_visible()
+    assert page.locator('[data-testid="q-on_time"]').count() == 0  # the result is not back yet
+    choose("online_rating", "5")
+    page.screenshot(path=str(shots / f"phone-{name}-3.png"), full_page=True)
+    press("back")
+    assert step.inner_text() == "Bước 2/4"
+    for qid, value in (("reasons", "waiting"), ("staff", "4"), ("online_used", "yes")):
+        assert page.locator(f'[data-testid="q-{qid}"] input[value="{value}"]').is_checked(), qid
+    press("back")
+    assert page.locator('[data-testid="q-overall"] input[value="2"]').is_checked()
+    choose("overall", "5")  # changed their mind: no reasons asked, the one chosen is not sent
+    press("next")
+    assert page.locator('[data-testid="q-reasons"]').count() == 0
+    press("next")
+    press("next")
+    assert step.inner_text() == "Bước 4/4"
+    page.locator('[data-testid="q-comment"] textarea').fill("Cán bộ nhiệt tình.")
+    page.screenshot(path=str(shots / f"phone-{name}-4.png"), full_page=True)
+    assert live_server.query("SELECT count(*) AS n FROM responses")[0]["n"] == 0
+    press("send")
+    page.wait_for_selector('[data-testid="notice-thanks"]')
+    (row,) = live_server.query("SELECT id, overall, questionnaire_version, comment FROM responses")
+    assert (row["overall"], row["questionnaire_version"], row["comment"]) == (5, 2, "Cán bộ nhiệt tình.")
+    stored = {a["question_id"]: a["value"] for a in live_server.query(
+        "SELECT question_id, value FROM answers WHERE response_id = ?", [row["id"]])}
+    assert stored == {"overall": "5", "staff": "4", "online_used": "yes", "online_rating": "5"}, stored
     assert errors == []
+    context.close()
+
+
+def test_the_language_link_stays_on_one_line_at_360_px(browser, live_server, shots):
+    """ "Tiếng Việt" (and "English") never wrap onto two lines on a 360 px phone."""
+    code = _receipt(live_server)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    for query, testid in (("?lang=en", "lang-vi"), ("?lang=vi", "lang-en")):
+        page.goto(live_server.url + f"/r/{code}{query}")
+        box = page.locator(f'[data-testid="{testid}"]').bounding_box()
+        line = page.evaluate("(id) => parseFloat(getComputedStyle(document.querySelector("
+                             "`[data-testid=${id}]`)).lineHeight)", testid)
+        assert box["height"] < 2 * line, (testid, box, line)
+        page.locator("header.top").screenshot(path=str(shots / f"phone-header-{testid}.png"))
     context.close()

@@ -3,6 +3,7 @@ import pytest
 
 import survey_forms
 from survey_forms import QuestionnaireError, clean_answers, loads
+from survey_forms.loader import past
 
 GOOD = '''
 id = "mini"
@@ -44,7 +45,11 @@ def test_shipped_questionnaires_load_with_both_languages():
     assert counter.scale == 5 and len([q for q in counter.questions if q.quick]) == 3
     reasons = counter.question("reasons")
     assert {c.group for c in reasons.choices} == {"procedure", "officer", "place", "other"}
-    assert survey_forms.load("phone").question("online_satisfaction").scale == 3
+    phone = survey_forms.load("phone")
+    assert {q.scale for q in phone.questions if q.type == "rating"} == {5}  # one scale for all its ratings
+    (v1,) = [q for q in past() if q.id == "phone"]  # kept to read answers stored under it
+    assert v1.version == 1 < phone.version and v1.question("online_satisfaction").scale == 3
+    assert phone.question("online_satisfaction") is None  # a new id for the question on a new scale
 
 
 def test_a_three_level_questionnaire_loads_and_validates():

@@ -114,9 +114,15 @@ def test_officer_issues_prints_and_the_citizen_rates_once_on_a_phone(browser, se
     assert phone.locator("html").bounding_box()["width"] <= PHONE["width"]
     screenshot(phone, "receipts-04-phone-form")
     phone.locator('[data-testid="q-overall"] label.opt:has(input[value="3"])').tap()
+    with phone.expect_navigation():
+        phone.locator('[data-testid="next"]').tap()
     phone.locator('[data-testid="q-reasons"] label.opt:has(input[value="waiting"])').tap()
     phone.locator('[data-testid="q-staff"] label.opt:has(input[value="5"])').tap()
-    phone.locator('[data-testid="q-on_time"] label.opt:has(input[value="yes"])').tap()
+    for _ in range(2):
+        with phone.expect_navigation():
+            phone.locator('[data-testid="next"]').tap()
+        # the result is not returned yet ("Chờ trả kết quả"): "on time?" is not asked
+        assert phone.locator('[data-testid="q-on_time"]').count() == 0
     phone.fill('[data-testid="q-comment"] textarea', "Cần thêm ghế chờ.")
     phone.locator('[data-testid="send"]').tap()
     phone.wait_for_url("**/r/thanks")
@@ -129,7 +135,8 @@ def test_officer_issues_prints_and_the_citizen_rates_once_on_a_phone(browser, se
     assert row["channel"] == "phone" and row["receipt"] == code and row["overall"] == 3
     assert row["dossier_code"] == "000.00.12.H55-260301-0007" and row["procedure_code"] == "1.001193"
     assert row["field"] == "Hộ tịch" and row["officer"] == "lan" and row["counter"] == "Quầy 1"
-    assert row["answers"]["reasons"] == "waiting" and row["answers"]["on_time"] == "yes"
+    assert row["answers"]["reasons"] == "waiting" and row["answers"]["staff"] == "5"
+    assert "on_time" not in row["answers"]
     assert row["comment"] == "Cần thêm ghế chờ."
 
     # a second attempt with the same code is refused, showing nothing about the dossier

@@ -61,6 +61,9 @@ def two_communes(app, db):
                                      unit=WEST)
     ids["officer"] = store.save_officer(db, "Cán bộ Tây Hòa", None, unit=WEST)
     ids["counter"] = store.save_counter(db, "Quầy Tây Hòa", unit=WEST)
+    from kiosk.store.alerts import record_alert
+    ids["alert"] = record_alert(db, "silent_kiosk", "Máy Tây Hòa|2026-12-01T00:00:00.000Z", WEST, "Máy Tây Hòa",
+                                {"since": "2026-12-01T00:00:00.000Z", "opening_minutes": 120}, clock.utcnow())
 
     client = app.test_client()
     west = {"Authorization": "Bearer west-officer-token"}
@@ -104,7 +107,7 @@ def _callers(app):
 def _west_rows(db) -> str:
     """Everything of Xã Tây Hòa that no caller of Xã Đông Hòa may change."""
     tables = {"receipts": "code", "complaints": "id", "kiosks": "id", "users": "id", "api_tokens": "id",
-              "officers": "id", "counters": "id", "units": "code", "responses": "seq"}
+              "officers": "id", "counters": "id", "units": "code", "responses": "seq", "alerts": "id"}
     snapshot = {}
     for table, key in tables.items():
         column = "code" if table == "units" else "unit"
@@ -132,6 +135,8 @@ def PROBES(ids):  # noqa: N802 (a table, built from the ids of the fixture)
         "admin.set_full_name": [("POST", f"/admin/users/{u}/full-name", {"full_name": "Đổi tên"})],
         "admin.reset_password": [("POST", f"/admin/users/{u}/password", {"password": "mat-khau-moi-99"})],
         "admin.change_role": [("POST", f"/admin/users/{u}/role", {"role": "officer"})],
+        "admin.set_email": [("POST", f"/admin/users/{u}/email", {"email": "doi@xadonghoa.gov.vn"})],
+        "admin.acknowledge_alert": [("POST", f"/admin/alerts/{ids['alert']}/acknowledge", {})],
         "complaints.inbox": [("GET", "/admin/complaints/?status=all", None),
                              ("GET", "/admin/complaints/?status=all&unit=" + WEST, None)],
         "complaints.detail": [("GET", f"/admin/complaints/{c}", None),

@@ -62,10 +62,18 @@ def responses_csv(conn_or_path, date_from, date_to, exclude_flagged: bool = Fals
     return b"".join(responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged, audience))
 
 
-def summary_csv(summary: dict) -> bytes:
+def summary_csv(summary: dict, audience: str = "people") -> bytes:
     """The indicators (the headline, then the other variant beside it) and the breakdowns
-    as one CSV: shares as decimals with a dot for systems, plus a Vietnamese-formatted
-    percentage."""
+    as one CSV. For people (the default download): Vietnamese headings and words, shares
+    as percentages with the decimal comma ("80,0%"), ";" between cells, as the raw CSV for
+    people; for systems (``?for=systems``): English ids, shares 0–1 with a dot, ","."""
+    if audience not in DELIMITER:
+        raise ValueError(f"audience must be one of {tuple(DELIMITER)}, not {audience!r}")
+    table = _summary_people(summary) if audience == "people" else _summary_systems(summary)
+    return b"".join(_encode(table, delimiter=DELIMITER[audience]))
+
+
+def _summary_systems(summary: dict) -> list[list]:
     side = "including_flagged" if summary.get("exclude_flagged", True) else "excluding_flagged"
     excl = {r["id"]: r for r in fmt.beside(summary)[1]}
     table = [["section", "id", "label", "n", "satisfied", "rate", "ci_low", "ci_high", "rate_vi",
@@ -85,7 +93,40 @@ def summary_csv(summary: dict) -> bytes:
     table.append(["formula", "", summary["formula"]["vi"]] + [""] * 12)
     chain = summary.get("chain") or {}
     table.append(["chain", chain.get("seq", 0), chain.get("hash", "")] + [""] * 12)
-    return table_csv(table)
+    return table
+
+
+def _summary_people(summary: dict) -> list[list]:
+    """The same figures as a person reads them: counts as plain whole numbers (a "." between
+    thousands would be read as a decimal point by a program set to English), shares as
+    "80,0%", which Excel with Vietnamese regional settings takes as a percentage and any
+    other program shows as written; verdicts and section names in words."""
+    from .xlsx import BREAKDOWN_SHEETS
+    side, other = fmt.beside(summary)
+    excl = {r["id"]: r for r in other}
+    table = [["Phần", "Mã", "Tên", "Số ý kiến (n)", "Số hài lòng", "Tỷ lệ hài lòng",
+              "Khoảng tin cậy 95%: cận dưới", "Khoảng tin cậy 95%: cận trên", "Chỉ tiêu", "Chỉ tiêu 2030",
+              "Kết luận", f"Số ý kiến ({side})", f"Tỷ lệ ({side})"]]
+    for r in summary["indicators"]:
+        e = excl[r["id"]]
+        table.append(["Chỉ tiêu", r["id"], r["name_vi"], r["n"], r["satisfied"], _pct(r["rate"]),
+                      _pct(r["ci_low"]), _pct(r["ci_high"]), _pct(r["target"]), _pct(r["target_2030"]),
+                      fmt.verdict(r["verdict"]), e["n"], _pct(e["rate"])])
+    titles = dict(BREAKDOWN_SHEETS)
+    for name, items in summary["breakdowns"].items():
+        for r in items:
+            table.append([titles.get(name, name), "" if r["key"] is None else r["key"], r["label"], r["n"],
+                          r["satisfied"], _pct(r["rate"]), _pct(r["ci_low"]), _pct(r["ci_high"])] + [""] * 5)
+    blank = [""] * 10
+    table.append(["Kỳ báo cáo", "", fmt.period(summary)] + blank)
+    table.append(["Phiếu được tính", "", fmt.filtered_line(summary)] + blank)
+    table.append(["Công thức", "", summary["formula"]["vi"]] + blank)
+    table.append(["Mã kiểm tra dữ liệu", "", fmt.chain_line(summary)] + blank)
+    return table
+
+
+def _pct(share) -> str:
+    return "" if share is None else fmt.percent(share)
 
 
 def _num(value) -> str:

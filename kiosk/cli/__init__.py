@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=["admin", "leader", "officer"])
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.add_argument("--full-name", help="the person's name (họ tên), shown on receipts, in the inbox and reports")
+    p.add_argument("--email", help="where this leader's or admin's alerts go (\"\" clears it)")
     add_unit_choice(p, "user")
     p.set_defaults(func=cmd_create_user)
 

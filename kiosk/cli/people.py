@@ -34,6 +34,14 @@ def cmd_create_user(args) -> int:
     if not name:
         print("error: the user name is empty", file=sys.stderr)
         return 2
+    email = None
+    if args.email is not None:
+        from kiosk.settings import email_or_empty
+        try:
+            email = email_or_empty(args.email)
+        except ValueError:
+            print(f"error: {args.email!r} is not an e-mail address (e.g. chutich@xamau.gov.vn)", file=sys.stderr)
+            return 2
     app = _app()
     db = connect(app.config["DATABASE"])
     existing = store.get_user(db, username=name) or any(u["username"] == name for u in store.list_users(db))
@@ -47,12 +55,14 @@ def cmd_create_user(args) -> int:
         store.set_password(db, name, hash_password(password), args.role)
         if args.full_name is not None:
             store.set_full_name(db, name, text.line(args.full_name))
+        if email is not None:
+            store.set_email(db, name, email)
         if args.unit or args.all_units:
             store.set_user_unit(db, name, unit, "cli")
         print(f"Updated user {name} ({args.role}); their sessions have ended.")
     else:
         store.create_user(db, name, hash_password(password), args.role,
-                          text.line(args.full_name or "") or None, unit=unit)
+                          text.line(args.full_name or "") or None, unit=unit, email=email or None)
         print(f"Created user {name} ({args.role}, {_scope(unit)}).")
     return 0
 

@@ -1,4 +1,4 @@
-"""``serve``: the production server (waitress) with its limits and the backup schedule."""
+"""``serve``: the production server (waitress) with its limits, the backup schedule and the mail thread."""
 from __future__ import annotations
 
 import sys
@@ -46,12 +46,19 @@ def cmd_serve(args) -> int:
               flush=True)
     elif not app.config["DEMO_MODE"]:
         print("WARNING: scheduled backups are off (BACKUP_EVERY_HOURS = 0)", file=sys.stderr, flush=True)
+    from kiosk.domain import mail_schedule, scheduled_reports
+    mail = None if app.config["DEMO_MODE"] else mail_schedule.start(app.config)
+    if mail and scheduled_reports.enabled(app.config):
+        print(f"  Reports by e-mail: {', '.join(app.config['REPORT_AUTO_PERIODS'])}, from "
+              f"{app.config['REPORT_SEND_HOUR']}:00 on the first working day", flush=True)
     try:
         serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",
               trusted_proxy=None, clear_untrusted_proxy_headers=not hops, **_waitress_limits(app.config))
     finally:
         if schedule:
             schedule.stop()
+        if mail:
+            mail.stop()
         lock.close()
     return 0
 

@@ -137,7 +137,7 @@ def one_response(rng, moment, outside, streaks, receipt_no, number, effect=0.0):
             "receipt": receipt, "created_at": created, "demo": True}
     record = {
         "id": rid, "questionnaire": "counter" if channel == "kiosk" else "phone",
-        "questionnaire_version": 1, "channel": channel, "overall": overall, "scale": 5,
+        "questionnaire_version": 1 if channel == "kiosk" else 2, "channel": channel, "overall": overall, "scale": 5,
         "comment": comment, "complete": complete, "created_at": created,
         "submitted_at": iso(submitted), "rated_at": iso(rated),
         **_local_fields(rated.replace(minute=0, second=0, microsecond=0)),
@@ -203,7 +203,7 @@ def _follow_ups(rng, answers, channel, overall, cause, code) -> None:
         online = rng.random() < 0.3
         answers["online_used"] = "yes" if online else "no"
         if online and rng.random() < 0.9:
-            answers["online_satisfaction"] = rng.choices([3, 2, 1], [40, 42, 18])[0]
+            answers["online_rating"] = rng.choices([5, 4, 3, 2, 1], [38, 40, 10, 8, 4])[0]
 
 
 def unrated_receipt(rng, moment, receipt_no) -> dict:

@@ -6,7 +6,8 @@ Each check is a named function returning problems; a problem is a Vietnamese tex
 what to do about it. The checks: the public address (localhost, a LAN address, plain http;
 https without a trusted proxy),
 the unit's names still the examples, no administrator, a default secret key, a stale or
-failed backup, little free disk space, a tablet whose clock is off.
+failed backup, little free disk space, a tablet whose clock is off, reports and alerts by
+e-mail that would reach nobody.
 """
 from __future__ import annotations
 
@@ -142,8 +143,29 @@ def demo_mode(config, **_ignored) -> list[Problem]:
     return []
 
 
+def mail(config, db=None, **_ignored) -> list[Problem]:
+    """With a mail server set, reports and alerts must reach someone: a unit without report
+    recipients, or no leader or admin with an e-mail address, is said here, not discovered
+    when a report or an alert goes nowhere."""
+    if not config["SMTP_HOST"]:
+        return []
+    from kiosk.domain.alerts import unit_configs
+    from kiosk.store.alerts import alert_recipients
+    out = []
+    if not config["SMTP_FROM"]:
+        out.append(Problem("mail", _("Đã đặt máy chủ thư (SMTP_HOST) nhưng chưa có địa chỉ gửi (SMTP_FROM): báo cáo và cảnh báo không gửi được.")))  # noqa: E501 (a translated message stays on one line)
+    if config["REPORT_AUTO_PERIODS"]:
+        missing = [config_u["COMMUNE_NAME"] for config_u in unit_configs(db, config).values()
+                   if not config_u["REPORT_RECIPIENTS"]]
+        if missing:
+            out.append(Problem("mail", _("Báo cáo tự gửi hằng tháng nhưng chưa có người nhận (REPORT_RECIPIENTS) cho: {names}."), {"names": ", ".join(missing)}))  # noqa: E501 (a translated message stays on one line)
+    if config["ALERTS_ENABLED"] and not alert_recipients(db):
+        out.append(Problem("mail", _("Chưa lãnh đạo hay quản trị viên nào có địa chỉ thư điện tử: cảnh báo chỉ hiện trên trang Tổng quan. Thêm địa chỉ tại trang Tài khoản.")))  # noqa: E501 (a translated message stays on one line)
+    return out
+
+
 CHECKS = (demo_mode, public_address, trusted_proxies, unit_names, admin_account, secret_key, backup, disk_space,
-          tablet_clocks)
+          tablet_clocks, mail)
 
 
 def _local(at: str) -> str:

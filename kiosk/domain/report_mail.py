@@ -80,12 +80,16 @@ def deliver(msg: EmailMessage, config) -> None:
         raise MailError(f"the mail server refused: {', '.join(sorted(refused))}")
 
 
-def send_report(config, db_path, period: str, today: date, to: list[str] | None = None) -> dict:
+def send_report(config, db_path, period: str, today: date, to: list[str] | None = None,
+                unit: str | None = None) -> dict:
     """Compute, write and send the report of ``period``; returns what was sent (recipients,
-    subject, period, chain head). Recipients: ``to`` or REPORT_RECIPIENTS."""
+    subject, period, chain head, unit). ``unit``: a units.code, whose names and
+    REPORT_RECIPIENTS (``unit_settings``) the report takes, and whose figures alone it counts
+    when the installation has several units. Recipients: ``to`` or REPORT_RECIPIENTS."""
     from analysis import plain, summarize
     from analysis.reports.pdf import pdf_report
     from analysis.reports.xlsx import xlsx_report
+    config, by_unit = _unit_config(config, db_path, unit)
     recipients = list(to or config["REPORT_RECIPIENTS"])
     if not recipients:
         raise MailError("nobody to send to: set REPORT_RECIPIENTS or give --to ADDRESS")
@@ -93,7 +97,8 @@ def send_report(config, db_path, period: str, today: date, to: list[str] | None 
     if not sender:
         raise MailError("SMTP_FROM is not set: the sender address of the reports")
     start, end = report_period(period, today)
-    summary = summarize(db_path, start, end, exclude_flagged=True, today=today)
+    # one unit of several: only its figures; the only unit holds every row, so no filter
+    summary = summarize(db_path, start, end, exclude_flagged=True, today=today, **({"unit": unit} if by_unit else {}))
     meta = {"commune": config["COMMUNE_NAME"], "unit": config["UNIT_NAME"],
             "province": config["PROVINCE_NAME"], "place": config["PLACE_NAME"]}
     label = plain.period_label(start, end)
@@ -101,4 +106,21 @@ def send_report(config, db_path, period: str, today: date, to: list[str] | None 
                         sender, recipients, label)
     deliver(msg, config)
     return {"recipients": recipients, "subject": msg["Subject"], "period": summary["period"],
-            "chain": summary.get("chain") or {"seq": 0, "hash": ""}}
+            "chain": summary.get("chain") or {"seq": 0, "hash": ""}, "unit": unit}
+
+
+def _unit_config(config, db_path, unit: str | None) -> tuple[dict, bool]:
+    """(the settings for ``unit``, whether the installation has several units)."""
+    if unit is None:
+        return dict(config), False
+    from kiosk.domain.units import unit_settings
+    from kiosk.store.db import connect
+    from kiosk.store.units import get_unit, list_units
+    db = connect(db_path)
+    try:
+        row = get_unit(db, unit)
+        if row is None:
+            raise MailError(f"there is no unit {unit!r} (see: python -m kiosk list-units)")
+        return unit_settings(config, row), len(list_units(db)) > 1
+    finally:
+        db.conn.close()

@@ -305,6 +305,38 @@ def m011_import_origin(db):
                           "source_hash": str, "detail": str}, pk="id", not_null={"at", "unit"}, if_not_exists=True)
 
 
+@migrations()
+def m013_report_sends(db):
+    """``report_sends``: one row per scheduled report (kind ``month``/``quarter``, period
+    ``2026-11``/``2026-Q4``, unit NULL on a single-unit installation), claimed (status
+    ``sending``) before it is sent, then ``sent`` or ``failed`` (detail, next_attempt_at);
+    unique per kind, period and unit, so it is never sent twice."""
+    db["report_sends"].create(
+        {"id": int, "kind": str, "period": str, "period_from": str, "period_to": str, "unit": str,
+         "status": str, "attempts": int, "claimed_at": str, "next_attempt_at": str, "sent_at": str,
+         "recipients": str, "subject": str, "detail": str},
+        pk="id", not_null={"kind", "period", "status"}, defaults={"attempts": 0})
+    db.execute("CREATE UNIQUE INDEX report_sends_once ON report_sends (kind, period, COALESCE(unit, ''))")
+
+
+@migrations()
+def m014_alerts(db):
+    """``users.email`` (where a leader's or admin's alerts go). ``alerts``: one row per event
+    (kind, event: what makes it one, unique with kind and unit; subject: a counter, tablet or
+    complaint number; facts: JSON figures, never a citizen's words), its e-mail (mail_status
+    ``pending``/``sending``/``sent``/``failed``/``off``) and who acknowledged it when."""
+    if "email" not in db["users"].columns_dict:
+        db["users"].add_column("email", str)
+    db["alerts"].create(
+        {"id": int, "kind": str, "event": str, "unit": str, "at": str, "subject": str, "facts": str,
+         "mail_status": str, "mail_attempts": int, "mail_detail": str, "next_attempt_at": str,
+         "sent_at": str, "recipients": str, "acknowledged_at": str, "acknowledged_by": str},
+        pk="id", not_null={"kind", "event", "at", "mail_status"},
+        defaults={"mail_status": "pending", "mail_attempts": 0})
+    db.execute("CREATE UNIQUE INDEX alerts_once ON alerts (kind, event, COALESCE(unit, ''))")
+    db["alerts"].create_index(["acknowledged_at", "at"])
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)

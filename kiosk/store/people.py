@@ -10,12 +10,19 @@ from kiosk.store.units import only_unit
 
 
 def create_user(db, username: str, password_hash: str, role: str, full_name: str | None = None,
-                unit: str | None = None) -> int:
+                unit: str | None = None, email: str | None = None) -> int:
     """A staff account of ``unit`` (a units.code), or of every unit (province staff) when None."""
     with transaction(db):
         return db["users"].insert({"username": username, "password_hash": password_hash,
                                    "role": role, "created_at": iso(utcnow()), "active": 1,
-                                   "full_name": full_name or None, "unit": unit}).last_pk
+                                   "full_name": full_name or None, "unit": unit,
+                                   "email": email or None}).last_pk
+
+
+def set_email(db, username: str, email: str | None) -> None:
+    """Where a leader's or an admin's alerts go (checked by the caller); empty clears it."""
+    with transaction(db):
+        db.execute("UPDATE users SET email = ? WHERE username = ?", [email or None, username])
 
 
 def set_full_name(db, username: str, full_name: str | None) -> None:
@@ -71,7 +78,7 @@ def get_user(db, user_id=None, username=None) -> dict | None:
 def list_users(db, unit: str | None = None) -> list[dict]:
     """Every account, or only ``unit``'s (its own accounts; province staff are not its)."""
     where, params = ("WHERE unit = ? ", [unit]) if unit else ("", [])
-    return list(db.query("SELECT id, username, full_name, role, created_at, active, unit FROM users "
+    return list(db.query("SELECT id, username, full_name, email, role, created_at, active, unit FROM users "
                          f"{where}ORDER BY username", params))
 
 

@@ -6,11 +6,14 @@ from ipaddress import ip_address
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from kiosk import store
 from kiosk.clock import utcnow
 from kiosk.domain import backups
+from kiosk.settings import email_or_empty
+from kiosk.store import alerts as alert_store
+from kiosk.store import report_sends
 from kiosk.web import scope
 from kiosk.web.auth import ROLES, hash_password, login_required
 from kiosk.web.db import get_db
@@ -20,15 +23,31 @@ from survey_forms.forms import choice_list
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+BAD_EMAIL = "Địa chỉ thư điện tử không hợp lệ, ví dụ: chutich@xamau.gov.vn."
+
+
+def email_address(form, field):
+    """One e-mail address or nothing, checked as the settings check REPORT_RECIPIENTS."""
+    try:
+        field.data = email_or_empty(field.data or "")
+    except ValueError:
+        raise ValidationError(BAD_EMAIL) from None
+
+
 class UserForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[
         DataRequired("Vui lòng điền mục này."), Length(3, 40),
         Regexp(r"^[A-Za-z0-9._-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang.")])
     full_name = StringField("Họ tên", validators=[Length(max=100)])
+    email = StringField("Thư điện tử", validators=[Length(max=200), email_address])
     role = SelectField("Vai trò", choices=choice_list((r, r) for r in ROLES))
     unit = SelectField("Đơn vị", choices=[], validate_choice=False)  # province admins only
     password = PasswordField("Mật khẩu", validators=[
         DataRequired("Vui lòng điền mục này."), Length(8, 200, message="Mật khẩu cần ít nhất 8 ký tự.")])
+
+
+class EmailForm(FlaskForm):
+    email = StringField("Thư điện tử", validators=[Length(max=200), email_address])
 
 
 class PasswordForm(FlaskForm):
@@ -75,7 +94,17 @@ def home():
                            storage_problem=health.problem(current_app.config["DATABASE"]),
                            backup=backups.status(db, current_app.config, now),
                            heads=store.report_heads(db, limit=10, unit=unit), chain=store.chain_head(db, unit),
+                           sends=_labelled(report_sends.list_sends(db, limit=12, unit=unit)),
+                           several_units=unit is None and len(store.list_units(db)) > 1,
+                           alerts=(alert_store.list_alerts(db, unit=unit)
+                                   if g.user["role"] in ("leader", "admin") else []),
                            action=ActionForm())
+
+
+def _labelled(sends: list[dict]) -> list[dict]:
+    """Each scheduled report named as its e-mail names it: "Tháng 11/2026", "Quý IV/2026"."""
+    from analysis.plain import period_label
+    return [dict(s, label=period_label(s["period_from"], s["period_to"])) for s in sends]
 
 
 @bp.route("/kiosks/<int:kiosk_id>/revoke", methods=["POST"])
@@ -106,14 +135,16 @@ def users():
             flash(_("Tên đăng nhập này đã có."), "error")
         else:
             store.create_user(db, name, hash_password(form.password.data), form.role.data,
-                              (form.full_name.data or "").strip() or None, unit=unit)
+                              (form.full_name.data or "").strip() or None, unit=unit,
+                              email=form.email.data or None)
             store.audit(db, g.user["username"], "create_user", f"{name} ({form.role.data})", unit=unit)
             flash(_("Đã tạo tài khoản {name}.", name=name), "ok")
             return redirect(url_for(".users"))
     unit = scope.list_unit()
     return render_template("admin/users.html", form=form, users=store.list_users(db, unit),
                            tokens=store.list_tokens(db, unit), roles=ROLES, units=units,
-                           password_form=PasswordForm(), name_form=FullNameForm(), action=ActionForm(),
+                           password_form=PasswordForm(), name_form=FullNameForm(), email_form=EmailForm(),
+                           action=ActionForm(),
                            ROLE_LABELS=ROLE_LABELS)
 
 
@@ -199,3 +230,29 @@ def set_full_name(user_id: int):
     else:
         flash(_("Họ tên dài quá 100 ký tự."), "error")
     return redirect(url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/email", methods=["POST"])
+@login_required("admin")
+def set_email(user_id: int):
+    """Where a leader's or an admin's alerts go; empty: no alerts by e-mail."""
+    user = _user_or_404(user_id)
+    form = EmailForm()
+    if form.validate_on_submit():
+        store.set_email(get_db(), user["username"], form.email.data)
+        store.audit(get_db(), g.user["username"], "set_email", f"{user['username']}: {form.email.data}")
+        flash(_("Đã lưu địa chỉ thư điện tử của {name}.", name=user["username"]), "ok")
+    else:
+        flash(_("Địa chỉ thư điện tử không hợp lệ, ví dụ: chutich@xamau.gov.vn."), "error")
+    return redirect(url_for(".users"))
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@login_required("leader")
+def acknowledge_alert(alert_id: int):
+    """A leader or admin has seen to an alert: it leaves the overview, who and when are kept."""
+    if ActionForm().validate_on_submit():
+        if alert_store.acknowledge(get_db(), alert_id, g.user["username"], utcnow(), unit=scope.caller_unit()):
+            store.audit(get_db(), g.user["username"], "acknowledge_alert", str(alert_id))
+            flash(_("Đã xác nhận cảnh báo."), "ok")
+    return redirect(url_for(".home"))

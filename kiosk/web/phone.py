@@ -1,9 +1,10 @@
 """``/r/<code>``: the citizen's own phone, reached from the QR code on the receipt.
 
-Plain HTML forms (no script), one small stylesheet, Vietnamese first with English one tap
-away. A code works once: the first response bound to it (from here or from the counter
-tablet) wins, atomically in ``store.save_response``. Unknown, used and expired codes get a
-friendly page that shows nothing about any dossier; guessing is throttled per address.
+Plain HTML forms (no script) in short screens ("Bước 2/4", see ``phone_steps``), one small
+stylesheet, Vietnamese first with English one tap away. A code works once: the first
+response bound to it (from here or from the counter tablet) wins, atomically in
+``store.save_response``. Unknown, used and expired codes get a friendly page that shows
+nothing about any dossier; guessing is throttled per address.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from kiosk.domain import codes
 from kiosk.domain.complaints import KINDS, TOPICS
 from kiosk.domain.principals import PHONE
 from kiosk.domain.submit import Status, submit
+from kiosk.web import phone_steps as steps
 from kiosk.web import questionnaires, scope
 from kiosk.web.db import get_db
 from kiosk.web.i18n import _, get_locale
@@ -85,22 +87,6 @@ def complaint_from_form(form) -> dict | None:
     if phone:
         complaint["phone"] = phone
     return complaint
-
-
-def condition_hint(q, question) -> str | None:
-    """"Nếu Ông/Bà chọn Bình thường trở xuống ở câu 1": when to answer a conditional question."""
-    cond = question.when
-    if cond is None:
-        return None
-    source = q.question(cond.question)
-    number = [x.id for x in q.questions].index(cond.question) + 1
-    lang = get_locale()
-    label = source.label_of(cond.value, lang) if source else cond.value
-    if cond.op == "<=":
-        return _("Chỉ trả lời nếu ở câu {n} Ông/Bà chọn “{label}” trở xuống.", n=number, label=label)
-    if cond.op == "==":
-        return _("Chỉ trả lời nếu ở câu {n} Ông/Bà chọn “{label}”.", n=number, label=label)
-    return _("Chỉ trả lời nếu câu trả lời ở câu {n} phù hợp.", n=number)
 
 
 def _entry(kind: str, error: str | None = None, status: int = 200):
@@ -172,28 +158,65 @@ def form(code):
     form = _form_class(q, lang)()
     if request.method == "GET":
         form.rid.data = str(uuid.uuid4())
-    problem = None
-    if request.method == "POST":
-        if form.validate():
-            complaint = complaint_from_form(form)
-            outcome, fields, complaint_code = _save(db, q, form, canonical, complaint)
-            if outcome in ("created", "duplicate"):
-                if complaint_code:  # the complaint's own page: its code is the citizen's alone
-                    return redirect(url_for("phone.complaint", code=complaint_code, sent=1))
-                return redirect(url_for("phone.thanks"))
-            if outcome in ("used", "expired", "unknown"):
-                return _notice(outcome)
-            problem = _contact_problem(form, fields) or _("Câu trả lời chưa hợp lệ; vui lòng xem lại.")
-        elif getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
-            problem = _("Phiên làm việc đã hết hạn. Vui lòng bấm Gửi lại.")
+        return _screen(q, form, row, 0, canonical)
+    # A form without "go" is a whole one-page form (a page opened before this release): sent.
+    go, step = request.form.get("go", "send"), _step(request.form.get("step"))
+    if go not in ("next", "send"):  # "back" (anything else: the same screen again), never a send
+        return _screen(q, form, row, step - 1 if go == "back" else step, canonical)
+    valid = form.validate()
+    stale = getattr(form, "csrf_token", None) is not None and bool(form.csrf_token.errors)
+    wrong = [name for name, errs in form.errors.items() if errs and name != "csrf_token"]
+    if go == "next":
+        if stale:  # only sending writes; a stale page still moves on, and sends with a fresh token
             form.csrf_token.errors = []
-        else:
-            problem = _("Vui lòng trả lời câu hỏi được đánh dấu bên dưới.")
-    cfg = current_app.config
-    return render_template("phone/form.html", q=q, form=form, lang=lang, problem=problem,
-                           procedure=row["procedure_name"], hint=condition_hint,
-                           display=codes.display(canonical),
-                           retention_days=cfg["CONTACT_RETENTION_DAYS"])
+        here = steps.screen(q, form, row, step)
+        shown = {x.id for x in here.questions} | (set(steps.COMPLAINT_FIELDS) if here.with_complaint else set())
+        if not wrong:
+            return _screen(q, form, row, step + 1, canonical)
+        at = step if shown & set(wrong) else steps.screen_of(q, form, row, wrong)
+        return _screen(q, form, row, step if at is None else at, canonical,
+                       _("Vui lòng trả lời câu hỏi được đánh dấu bên dưới."))
+    if valid:
+        complaint = complaint_from_form(form)
+        outcome, fields, complaint_code = _save(db, q, form, canonical, complaint, steps.not_asked(q, form, row))
+        if outcome in ("created", "duplicate"):
+            if complaint_code:  # the complaint's own page: its code is the citizen's alone
+                return redirect(url_for("phone.complaint", code=complaint_code, sent=1))
+            return redirect(url_for("phone.thanks"))
+        if outcome in ("used", "expired", "unknown"):
+            return _notice(outcome)
+        problem = _contact_problem(form, fields) or _("Câu trả lời chưa hợp lệ; vui lòng xem lại.")
+        at = steps.screen_of(q, form, row, [_form_field(f) for f in fields])
+    elif stale and not wrong:
+        problem, at = _("Phiên làm việc đã hết hạn. Vui lòng bấm Gửi lại."), step
+        form.csrf_token.errors = []
+    else:
+        problem = _("Vui lòng trả lời câu hỏi được đánh dấu bên dưới.")
+        at = steps.screen_of(q, form, row, wrong)
+    return _screen(q, form, row, step if at is None else at, canonical, problem)
+
+
+def _form_field(name: str) -> str:
+    """The form field behind an intake error's name: "answers.visits" → "visits",
+    "complaint.phone" → the complaint part (on the comment's screen)."""
+    if name.startswith("answers."):
+        return name.split(".", 1)[1]
+    return "want_reply" if name.startswith("complaint") else name
+
+
+def _step(raw) -> int:
+    try:
+        return max(int(raw or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _screen(q, form, row, index: int, code: str, problem: str | None = None):
+    """One screen of the form ("Bước 2/4"), the other screens' answers carried hidden."""
+    return render_template("phone/form.html", q=q, form=form, lang=get_locale(), problem=problem,
+                           screen=steps.screen(q, form, row, index), procedure=row["procedure_name"],
+                           display=codes.display(code),
+                           retention_days=current_app.config["CONTACT_RETENTION_DAYS"])
 
 
 def _contact_problem(form, fields: dict) -> str | None:
@@ -248,12 +271,13 @@ def _complaint_status(complaint: dict, sent: bool = False, code: str | None = No
                            topic_label=_(TOPIC_LABELS.get(complaint["topic"], complaint["topic"])))
 
 
-def _save(db, q, form, code, complaint=None) -> tuple[str, dict, str | None]:
+def _save(db, q, form, code, complaint=None, not_asked=frozenset()) -> tuple[str, dict, str | None]:
     """Store through the submission service, as the phone (a citizen nobody knows).
     Returns (what to show: created, duplicate, used, expired, unknown or invalid; the
     field errors; the complaint's own code). A conflict (this form's id already stored with other answers, e.g. sent
     again after going back) means the code was used by the first send: shown as used."""
     overall, answers, comment = answers_from_form(q, form)
+    answers = {k: v for k, v in answers.items() if k not in not_asked}
     try:
         rid = str(uuid.UUID(form.rid.data or ""))
     except ValueError:

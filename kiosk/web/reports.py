@@ -100,9 +100,13 @@ def summary_json():
 
 @bp.route("/summary.csv")
 def summary_csv_download():
-    """The indicators and breakdowns as CSV."""
-    summary, error = period_summary(request.args)
-    return error or _file(summary_csv(summary), "text/csv", _name(summary, "_tong-hop.csv"), summary)
+    """The indicators and breakdowns as CSV: for people by default (Vietnamese headings,
+    "80,0%", ";"), ``?for=systems`` for programs (ids, shares 0–1 with a dot, ",")."""
+    audience, error = _audience()
+    summary, error = (None, error) if error else period_summary(request.args)
+    if error:
+        return error
+    return _file(summary_csv(summary, audience), "text/csv", _name(summary, "_tong-hop.csv"), summary)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,7 +1,7 @@
 // The tablet's state machine, driven as a citizen would: node --test tests/js/
 import test from "node:test";
 import assert from "node:assert/strict";
-import { plan } from "../../kiosk/web/static/tablet/flow.js";
+import { commentMax, otherMax, plan } from "../../kiosk/web/static/tablet/flow.js";
 import { TABLE, initial, transition } from "../../kiosk/web/static/tablet/machine.js";
 import { QN } from "./questionnaire.mjs";
 
@@ -165,4 +165,61 @@ test("a complaint needs a text: Xong asks for it, walking away keeps the rating 
   assert.deepEqual(last(ok.effects).body.complaint, { topic: "other" });
   assert.equal(ok.s.withComplaint, true);
   assert.equal(ok.s.lastId, last(ok.effects).body.id);
+});
+
+test("Khác with its text: kept in the comment as 'Khác: …', before the citizen's own", () => {
+  const { s, effects } = run([{ type: "face", value: 2 }, { type: "reason", value: "other" },
+                              { type: "more", other: "  Không có chỗ để xe  " }, { type: "skip" }, { type: "skip" },
+                              { type: "done", comment: "Mong sửa sớm." }]);
+  assert.equal(s.name, "thanks");
+  const released = last(effects).body;
+  assert.deepEqual(released.answers, { reasons: ["other"] });
+  assert.equal(released.comment, "Khác: Không có chỗ để xe\nMong sửa sớm.");
+  // "Xong" straight from the acknowledgement screen keeps it too
+  const direct = run([{ type: "face", value: 1 }, { type: "reason", value: "other" }, { type: "done", other: "<b>x</b>" }]);
+  assert.equal(last(direct.effects).body.comment, "Khác: <b>x</b>");
+});
+
+test("the Khác text is left out when Khác is not chosen, or the face was corrected to a good one", () => {
+  const off = run([{ type: "face", value: 2 }, { type: "reason", value: "other" }, { type: "reason", value: "other" },
+                   { type: "done", other: "typed, then the chip taken off" }]);
+  assert.equal(last(off.effects).body.comment, undefined);
+  const redo = run([{ type: "face", value: 2 }, { type: "reason", value: "other" }, { type: "redo", other: "x" },
+                    { type: "face", value: 5 }, { type: "done" }]);
+  assert.equal(last(redo.effects).body.comment, undefined);
+  assert.deepEqual(last(redo.effects).body.answers, {});
+});
+
+test("the Khác text and the comment, each as long as its box allows, stay within the comment's limit", () => {
+  const other = "x".repeat(otherMax(2000, ""));
+  assert.equal(other.length, 200);
+  const own = "y".repeat(commentMax(2000, other));
+  const { effects } = run([{ type: "face", value: 2 }, { type: "reason", value: "other" },
+                           { type: "more", other }, { type: "skip" }, { type: "skip" }, { type: "done", comment: own }]);
+  assert.equal(last(effects).body.comment.length, 2000);
+  // the other way round: a long comment first, then back to the acknowledgement screen
+  assert.equal(otherMax(2000, "z".repeat(1990)), 2000 - 6 - 1991);
+  assert.equal(commentMax(2000, ""), 2000);
+});
+
+test("'Đây không phải đánh giá của tôi': the first rating as it stood, the follow-ups dropped, a fresh start", () => {
+  // the first citizen: a face and a reason, then gone; the next one taps "more" and answers
+  const first = run([{ type: "face", value: 2 }, { type: "reason", value: "waiting" }]);
+  const next = run([{ type: "more" }, { type: "answer", value: "no" }, { type: "cx", what: "toggle" }], first.s);
+  assert.equal(next.s.name, "step");
+  const out = run([{ type: "notmine", comment: "typed by the second citizen", phone: "0912345678", consent: true }],
+                  next.s);
+  assert.equal(out.s.name, "welcome");
+  assert.equal(out.s.response, null);
+  const released = last(out.effects);
+  assert.equal(released.do, "release");
+  assert.equal(released.body.id, first.effects[0].body.id);
+  assert.equal(released.body.overall, 2);
+  assert.deepEqual(released.body.answers, { reasons: ["waiting"] });
+  assert.equal(released.body.comment, undefined);
+  assert.equal(released.body.complaint, undefined);
+  assert.equal(released.body.complete, false);
+  // the second citizen's own face starts a new response
+  const own = run([{ type: "face", value: 4 }], out.s);
+  assert.notEqual(own.effects[0].body.id, released.body.id);
 });

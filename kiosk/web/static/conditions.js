@@ -1,6 +1,6 @@
 /* A questionnaire's condition ("overall <= 3", "online_used == yes"), as survey_forms/model.py
-   evaluates it on the server: shared by the tablet (tablet/flow.js) and the phone form
-   (phone.js), one small file so the phone on a weak link loads little. ES2017. */
+   evaluates it on the server, for the tablet (tablet/flow.js). The phone form needs no
+   script: the server shows a conditional question on a later screen (survey_forms/pages.py). ES2017. */
 
 /** Does the condition ``when`` ({question, op, value}, or null) hold for ``answers``? */
 export function holds(when, answers) {

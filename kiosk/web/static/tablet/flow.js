@@ -8,6 +8,14 @@ export { holds };
 export const MAX_QUICK = 3;
 export const GROUPS = ["procedure", "officer", "place", "other"];
 export const PHONE_RE = /^(?:\+?84|0)(?:\d{9}|\d{10})$/;  // as kiosk/domain/complaints.py
+// "Khác" among the reasons opens a box "Ông/Bà vui lòng ghi rõ". Its text goes into the
+// response's comment as "Khác: …" (a line before the citizen's own comment): the comment is
+// what every export, the complaint inbox and the hash chain already carry as free text,
+// so nothing new is needed to keep it, show it escaped or verify it. The lengths add up to
+// at most the comment's own limit, so the server never refuses the rating for its length.
+export const OTHER = "other";
+export const OTHER_PREFIX = "Khác: ";
+export const OTHER_MAX = 200;
 
 /** ``template`` with each ``{name}`` replaced by ``values[name]``. */
 export function format(template, values) {
@@ -99,6 +107,30 @@ export function complaintOf(cx, inputs, strict, text) {
   return { complaint };
 }
 
+/** How long the citizen's own comment may be, beside a "Khác" text of ``other`` (its
+    "Khác: " and line break included): together never more than the comment's limit. */
+export function commentMax(max, other) {
+  const taken = String(other || "").trim() ? OTHER_PREFIX.length + String(other).trim().length + 1 : 0;
+  return Math.max(0, (max || 2000) - taken);
+}
+
+/** How long the "Khác" text may be, beside the citizen's own comment ``own``. */
+export function otherMax(max, own) {
+  const taken = String(own || "").trim() ? String(own).trim().length + 1 : 0;
+  return Math.max(0, Math.min(OTHER_MAX, (max || 2000) - OTHER_PREFIX.length - taken));
+}
+
+/** The comment sent: "Khác: …" when "Khác" is among the reasons chosen (and still applies),
+    then the citizen's own comment. */
+export function commentOf(response, reasons) {
+  const own = String(response.comment || "").trim();
+  const other = String(response.other || "").trim().slice(0, OTHER_MAX);  // the input's maxlength holds it
+  const parts = [];
+  if (other && Array.isArray(reasons) && reasons.indexOf(OTHER) >= 0) parts.push(OTHER_PREFIX + other);
+  if (own) parts.push(own);
+  return parts.join("\n");
+}
+
 /** The body for POST /api/v1/responses. ``complete``: false only when the citizen took up
     the follow-up questions and walked away; declined or not offered counts as complete. */
 export function body(response, p, { complete, now, inputs }) {
@@ -123,7 +155,7 @@ export function body(response, p, { complete, now, inputs }) {
     if (q.type === "rating") value = parseInt(value, 10);
     out.answers[qid] = value;
   });
-  const comment = String(response.comment || "").trim();
+  const comment = commentOf(response, out.answers[p.reasons ? p.reasons.id : ""]);
   if (comment) out.comment = comment;
   if (response.receipt) out.receipt = response.receipt;
   const cx = complaintOf(response.complaint, inputs, false, comment).complaint;

@@ -17,7 +17,17 @@
    the hold ends with "Xong", a time-out or a new page, and the outbox sends it then.
 
    A citizen's answers never join the next citizen's: every follow-up screen times out short
-   (IDLE_SECONDS) back to the welcome screen, and only a face tap there starts a response. */
+   (IDLE_SECONDS) back to the welcome screen, and only a face tap there starts a response.
+
+   The known risk that remains: a citizen who walks away during the ~8 s acknowledgement,
+   and the next one who taps "Ông/Bà có muốn trả lời thêm…" there, answering for the first
+   one's face. So every follow-up screen shows the face it belongs to, with "Đây không phải
+   đánh giá của tôi" (event notmine): the first citizen's rating is sent as it stood when
+   the follow-ups began (the face and the reasons chosen on the acknowledgement screen,
+   complete: false), whatever was given on the follow-up screens is dropped (it may be the
+   second citizen's), and the welcome screen starts fresh for the second one. Why not more:
+   a lock or a question before every follow-up would cost each honest citizen a tap, and
+   the face on every screen is what tells the second citizen that this is not theirs. */
 
 import { body, complaintOf, reasonsApply, stepsFor } from "./flow.js";
 
@@ -33,7 +43,8 @@ export const TABLE = {
   not_enrolled: { lang: "not_enrolled", timeout: "not_enrolled" },
   ack: { reason: "ack", redo: "redo", more: FIRST, done: "thanks", timeout: "welcome", lang: "ack" },
   redo: { face: "ack", back: "ack", timeout: "welcome", lang: "redo" },
-  step: { answer: NEXT, skip: NEXT, back: PREV, cx: "step", done: "thanks", timeout: "welcome", lang: "step" },
+  step: { answer: NEXT, skip: NEXT, back: PREV, cx: "step", done: "thanks", notmine: "welcome", timeout: "welcome",
+          lang: "step" },
   thanks: { timeout: "welcome", lang: "thanks" }
 };
 
@@ -79,6 +90,7 @@ export function transition(s, ev, p) {
   const r = n.response;
   const inputs = { phone: ev.phone, consent: ev.consent };
   if (typeof ev.comment === "string" && r) r.comment = ev.comment;
+  if (typeof ev.other === "string" && r) r.other = ev.other;  // "Khác": "Ông/Bà vui lòng ghi rõ"
   const held = (complete) => ({ do: "amend", body: body(r, p, { complete, now: ev.now, inputs }) });
 
   switch (ev.type) {
@@ -124,7 +136,7 @@ export function transition(s, ev, p) {
       if (s.name === "step") effects.push(held(false));
       break;
     case "done": {
-      const checked = complaintOf(r.complaint, inputs, true, r.comment);
+      const checked = complaintOf(r.complaint, inputs, true, body(r, p, { complete: true, now: ev.now }).comment);
       if (checked.problem) {
         n.problem = checked.problem;
         return { state: n, effects: [] };
@@ -133,6 +145,15 @@ export function transition(s, ev, p) {
       n.withComplaint = !!b.complaint;
       n.lastId = b.id;
       effects.push({ do: "release", body: b });
+      break;
+    }
+    case "notmine": {  // the follow-ups are not this citizen's: the rating as it stood before them
+      const kept = p.reasons ? r.answers[p.reasons.id] : null;  // chosen on the acknowledgement screen
+      r.answers = {};
+      if (kept) r.answers[p.reasons.id] = kept.slice();
+      r.comment = "";
+      r.complaint = { on: false, kind: null, topic: null };
+      effects.push({ do: "release", body: body(r, p, { complete: false, now: ev.now, inputs: {} }) });
       break;
     }
     case "timeout":

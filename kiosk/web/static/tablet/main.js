@@ -87,8 +87,9 @@ function inputs() {
 }
 
 function clearInputs() {
-  const area = $("#comment"), phone = $("#cx-phone"), consent = $("#cx-consent");
+  const area = $("#comment"), phone = $("#cx-phone"), consent = $("#cx-consent"), other = $("#reason-other");
   if (area) { area.value = ""; area.blur(); }
+  if (other) { other.value = ""; other.blur(); }
   if (phone) { phone.value = ""; phone.blur(); }
   if (consent) { consent.checked = false; markConsent(); }
   if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
@@ -110,6 +111,8 @@ function apply(effect) {
 function dispatch(ev, quiet) {
   const before = state;
   if (before.name === "step") Object.assign(ev, inputs());
+  const other = $("#reason-other");
+  if (before.name === "ack" && other) ev.other = other.value;  // "Khác": "Ông/Bà vui lòng ghi rõ"
   ev.now = Date.now();
   const out = transition(before, ev, P);
   if (out.state === before) return;
@@ -251,7 +254,7 @@ function start() {
     document.addEventListener(type, touched, { capture: true, passive: true });
   });
   document.addEventListener("contextmenu", (e) => {
-    if (!(e.target && (e.target.id === "comment" || e.target.id === "cx-phone"))) e.preventDefault();
+    if (!(e.target && ["comment", "cx-phone", "reason-other"].indexOf(e.target.id) >= 0)) e.preventDefault();
   });
   const area = $("#comment");
   if (area) area.addEventListener("input", () => screens.renderCounter(state));

@@ -2,7 +2,8 @@
    language (from the server's catalogue in the page's data block), the chips, the answers,
    the buttons. No decisions here: machine.js decides, this only shows. ES2017. */
 
-import { GROUPS, pick, reasonsApply, stepsFor, text } from "./flow.js";
+import { GROUPS, commentMax, pick, reasonsApply, stepsFor, text } from "./flow.js";
+import { renderOther, renderOwner, showFace } from "./followups.js";
 import { currentStep } from "./machine.js";
 
 // Small line icons for the reason groups (papers, a person, a chair, a dot-dot-dot).
@@ -96,14 +97,10 @@ export function createScreens(doc, strings, p, data) {
   function renderAck(s) {
     const screen = $("#screen-ack");
     const r = s.response;
-    const faceBox = $('[data-role="ack-face"]', screen);
-    const source = $('.face[data-rating="' + r.overall + '"] .face-svg');
-    faceBox.textContent = "";
-    if (source) faceBox.appendChild(source.cloneNode(true));
-    const label = $('.face[data-rating="' + r.overall + '"] .face-label');
-    $('[data-role="ack-label"]', screen).textContent = label ? label.textContent : "";
+    $('[data-role="ack-label"]', screen).textContent = showFace(doc, $('[data-role="ack-face"]', screen), r.overall);
     const withReasons = reasonsApply(r, p);
     screen.classList.toggle("has-reasons", withReasons);
+    if (!withReasons) screen.classList.remove("other-on");
     const reasonsBox = $('[data-role="reasons"]', screen);
     reasonsBox.hidden = !withReasons;
     if (withReasons) renderReasons(s, reasonsBox);
@@ -117,6 +114,7 @@ export function createScreens(doc, strings, p, data) {
     help.textContent = pick(q.help, s.lang);
     help.hidden = !help.textContent;
     const chosen = s.response.answers[q.id] || [];
+    renderOther(doc, p, s, box);
     const groups = $('[data-role="groups"]', box);
     groups.textContent = "";
     const order = (vocabulary.topics || []).map((x) => x.value).concat(GROUPS).filter((g, i, all) => all.indexOf(g) === i);
@@ -157,6 +155,7 @@ export function createScreens(doc, strings, p, data) {
   function renderQuick(s, step) {
     const screen = $("#screen-quick");
     const q = step.q;
+    renderOwner(doc, strings, s, screen);
     renderProgress(s, screen);
     $('[data-role="qtext"]', screen).textContent = pick(q.text, s.lang);
     const box = $('[data-role="answers"]', screen);
@@ -173,10 +172,11 @@ export function createScreens(doc, strings, p, data) {
 
   function renderComment(s, step) {
     const screen = $("#screen-comment");
+    renderOwner(doc, strings, s, screen);
     renderProgress(s, screen);
     $('[data-role="qtext"]', screen).textContent = pick(step.q.text, s.lang);
     const area = $("#comment");
-    area.maxLength = step.q.max_length || 2000;
+    area.maxLength = commentMax(step.q.max_length, s.response.other);  // room left beside a "Khác" text
     renderCounter(s);
     const cx = s.response.complaint;
     const box = $('[data-role="complaint"]');

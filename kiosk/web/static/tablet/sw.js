@@ -10,7 +10,7 @@
 const CACHE = "hailong-tablet-v1";
 const ASSETS = ["/", "/static/tablet/tablet.css", "/static/tablet/main.js", "/static/tablet/flow.js",
                 "/static/tablet/machine.js", "/static/tablet/outbox.js", "/static/tablet/screens.js",
-                "/static/tablet/voice.js", "/static/conditions.js"];
+                "/static/tablet/voice.js", "/static/tablet/followups.js", "/static/conditions.js"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE)
