@@ -133,3 +133,50 @@ def test_a_commune_hides_a_procedure_it_does_not_handle_from_the_shared_catalogu
     assert "Đơn vị không giải quyết thủ tục này." in form.get_data(as_text=True)
     assert client.post("/catalogue/procedures/1.001193/hidden").status_code == 302  # shown again
     assert store.get_unit(west, WEST)["hidden_procedures"] == []
+
+
+def test_province_staff_cannot_issue_a_receipt_that_belongs_to_no_commune(app, west, client):
+    store.create_token(west, "tinh", "officer", hash_token("province-officer"))
+    r = client.post("/api/v1/receipts", headers={"Authorization": "Bearer province-officer"},
+                    json={"dossier_code": "HS-1", "procedure_code": "1.001193", "officer": "Lan"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "unit_required"
+    store.create_user(west, "so-noi-vu", hash_password(PASSWORD), "officer")
+    page = _sign_in(app, "so-noi-vu").post("/receipts/new", data={
+        "dossier_code": "HS-2", "procedure": "1.001193", "officer": "Lan",
+        "received_date": clock.local_today().isoformat()})
+    assert "tài khoản cấp tỉnh không cấp được mã phiếu" in page.get_data(as_text=True)
+    assert west.execute("SELECT count(*) FROM receipts").fetchone()[0] == 0
+
+
+def test_a_province_leader_picks_a_commune_on_the_dashboard(app, west, tablet, rating_body):
+    store.create_user(west, "so-noi-vu", hash_password(PASSWORD), "leader")
+    client = _sign_in(app, "so-noi-vu")
+    whole = client.get("/admin/dashboard/").get_data(as_text=True)
+    assert 'data-testid="unit-form"' in whole and "Xã Tây Hòa (27002)" in whole
+    one = client.get(f"/admin/dashboard/?unit={WEST}").get_data(as_text=True)
+    assert 'data-testid="unit-name">Xã Tây Hòa<' in one and f"unit={WEST}" in one  # downloads keep the unit
+    own = _sign_in(app, "admin-tay-hoa").get("/admin/dashboard/").get_data(as_text=True)
+    assert 'data-testid="unit-form"' not in own
+
+
+def test_another_communes_tablet_of_the_same_name_never_makes_an_honest_queue_late(app, west):
+    """Tây Hòa's "Quầy 1" was online all week; the first unit's "Quầy 1" was offline and
+    now sends a rating from five days ago: an honest queue, not ``late``. Tây Hòa's own
+    tablet doing the same while it was online is ``late``."""
+    from datetime import timedelta
+    store.enrol_kiosk(west, "Quầy 1", hash_token("east-tab"), "admin", counter="Quầy 1", unit="00001")
+    store.enrol_kiosk(west, "Quầy 1", hash_token("west-tab"), "admin", counter="Quầy 1", unit=WEST)
+    west.execute("UPDATE kiosks SET enrolled_at = '2020-01-01T00:00:00.000Z'")
+    for days in (3, 1):
+        store.note_contact(west, store.contact_key(west, "kiosk", "Quầy 1", WEST),
+                           clock.utcnow() - timedelta(days=days))
+    back = clock.iso(clock.utcnow() - timedelta(days=5))
+    flags = {}
+    for unit, token in (("00001", "east-tab"), (WEST, "west-tab")):
+        c = app.test_client()
+        c.set_cookie(DEVICE_COOKIE, token)
+        rid = str(uuid.uuid4())
+        body = {"id": rid, "channel": "kiosk", "overall": 5, "answers": {}, "created_at": back}
+        assert c.post("/api/v1/responses", json=body, headers={"X-Kiosk-Request": "1"}).status_code == 201
+        flags[unit] = store.get_response(west, rid)["flags"].split()
+    assert "late" not in flags["00001"] and "late" in flags[WEST]

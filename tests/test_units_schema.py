@@ -99,8 +99,6 @@ def test_the_first_new_rating_after_the_move_extends_the_old_chain(old_database,
     app = create_app({"INSTANCE": tmp_path / "instance", "DATABASE": str(old_database), "TESTING": True,
                       "SECRET_KEY": "test", "OPENING_HOURS": ALWAYS_OPEN, "COOLDOWN_SECONDS": 0,
                       "UNIT_CODE": "27001"})
-    r = app.test_client().post("/api/v1/responses", json=rating_body(),
-                               headers={"Authorization": "Bearer k", "X-Kiosk-Request": "1"})
     db = connect(old_database)
     store.create_token(db, "kiosk", "kiosk", hash_token("kt"), unit="27001")
     r = app.test_client().post("/api/v1/responses", json=rating_body(), headers={"Authorization": "Bearer kt"})
@@ -166,8 +164,8 @@ def test_moving_an_old_link_out_of_the_first_unit_is_caught(old_database):
 
 
 def test_every_write_stores_its_unit(app, client, two_units, login):
-    """A tablet's rating, an officer's receipt, the phone rating of that receipt and its
-    complaint all carry the unit of whoever wrote them."""
+    """An officer's receipt, the tablet's rating bound to it and its complaint carry the
+    unit of whoever wrote them; another commune's tablet cannot use that receipt."""
     db = two_units
     store.create_user(db, "lan", hash_password(PASSWORD), "officer", unit="27002")
     store.create_token(db, "quay-b", "officer", hash_token("officer-b"), unit="27002")

@@ -71,7 +71,8 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
         intake.bind_receipt(db, sub)
     except intake.ReceiptRefused as exc:
         return Outcome(_REFUSED[exc.state], fields={"receipt": exc.state})
-    credential = principal.key if principal.kind in ("kiosk", "token") else None
+    credential = (store.contact_key(db, principal.kind, principal.name, principal.unit)
+                  if principal.kind in ("kiosk", "token") else None)
     flagger = integrity.make_flagger(settings, len(sub.answers), sub.clock_rejected, credential)
     try:
         status, row = store.save_response(db, sub.row, sub.answers, complaint=sub.complaint,

@@ -8,6 +8,7 @@ schema and its documentation, ``backup`` the online copy.
 """
 from kiosk.store.anchors import (
     contact_between,
+    contact_key,
     note_contact,
     record_report_head,
     recorded_heads,
@@ -136,6 +137,7 @@ __all__ = [
     "complaint_events",
     "complaint_for_receipt",
     "contact_between",
+    "contact_key",
     "copy_accounts",
     "count_procedures",
     "count_responses",

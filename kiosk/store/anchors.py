@@ -28,6 +28,17 @@ def recorded_heads(db) -> list[tuple[int, str]]:
     return [tuple(r) for r in db.execute("SELECT DISTINCT seq, hash FROM report_heads WHERE seq > 0")]
 
 
+def contact_key(db, kind: str, name: str, unit: str | None) -> str:
+    """The ``credential_contacts`` key of a tablet or token: ``kind:name``, and ``@unit`` for
+    units other than the first (two communes may both have a tablet "Quầy 1"; one's being
+    online must never make the other's honest offline queue look ``late``). The first unit
+    keeps the keys it had before units existed."""
+    from kiosk.store.units import first_unit
+    if unit is None or unit == first_unit(db):
+        return f"{kind}:{name}"
+    return f"{kind}:{name}@{unit}"
+
+
 def note_contact(db, credential: str, at=None) -> None:
     """Record that ``credential`` reached the server in this minute (once per minute)."""
     minute = iso(at or utcnow())[:16]

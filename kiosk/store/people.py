@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kiosk.clock import iso, utcnow
-from kiosk.store.anchors import note_contact
+from kiosk.store.anchors import contact_key, note_contact
 from kiosk.store.db import transaction, write_lock
 from kiosk.store.units import only_unit
 
@@ -115,7 +115,7 @@ def find_token(db, token_hash: str) -> dict | None:
     if _stale(rows[0]["last_used_at"], now):  # a write only once a minute, not per request
         with write_lock:
             db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [iso(now), rows[0]["id"]])
-        note_contact(db, f"token:{rows[0]['name']}", now)
+        note_contact(db, contact_key(db, "token", rows[0]["name"], rows[0].get("unit")), now)
     return rows[0]
 
 
@@ -156,7 +156,7 @@ def touch_kiosk(db, kiosk: dict) -> None:
     if _stale(kiosk.get("last_seen_at"), now):
         with write_lock:
             db.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ?", [iso(now), kiosk["id"]])
-        note_contact(db, f"kiosk:{kiosk['name']}", now)
+        note_contact(db, contact_key(db, "kiosk", kiosk["name"], kiosk.get("unit")), now)
         kiosk["last_seen_at"] = iso(now)
 
 

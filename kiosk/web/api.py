@@ -101,6 +101,9 @@ def _answer(outcome):
 
 # --- receipts (for the one-stop software) -------------------------------------------------
 
+UNIT_REQUIRED = "Máy chủ này phục vụ nhiều đơn vị: dùng mã truy cập của đơn vị để cấp mã phiếu."
+
+
 def _officer_token():
     who = api_principal()
     if who is None:
@@ -122,6 +125,8 @@ def post_receipt():
     if error:
         return error
     db = get_db()
+    if who.unit is None and store.only_unit(db) is None:  # a receipt belongs to one commune
+        return json_error(400, "unit_required", _(UNIT_REQUIRED))
     try:
         row, created = receipts.issue(db, receipts.validate_issue(db, body, who.unit), who.name,
                                       current_app.config["RECEIPT_EXPIRY_DAYS"], who.unit)

@@ -59,7 +59,9 @@ def issue_view():
     candidates = []
     unit = scope.writing_unit()
     hidden = hidden_procedures(db, unit)
-    if form.validate_on_submit():
+    if unit is None and request.method == "POST":  # province staff on a shared server: whose dossier?
+        flash(_("Máy chủ này phục vụ nhiều đơn vị: tài khoản cấp tỉnh không cấp được mã phiếu; hãy dùng tài khoản của đơn vị."), "error")  # noqa: E501 (a translated message stays on one line)
+    elif form.validate_on_submit():
         day = form.received_date.data.isoformat()
         code, candidates = resolve_procedure(db, form.procedure.data, request.form.get("procedure_choice"), day,
                                              hidden)
