@@ -118,6 +118,9 @@ def filtered_line(summary: dict) -> str:
         parts.append(f"phiếu bị đánh dấu nghi vấn: {number(r['flagged'])} ({names}) – {action}")
     else:
         parts.append("không có phiếu bị đánh dấu nghi vấn")
+    if r.get("imported"):
+        parts.append(f"trong đó {number(r['imported'])} phiếu nhập từ dữ liệu riêng của xã trước khi dùng chung "
+                     "máy chủ (đã kiểm tra chuỗi băm của xã trước khi nhập)")
     if r["demo"]:
         parts.append(f"CẢNH BÁO: {number(r['demo'])} phiếu là DỮ LIỆU MẪU (demo), không phải ý kiến thật")
     return "; ".join(parts) + "."

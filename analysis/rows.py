@@ -28,7 +28,7 @@ CHANNELS_VI = {"kiosk": "Máy tính bảng tại quầy", "phone": "Điện tho�
 CHUNK = 5000
 FIXED = ("id", "local_date", "rated_at", "channel", "questionnaire", "questionnaire_version",
          "complete", "flags", "demo", "kiosk", "counter", "receipt", "dossier_code",
-         "procedure_code", "field", "officer", "duration_ms", "seq", "hash")
+         "procedure_code", "field", "officer", "duration_ms", "seq", "hash", "imported_from")
 ID, QUESTIONNAIRE = FIXED.index("id"), FIXED.index("questionnaire")  # read while streaming
 HEADERS_VI = {
     "id": "Mã phiếu", "local_date": "Ngày", "rated_at": "Thời điểm (giờ Việt Nam)", "channel": "Kênh",
@@ -36,7 +36,7 @@ HEADERS_VI = {
     "flags": "Đánh dấu nghi vấn", "demo": "Dữ liệu mẫu", "kiosk": "Máy tính bảng", "counter": "Quầy",
     "receipt": "Mã biên nhận", "dossier_code": "Mã hồ sơ", "procedure_code": "Mã thủ tục",
     "field": "Lĩnh vực", "officer": "Cán bộ", "duration_ms": "Thời gian trả lời (ms)",
-    "seq": "Số thứ tự", "hash": "Mã kiểm tra (chuỗi băm)",
+    "seq": "Số thứ tự", "hash": "Mã kiểm tra (chuỗi băm)", "imported_from": "Nhập từ dữ liệu riêng của xã",
     "comment": "Góp ý",
 }
 
@@ -96,7 +96,8 @@ def _label(labels: dict, qid: str, values: list[str]) -> str:
     return "; ".join(known.get(v, v) for v in values)
 
 
-RATED_AT, LOCAL_DATE, FLAGS_AT, CHANNEL = (FIXED.index(c) for c in ("rated_at", "local_date", "flags", "channel"))
+RATED_AT, LOCAL_DATE, FLAGS_AT, CHANNEL, IMPORTED = (
+    FIXED.index(c) for c in ("rated_at", "local_date", "flags", "channel", "imported_from"))
 YES_NO_COLUMNS = {"complete": ("Có", "Không"), "demo": ("Có", "")}
 
 
@@ -112,6 +113,8 @@ def _for_people(cells: list) -> list:
     out[FLAGS_AT] = "; ".join(vocabulary.FLAGS[f].vi if f in vocabulary.FLAGS else f
                            for f in str(out[FLAGS_AT] or "").split())
     out[CHANNEL] = CHANNELS_VI.get(out[CHANNEL], out[CHANNEL])
+    if out[IMPORTED]:  # "<seq>:<hash>" of its link in the commune's own chain (import-unit)
+        out[IMPORTED] = f"Có (phiếu số {str(out[IMPORTED]).split(':')[0]} của xã)"
     for name, (yes, no) in YES_NO_COLUMNS.items():
         i = FIXED.index(name)
         out[i] = yes if out[i] else no

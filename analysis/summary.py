@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from survey_forms import vocabulary
 
 from . import forms, indicators, queries, rollup
+from .imported import imported_count
 from .stats import FORMULA
 from .targets import Targets, load_targets
 
@@ -107,7 +108,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
     overall = rollup.overall_counts(cube)
     both = {mode: indicators.compute(targets, overall, got["counts"], got["complaints"], scales, flag)
             for mode, flag in (("all", False), ("excluding_flagged", True))}
-    totals = rollup.response_totals(cube)
+    totals = {**rollup.response_totals(cube), "imported": imported_count(conn, d_from, d_to, unit)}
     chosen = "excluding_flagged" if exclude_flagged else "all"
     procedure_names = queries.labels(conn, "procedures", "code", "name")
     return {

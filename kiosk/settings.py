@@ -266,6 +266,7 @@ UNIT, TABLET, RECEIPTS, FLAGS, COMPLAINTS, LIMITS, DEPLOY, BACKUPS, PUBLIC, MAIL
     "Đưa lên Internet / Behind a reverse proxy (see deploy/)", "Sao lưu / Backups",
     "Bảng công khai / Public results board", "Gửi báo cáo qua thư điện tử / The report by e-mail")
 ALERTS = "Cảnh báo qua thư điện tử / Alerts (to leaders and admins with an e-mail address)"
+PROVINCE = "Bảng so sánh các đơn vị / The province's league table"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("COMMUNE_NAME", "Xã Mẫu", text(), "the commune, as printed on slips and reports", UNIT),
@@ -385,6 +386,10 @@ SETTINGS: tuple[Setting, ...] = (
             BACKUPS),
     Setting("CLOCK_TOLERANCE_MINUTES", 5, integer(1, 1440),
             "doctor and the staff pages warn when a tablet's clock is off by more than this", TABLET),
+    Setting("LEAGUE_MIN_RATINGS", 30, integer(1, 100000),
+            "the province's league table ranks only units with at least this many ratings in the period", PROVINCE),
+    Setting("LEAGUE_PRIOR_WEIGHT", 30, integer(0, 100000),
+            "W of the shrunk rate RS = (WAI·W + I·R) / (W + R) shown beside each unit's own rate", PROVINCE),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

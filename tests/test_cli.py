@@ -9,7 +9,8 @@ from kiosk.__main__ import build_parser
 from tests.helpers import PASSWORD, ROOT
 
 COMMANDS = ["serve", "create-user", "create-token", "demo-data", "backup", "restore", "doctor", "verify",
-            "list-tokens", "revoke-token", "send-report", "create-unit", "list-units", "rebuild-rollups"]
+            "list-tokens", "revoke-token", "send-report", "create-unit", "list-units", "import-unit",
+            "rebuild-rollups"]
 
 
 def run(tmp_path, *args, input=None):

@@ -10,12 +10,12 @@ from analysis.rows import header, question_texts
 from tests.analysis_helpers import add
 
 SYSTEMS_HEADER = ("id,local_date,rated_at,channel,questionnaire,questionnaire_version,complete,flags,demo,kiosk,"
-                  "counter,receipt,dossier_code,procedure_code,field,officer,duration_ms,seq,hash,"
+                  "counter,receipt,dossier_code,procedure_code,field,officer,duration_ms,seq,hash,imported_from,"
                   "overall,reasons,staff,access,service_result,posted,on_time,"
                   "resubmitted,visits,agencies,on_the_spot,online_used,online_satisfaction,online_rating,comment")
 PEOPLE_FIXED = ("Mã phiếu;Ngày;Thời điểm (giờ Việt Nam);Kênh;Phiếu;Phiên bản phiếu;Hoàn thành;Đánh dấu nghi vấn;"
                 "Dữ liệu mẫu;Máy tính bảng;Quầy;Mã biên nhận;Mã hồ sơ;Mã thủ tục;Lĩnh vực;Cán bộ;"
-                "Thời gian trả lời (ms);Số thứ tự;Mã kiểm tra (chuỗi băm)")
+                "Thời gian trả lời (ms);Số thứ tự;Mã kiểm tra (chuỗi băm);Nhập từ dữ liệu riêng của xã")
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -45,7 +45,7 @@ def test_a_program_downloads_raw_responses_exactly_with_ids_codes_and_utc(fresh_
     expected = (
         "\ufeff" + SYSTEMS_HEADER + "\r\n"
         + f"{rec['id']},2026-11-05,2026-11-05T02:30:00.000Z,kiosk,counter,1,1,burst hours,0,,Quầy 1,,,,,"
-          f"'-Trần,4000,1,{rec_hash(fresh_db)},2,papers;waiting,,,,,,yes,more,,,,,,'=1+1 giấy tờ\r\n"
+          f"'-Trần,4000,1,{rec_hash(fresh_db)},,2,papers;waiting,,,,,,yes,more,,,,,,'=1+1 giấy tờ\r\n"
     ).encode("utf-8")
     assert got == expected
     assert got.count(b"\r\n") == 2 and b"\n" not in got.replace(b"\r\n", b"")
@@ -59,14 +59,14 @@ def test_leader_downloads_raw_responses_a_person_can_read(fresh_db):
     got = responses_csv(fresh_db, "2026-11-01", "2026-11-30")
     head, row, end = got.decode("utf-8").split("\r\n")
     texts = question_texts()
-    assert head == "\ufeff" + PEOPLE_FIXED + ";" + ";".join(texts[q] for q in SYSTEMS_HEADER.split(",")[19:-1]) \
+    assert head == "\ufeff" + PEOPLE_FIXED + ";" + ";".join(texts[q] for q in SYSTEMS_HEADER.split(",")[20:-1]) \
         + ";Góp ý"
     assert "Ông/Bà hài lòng thế nào với việc giải quyết thủ tục hành chính của mình?" in head
     # phone v1's 3-level online question keeps its column, named as the old one
     assert "Ông/Bà hài lòng thế nào với dịch vụ công trực tuyến? (phiếu cũ, 3 mức)" in head
     assert row == (f"{rec['id']};2026-11-05;2026-11-05 09:30:00;Máy tính bảng tại quầy;counter;1;Có;"
                    "\"đánh giá dồn dập; ngoài giờ làm việc\";;;Quầy 1;;;;;"
-                   f"'-Trần;4000;1;{rec_hash(fresh_db)};Không hài lòng;\"Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu\";"
+                   f"'-Trần;4000;1;{rec_hash(fresh_db)};;Không hài lòng;\"Giấy tờ, hồ sơ phức tạp; Chờ đợi lâu\";"
                    ";;;;;Có;Nhiều hơn 1 lần;;;;;;'=1+1 giấy tờ")
     assert end == ""
 

@@ -173,6 +173,11 @@ def PROBES(ids):  # noqa: N802 (a table, built from the ids of the fixture)
         "catalogue.import_procedures": [("POST", "/catalogue/procedures/import", {})],
         "catalogue.hide_procedure": [("POST", "/catalogue/procedures/1.001193/hidden", {"unit": WEST})],
         "tablet.state": [("GET", "/tablet/state", None)],
+        # the league compares every commune: province callers only (403 for a commune's own)
+        "province.units_json": [("GET", "/api/v1/summary/units", None)],
+        "province.units_xlsx": [("GET", "/api/v1/summary/units.xlsx", None)],
+        "province.units_pdf": [("GET", "/api/v1/summary/units.pdf", None)],
+        "province.page": [("GET", "/admin/province/", None)],
     }
 
 

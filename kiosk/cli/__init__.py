@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from kiosk.cli.data import cmd_backup, cmd_demo_data, cmd_doctor, cmd_restore, cmd_verify
+from kiosk.cli.imports import add_import_unit
 from kiosk.cli.people import cmd_create_token, cmd_create_user, cmd_list_tokens, cmd_revoke_token
 from kiosk.cli.reports import add_send_report
 from kiosk.cli.rollups import add_rebuild_rollups
@@ -58,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--responses", type=int, default=1000, help="how many (default 1000)")
     p.add_argument("--days", type=int, default=365, help="spread over this many past days")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    p.add_argument("--units", type=int, default=0, metavar="N",
+                   help="spread the responses over N demo communes (codes 99001…, one of them tiny), "
+                        "for training province staff on the league table")
     p.add_argument("--remove", action="store_true",
                    help="remove every demo row: instance/demo.db, and what older versions put in kiosk.db")
     p.set_defaults(func=cmd_demo_data)
@@ -81,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_verify)
     add_send_report(sub)
     add_unit_commands(sub)
+    add_import_unit(sub)
     add_rebuild_rollups(sub)
     return parser
 

@@ -29,9 +29,19 @@ def cmd_demo_data(args) -> int:
         print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}", end="",
               file=sys.stderr, flush=True)
 
-    demo.generate(db, args.responses, days=args.days, seed=args.seed, progress=progress)
+    units = []
+    if args.units:
+        if not 1 <= args.units <= 999:
+            print("error: --units takes 1 to 999 communes", file=sys.stderr)
+            return 2
+        from kiosk.domain.demo_units import generate_units
+        units = generate_units(db, args.units, args.responses, days=args.days, seed=args.seed, progress=progress)
+    else:
+        demo.generate(db, args.responses, days=args.days, seed=args.seed, progress=progress)
     db.conn.close()
     print(file=sys.stderr)
+    for unit in units:
+        print(f"  unit {unit['code']} {unit['name']}: {unit['responses']:,} demo responses")
     print(f"Added {args.responses:,} demo responses (marked demo = 1) to {demo_path}, with their "
           f"officers, counters, receipts and complaints; {copied} staff accounts copied so you can sign in.")
     print(f"The real database {real_path} was not touched.")

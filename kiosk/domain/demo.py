@@ -29,19 +29,20 @@ CHUNK = 20_000
 
 
 def generate(db, responses: int, days: int = 365, seed: int = 1, progress=None,
-             end: date | None = None, unit: str | None = None) -> int:
+             end: date | None = None, unit: str | None = None, effect: float = 0.0) -> int:
     """Add ``responses`` demo responses spread over the ``days`` days up to ``end`` (default
     today, local), with their catalogue, receipts and complaints. ``db`` is a
     sqlite_utils.Database; ``progress(done, total)`` is called after each chunk. Returns the
     number of responses added. Rows go in chunks of 20,000 through store.insert_many; for
     large counts a worker process makes the next chunk while this one is written.
-    ``unit``: the unit the rows belong to (default: the first unit)."""
+    ``unit``: the unit the rows belong to (default: the first unit); ``effect``: added to
+    every citizen's chance of a satisfied rating (communes differ, ``demo_units``)."""
     end = end or local_today()
     unit = unit or store.first_unit(db)
     store.insert_demo_catalogue(db, [(c, n, f) for c, n, f, _ in PROCEDURES],
                                 [n for n, _, _ in OFFICERS], COUNTERS, unit)
     first, receipt_no = store.demo_counts(db)
-    args = (seed, responses, days, end, first, receipt_no)
+    args = (seed, responses, days, end, first, receipt_no, effect)
     source = _chunks(*args) if responses < PARALLEL_FROM else _from_worker(args)
     done = 0
     with store.large_cache(db):
@@ -59,7 +60,7 @@ def generate(db, responses: int, days: int = 365, seed: int = 1, progress=None,
 PARALLEL_FROM = 100_000
 
 
-def _chunks(seed, responses, days, end, first, receipt_no):
+def _chunks(seed, responses, days, end, first, receipt_no, effect=0.0):
     """Yield (items for insert_many, receipts) chunk by chunk; an item is (record, answers,
     complaint row or None). Pure generation from the seed, no database."""
     rng = random.Random(seed)
@@ -74,7 +75,7 @@ def _chunks(seed, responses, days, end, first, receipt_no):
             receipt_no += 1
             moment, outside = next(moments)
             record, answers, receipt = one_response(rng, moment, outside, streaks, receipt_no,
-                                            first + done + len(items))
+                                            first + done + len(items), effect)
             complaint = None
             if record["overall"] <= 2 and rng.random() < 0.02 and complaints < MAX_COMPLAINTS:
                 complaint = complaint_row(rng, record, answers, end)

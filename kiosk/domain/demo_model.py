@@ -98,14 +98,14 @@ def _local_fields(hour_start: datetime) -> dict:
     return local_fields(hour_start)
 
 
-def one_response(rng, moment, outside, streaks, receipt_no, number):
+def one_response(rng, moment, outside, streaks, receipt_no, number, effect=0.0):
     i = rng.choices(range(len(PROCEDURES)), cum_weights=_PROC_CUM)[0]
     code, _, field, proc_effect = PROCEDURES[i]
     officer, counter, officer_effect = rng.choice(OFFICERS)
     day = moment.date()
     streak = sum(e for a, b, o, e in streaks if o == officer and a <= day <= b)
     hour_effect = -0.05 if moment.hour >= 16 else (-0.02 if moment.hour == 11 else 0.0)
-    p = 0.86 + proc_effect + officer_effect + hour_effect + SEASON.get(moment.month, 0.0) + streak
+    p = 0.86 + effect + proc_effect + officer_effect + hour_effect + SEASON.get(moment.month, 0.0) + streak
     p = min(0.99, max(0.05, p))
     happy = rng.random() < p
     overall = (5 if rng.random() < 0.6 else 4) if happy else rng.choices([3, 2, 1], [55, 30, 15])[0]

@@ -14,6 +14,11 @@ a province server's communes never wait on or vouch for each other. Links of ver
 2 are never re-sealed; they were written when there was one commune, and all belong to the
 first unit's chain (its first v3 link follows the last of them).
 
+Version 4 (m011, ``import-unit``) is version 3 with the response's ``imported_from``: where
+an imported response was in its commune's own chain (``"<seq>:<link hash>"``; NULL for a
+rating made here), so a live rating cannot later be passed off as imported, or the reverse.
+Chains per unit as in version 3.
+
 Beside the link, ``responses.seal`` keeps a short digest per group, so that ``verify`` can
 say what differs (an answer, the comment, the dates, …) and not only that something does.
 
@@ -31,7 +36,7 @@ import hashlib
 import json
 
 GENESIS = "0" * 64
-VERSION = 3
+VERSION = 4
 V1_FIELDS = ("id", "seq", "questionnaire", "questionnaire_version", "channel", "overall",
              "scale", "complete", "rated_at", "submitted_at", "local_date", "kiosk",
              "receipt", "procedure_code", "officer", "flags", "demo", "body_hash")
@@ -49,12 +54,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 # Version 3: version 2's groups and the unit the response belongs to.
 GROUPS_V3: dict[str, tuple[str, ...]] = {**GROUPS, "unit": ("unit",)}
-CURRENT_GROUPS = GROUPS_V3  # what a new link covers
+# Version 4: version 3's groups and where an imported response came from.
+GROUPS_V4: dict[str, tuple[str, ...]] = {**GROUPS_V3, "origin": ("imported_from",)}
+CURRENT_GROUPS = GROUPS_V4  # what a new link covers
 CHAIN_COLUMNS = ("prev_hash", "hash", "chain_version", "seal")
 WHAT = {"rating": "the rating or its questionnaire", "times": "the times or local dates",
         "place": "the tablet or counter", "dossier": "the receipt, dossier, procedure or officer",
         "flags": "the flags", "comment": "the comment", "answers": "an answer (changed, added or removed)",
-        "complaint": "the complaint's topic or text", "unit": "the unit"}
+        "complaint": "the complaint's topic or text", "unit": "the unit",
+        "origin": "whether and from where it was imported"}
 
 
 def _sha(text: str) -> str:
@@ -72,11 +80,11 @@ def link_v1(prev_hash: str, row: dict) -> str:
 
 def digests(row: dict, answer_rows: list, complaint, version: int = 2) -> dict[str, str]:
     """{group: SHA-256} of a response's columns, its answers rows and its complaint, under
-    chain ``version`` (2 or 3; 3 adds the unit).
+    chain ``version`` (2, 3 or 4; 3 adds the unit, 4 the import origin).
 
     ``answer_rows``: (question_id, value, local_date, flagged) tuples in any order;
     ``complaint``: (topic, text) or None."""
-    groups = GROUPS_V3 if version >= 3 else GROUPS
+    groups = GROUPS_V4 if version >= 4 else GROUPS_V3 if version == 3 else GROUPS
     out = {g: _sha(_canonical([row.get(c) for c in cols])) for g, cols in groups.items()}
     out["answers"] = _sha(_canonical(sorted([list(map(_text, a)) for a in answer_rows])))
     out["complaint"] = _sha(_canonical(None if complaint is None else list(complaint)))
@@ -88,7 +96,7 @@ def _text(value) -> str:
 
 
 def link_v2(prev_hash: str, parts: dict[str, str], version: int = 2) -> str:
-    """A version 2 or 3 link: the previous hash, the version's tag and the group digests."""
+    """A version 2, 3 or 4 link: the previous hash, the version's tag and the group digests."""
     return _sha("\x1f".join([prev_hash, f"v{version}", *(f"{k}={parts[k]}" for k in sorted(parts))]))
 
 

@@ -294,6 +294,19 @@ def m010_units(db):
 
 
 @migrations()
+def m011_import_origin(db):
+    """Rows a commune brought with it (``import-unit``, ``kiosk/store/imports.py``).
+    ``responses.imported_from``: NULL for a rating made here, else ``"<seq>:<link hash>"`` of
+    its link in the commune's own chain (sealed by chain v4; how a re-import is recognised).
+    ``receipts``/``complaints.imported_from``: NULL, or the ``imports`` run id (as text).
+    ``imports``: a row per run (source_seq/source_hash: its verified head; detail: JSON counts)."""
+    for table in [t for t in ("responses", "receipts", "complaints") if "imported_from" not in db[t].columns_dict]:
+        db[table].add_column("imported_from", str)
+    db["imports"].create({"id": int, "at": str, "actor": str, "unit": str, "source": str, "source_seq": int,
+                          "source_hash": str, "detail": str}, pk="id", not_null={"at", "unit"}, if_not_exists=True)
+
+
+@migrations()
 def m012_rollups(db):
     """Rollup tables (``kiosk/store/rollups.py``), filled from the rows. m005's two wide
     indexes served the summary's scans, which now read the rollups: dropped, every insert

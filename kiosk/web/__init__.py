@@ -30,6 +30,7 @@ def init_app(app) -> None:
         i18n,
         people,
         phone,
+        province,
         proxy,
         public,
         questionnaires,
@@ -51,7 +52,7 @@ def init_app(app) -> None:
     errors.init_app(app)
     scope.init_app(app)
     for module in (auth, tablet, admin, api, complaints, dashboard, reports, receipts,
-                   catalogue_pages, phone, public):
+                   catalogue_pages, phone, public, province):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.health)
     csrf.exempt(api.bp)  # token or enrolled-device authenticated; see auth.api_principal
