@@ -14,12 +14,19 @@ from datetime import date
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from .. import fmt
 from ..league import rank_label
 from . import pdf as report_pdf
 from .cells import to_sheet
-from .xlsx import BOLD, HEAD_FILL, INTEGER, PERCENT, TITLE, WRAP
+from .xlsx import INTEGER, PERCENT
+
+# The league is a small table, written with openpyxl (the report workbook moved to XlsxWriter).
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 WHY_UNRANKED = {"few": "Chưa đủ phiếu để xếp hạng", "no_data": "Không có phiếu trong kỳ"}
 DEFAULT_META = {"commune": "Tỉnh Mẫu", "unit": "Văn phòng Ủy ban nhân dân tỉnh", "place": "Mẫu",
