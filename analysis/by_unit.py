@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import forms, indicators, queries, rollup
+from . import forms, fromrollups, indicators, queries, rollup
 from .queries import AnswerCount
 from .stats import FORMULA
 from .summary import parse_date
@@ -30,6 +30,13 @@ def _single_counts(conn, question_ids, d_from: str, d_to: str) -> dict:
     if not ids:
         return out
     marks = ", ".join("?" * len(ids))
+    if fromrollups.ready(conn):  # the rollups (kept in step with every write) hold these counts per unit
+        for unit, *row in conn.execute(
+                f"SELECT unit, question_id, value, flagged, sum(answers) FROM rollup_answers "
+                f"WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ? "
+                f"GROUP BY unit, question_id, value, flagged HAVING sum(answers) > 0", [*ids, d_from, d_to]):
+            out[unit].append(AnswerCount(*row))
+        return out
     for unit, *row in conn.execute(
             f"SELECT r.unit, a.question_id, a.value, a.flagged, count(*) {_JOINED} "
             f"WHERE a.question_id IN ({marks}) AND a.local_date BETWEEN ? AND ? "
@@ -70,11 +77,26 @@ def indicator_counts(conn, targets: Targets, d_from: str, d_to: str) -> dict:
     return out
 
 
+def _clock_by_unit(conn, d_from: str, d_to: str) -> dict | None:
+    """{unit: [ClockRow]} of the main rating for every unit in one pass over the rollups
+    (None without them): one query per unit scanned the whole period's rollup each time."""
+    if not fromrollups.ready(conn):
+        return None
+    out: dict = defaultdict(list)
+    for unit, flags, rated, satisfied in conn.execute(
+            "SELECT unit, flags, sum(rated), sum(satisfied) FROM rollup_clock WHERE local_date BETWEEN ? AND ? "
+            "GROUP BY unit, flags", [d_from, d_to]):
+        out[unit].append(queries.ClockRow(None, None, None, flags, rated, satisfied))
+    return out
+
+
 def unit_indicators(conn, targets: Targets, d_from: str, d_to: str, today: str, exclude_flagged: bool,
-                    unit: str, counts: dict) -> list[dict]:
+                    unit: str, counts: dict, clock: dict | None = None) -> list[dict]:
     """The headline indicators of ``unit`` as ``summarize`` gives them under ``indicators``;
-    ``counts``: that unit's answer counts (from ``indicator_counts``)."""
-    overall = rollup.overall_counts(queries.hour_weekday(conn, d_from, d_to, unit))
+    ``counts``: that unit's answer counts (from ``indicator_counts``); ``clock``: every
+    unit's main-rating rows (``_clock_by_unit``), else read for this unit."""
+    rows = clock.get(unit, []) if clock is not None else queries.hour_weekday(conn, d_from, d_to, unit)
+    overall = rollup.overall_counts(rows)
     return indicators.compute(targets, overall, counts, queries.complaint_figures(conn, d_from, d_to, today, unit),
                               forms.question_scales(), exclude_flagged)
 
@@ -94,11 +116,14 @@ def units_summary(conn_or_path, date_from, date_to, units: list[dict], exclude_f
     d_from, d_to = start.isoformat(), end.isoformat()
     with queries.opened(conn_or_path) as conn:
         counts = indicator_counts(conn, targets, d_from, d_to)
+        clock = _clock_by_unit(conn, d_from, d_to)
         out = [{"code": u["code"], "name": u.get("name") or u["code"],
                 "indicators": unit_indicators(conn, targets, d_from, d_to, today, exclude_flagged, u["code"],
-                                              counts[u["code"]]),
+                                              counts[u["code"]], clock),
                 "chain": queries.chain_head(conn, u["code"])} for u in units]
-        demo = conn.execute("SELECT count(*) FROM responses WHERE local_date BETWEEN ? AND ? AND demo = 1",
+        demo = conn.execute("SELECT coalesce(sum(responses), 0) FROM rollup_responses WHERE local_date BETWEEN ? "
+                            "AND ? AND demo = 1" if fromrollups.ready(conn) else
+                            "SELECT count(*) FROM responses WHERE local_date BETWEEN ? AND ? AND demo = 1",
                             [d_from, d_to]).fetchone()[0]
     return {"period": {"from": d_from, "to": d_to}, "exclude_flagged": exclude_flagged, "units": out,
             "demo": demo, "targets_version": targets.version, "formula": dict(FORMULA)}
