@@ -56,7 +56,7 @@ def province_rows(table: Table, db: Path):
               f"needs demo-data --responses 10000000 --units 100 (~3 h on this machine); the summary reads "
               f"rollups, {per_m[1]:,} monthly + {per_m[0]:,} daily rows per {per_m[2]:,} responses of one unit here")
     table.add("2 summary", "league table of 100 units over 10,000,000", "not measured", "≤ 1 s", None,
-              "the same database; /api/v1/summary/units comes with the province issue")
+              "the same database; bench/time_league.py --units 100 --responses N times smaller ones")
 
 
 def download_rss(server, url: str, token: str) -> tuple[float, int]:
