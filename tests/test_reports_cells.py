@@ -52,7 +52,7 @@ def test_comment_with_semicolons_is_downloaded_byte_for_byte(fresh_db):
     lines = responses_csv(fresh_db, "2026-11-01", "2026-11-30", audience="systems").split(b"\r\n")
     seq_hash = fresh_db.execute("SELECT seq, hash FROM responses").fetchone()
     assert lines[1] == (f"{rec['id']},2026-11-05,2026-11-05T02:30:00.000Z,kiosk,counter,1,1,,0,,,,,,,"
-                        f"Cán bộ A,4000,{seq_hash[0]},{seq_hash[1]},4,,,,,,,,,,,,,"
+                        f"Cán bộ A,4000,{seq_hash[0]},{seq_hash[1]},,4,,,,,,,,,,,,,,"
                         "\"Tốt;'=1+1;'=HYPERLINK(\"\"http://x\"\")\"").encode()
     assert lines[2] == b""
 
