@@ -10,7 +10,7 @@ from tests.helpers import PASSWORD, ROOT
 
 COMMANDS = ["serve", "create-user", "create-token", "demo-data", "backup", "restore", "doctor", "verify",
             "list-tokens", "revoke-token", "send-report", "create-unit", "list-units", "import-unit",
-            "rebuild-rollups"]
+            "rebuild-rollups", "unit-settings"]
 
 
 def run(tmp_path, *args, input=None):

@@ -49,3 +49,39 @@ def test_verify_checks_one_units_chain(tmp_path):
     assert ok.returncode == 0 and "unit 27002" in ok.stdout
     missing = run(tmp_path, "verify", "--unit", "nope")
     assert missing.returncode == 2 and "no unit" in missing.stderr
+
+
+def test_a_province_gives_a_commune_its_own_hours_names_and_recipients_each_checked(tmp_path):
+    assert run(tmp_path, "create-unit", "27002", "--name", "Xã Tây Hòa").returncode == 0
+    hours = '{"0": ["07:00-11:30"], "5": ["07:30-11:00"]}'
+    r = run(tmp_path, "unit-settings", "27002", "--set", f"OPENING_HOURS={hours}",
+            "--set", 'REPORT_RECIPIENTS=["vp@tayhoa.gov.vn"]', "--set", "PLACE_NAME=Tây Hòa")
+    assert r.returncode == 0, r.stderr
+    assert 'REPORT_RECIPIENTS = ["vp@tayhoa.gov.vn"]  (own)' in r.stdout
+    assert "HOLIDAYS = " in r.stdout and "(installation's)" in r.stdout
+
+    # a value the server would refuse at start is refused here, and nothing changes
+    bad = run(tmp_path, "unit-settings", "27002", "--set", 'OPENING_HOURS={"0": ["17:00-07:00"]}')
+    assert bad.returncode == 2 and "OPENING_HOURS" in bad.stderr and "Traceback" not in bad.stderr
+    not_here = run(tmp_path, "unit-settings", "27002", "--set", "SMTP_HOST=evil.example")
+    assert not_here.returncode == 2 and "REPORT_RECIPIENTS" in not_here.stderr
+    assert run(tmp_path, "unit-settings", "99999").returncode == 2
+    assert run(tmp_path, "unit-settings", "27002", "--set", "REPORT_RECIPIENTS=[\"khong-phai-thu\"]").returncode == 2
+
+    db = sqlite3.connect(tmp_path / "inst" / "kiosk.db")
+    import json
+    own = json.loads(db.execute("SELECT settings FROM units WHERE code = '27002'").fetchone()[0])
+    assert own == {"OPENING_HOURS": json.loads(hours), "REPORT_RECIPIENTS": ["vp@tayhoa.gov.vn"],
+                   "PLACE_NAME": "Tây Hòa"}
+
+    # the unit's settings are what its ratings, pages and reports use; --unset goes back
+    from kiosk.domain.units import unit_settings
+    from kiosk.settings import defaults
+    unit = {"code": "27002", "name": "Xã Tây Hòa", "province": None, "settings": own}
+    assert unit_settings(defaults(), unit)["OPENING_HOURS"] == json.loads(hours)
+    r = run(tmp_path, "unit-settings", "27002", "--unset", "OPENING_HOURS", "--name", "Xã Tây Hòa Mới")
+    assert r.returncode == 0 and "unit 27002 (Xã Tây Hòa Mới)" in r.stdout
+    assert json.loads(db.execute("SELECT settings FROM units WHERE code = '27002'").fetchone()[0]).keys() == {
+        "REPORT_RECIPIENTS", "PLACE_NAME"}
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'unit_settings' AND unit = '27002'"
+                      ).fetchone()[0] == 2

@@ -85,6 +85,79 @@ def cmd_list_units(args) -> int:
     return 0
 
 
+def _parse_assignments(pairs) -> dict | str:
+    """{NAME: checked value} of ``--set NAME=VALUE`` pairs (VALUE as JSON where it parses,
+    else the text, as for KIOSK_<NAME>), or an error message naming the first bad one."""
+    import json
+
+    from kiosk.domain.units import PER_UNIT
+    from kiosk.settings import SETTINGS
+    checks = {s.name: s for s in SETTINGS if s.name in PER_UNIT}
+    out = {}
+    for pair in pairs or []:
+        name, sep, raw = pair.partition("=")
+        name = name.strip().upper()
+        if not sep or name not in checks:
+            return f"error: --set takes NAME=VALUE with NAME one of {', '.join(PER_UNIT)} (got {pair!r})"
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        try:
+            out[name] = checks[name].check(value)
+        except ValueError as exc:
+            hint = getattr(checks[name].check, "hint", "a valid value")
+            return f"error: {name} = {raw!r}: {exc} (expected {hint})"
+    return out
+
+
+def cmd_unit_settings(args) -> int:
+    """Show or change one unit's own settings: its names, opening hours, holidays and report
+    recipients (everything it does not set is the installation's). Each value is checked
+    as the same setting in instance/config.py is, so a unit can never hold one the server
+    would refuse at start."""
+    import json
+
+    from kiosk import store
+    from kiosk.domain import text
+    from kiosk.domain.units import PER_UNIT, unit_settings
+    from kiosk.store.db import connect
+    changes = _parse_assignments(args.set)
+    if isinstance(changes, str):
+        print(changes, file=sys.stderr)
+        return 2
+    unknown = [n for n in args.unset or [] if n.upper() not in PER_UNIT]
+    if unknown:
+        print(f"error: --unset takes one of {', '.join(PER_UNIT)} (got {unknown[0]!r})", file=sys.stderr)
+        return 2
+    app = _app()
+    db = connect(app.config["DATABASE"])
+    try:
+        unit = store.get_unit(db, args.code)
+        if unit is None:
+            print(f"error: no unit {args.code!r}; the units are: {_codes(db)} (python -m kiosk list-units)",
+                  file=sys.stderr)
+            return 2
+        own = {**unit["settings"], **changes}
+        for name in args.unset or []:
+            own.pop(name.upper(), None)
+        renamed = {k: v for k, v in (("name", text.line(args.name or "")),
+                                     ("province", text.line(args.province or ""))) if v}
+        if changes or args.unset or renamed:
+            store.update_unit(db, args.code, settings=own, **renamed)
+            store.audit(db, "cli", "unit_settings", json.dumps({**changes, **renamed, "unset": args.unset or []},
+                                                               ensure_ascii=False), unit=args.code)
+            unit = store.get_unit(db, args.code)
+        effective = unit_settings(app.config, unit)
+    finally:
+        db.conn.close()
+    print(f"unit {unit['code']} ({unit['name']}{', ' + unit['province'] if unit['province'] else ''})")
+    for name in PER_UNIT:
+        mark = "own" if name in unit["settings"] else "installation's"
+        print(f"  {name} = {json.dumps(effective[name], ensure_ascii=False)}  ({mark})")
+    return 0
+
+
 def add_unit_commands(sub) -> None:
     """``create-unit`` and ``list-units``, registered by ``kiosk.cli.build_parser``."""
     p = sub.add_parser("create-unit", help="add a unit (a commune) to this server")
@@ -94,3 +167,12 @@ def add_unit_commands(sub) -> None:
     p.set_defaults(func=cmd_create_unit)
     p = sub.add_parser("list-units", help="list the units (communes) of this server")
     p.set_defaults(func=cmd_list_units)
+    p = sub.add_parser("unit-settings", help="show or change a unit's names, hours, holidays and report recipients")
+    p.add_argument("code", help="the unit's code (see list-units)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help='e.g. --set OPENING_HOURS=\'{"0": ["07:00-11:30", "13:30-17:00"]}\' or '
+                        '--set REPORT_RECIPIENTS=\'["vp@xa.gov.vn"]\' (JSON where it parses, else text)')
+    p.add_argument("--unset", action="append", metavar="NAME", help="go back to the installation's value")
+    p.add_argument("--name", help="rename the unit")
+    p.add_argument("--province", help="change its province")
+    p.set_defaults(func=cmd_unit_settings)
