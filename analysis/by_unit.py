@@ -63,15 +63,15 @@ def _first_counts(conn, question_ids, d_from: str, d_to: str) -> dict:
 
 def indicator_counts(conn, targets: Targets, d_from: str, d_to: str) -> dict:
     """{unit: {indicator id: [AnswerCount]}}, as ``summary._indicator_counts`` per unit."""
-    single = [i for i in targets.indicators
-              if i.source == "answers" and len(i.questions) == 1 and i.questions[0] != "overall"]
-    rows = _single_counts(conn, [i.questions[0] for i in single], d_from, d_to)
+    single = [i for i in targets.indicators if i.source == "answers" and i.questions != ("overall",)
+              and (len(i.questions) == 1 or not forms.asked_together(tuple(i.questions)))]
+    rows = _single_counts(conn, sorted({q for i in single for q in i.questions}), d_from, d_to)
     out: dict = defaultdict(lambda: {i.id: [] for i in targets.indicators if i.source == "answers"})
     for unit, unit_rows in rows.items():
         for ind in single:
-            out[unit][ind.id] = [r for r in unit_rows if r.question_id == ind.questions[0]]
+            out[unit][ind.id] = [r for r in unit_rows if r.question_id in ind.questions]
     for ind in targets.indicators:
-        if ind.source == "answers" and len(ind.questions) > 1:
+        if ind.source == "answers" and len(ind.questions) > 1 and ind not in single:
             for unit, unit_rows in _first_counts(conn, list(ind.questions), d_from, d_to).items():
                 out[unit][ind.id] = unit_rows
     return out

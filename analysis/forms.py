@@ -31,6 +31,17 @@ def retired_questions() -> frozenset[str]:
     return frozenset({x.id for form in questionnaires().values() for x in form.questions} - current)
 
 
+@lru_cache(maxsize=32)
+def asked_together(question_ids: tuple[str, ...]) -> bool:
+    """True when some questionnaire (current or past) asks two or more of ``question_ids``.
+    Answers are checked against their own questionnaire before they are stored, so when no
+    questionnaire asks two of them no response can answer two, and an indicator fed by them
+    is the plain sum of each question's counts (read from the rollups) instead of the
+    first-answered query over every answer row (most of the summary's time over 1M rows)."""
+    wanted = set(question_ids)
+    return any(len(wanted & {x.id for x in form.questions}) > 1 for form in questionnaires().values())
+
+
 @lru_cache(maxsize=1)
 def question_scales() -> dict[str, int]:
     """{question id: scale} of the rating questions (the questionnaires share ids; the

@@ -133,7 +133,9 @@ def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool 
 
 def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool, people: bool, unit: str | None = None):
     qids = question_ids()
-    cols = ", ".join(FIXED + ("overall", "scale", "comment"))
+    present = {row[1] for row in conn.execute("PRAGMA table_info(responses)")}
+    # a copy from an older release lacks the newer columns (unit, imported_from): empty there
+    cols = ", ".join(c if c in present else f"NULL AS {c}" for c in FIXED + ("overall", "scale", "comment"))
     in_unit, params = queries.unit_filter(unit)
     where = "local_date BETWEEN ? AND ?" + (" AND flags = ''" if exclude_flagged else "") + in_unit
     cur = conn.execute(f"SELECT {cols} FROM responses WHERE {where} ORDER BY seq",

@@ -161,12 +161,12 @@ def _indicator_counts(conn, targets: Targets, d_from: str, d_to: str, unit: str 
     """{indicator id: ``queries.AnswerCount`` rows}, one observation per response:
     single-question indicators read the covering index directly; several questions go
     through the first-answered query."""
-    single = [i for i in targets.indicators
-              if i.source == "answers" and len(i.questions) == 1 and i.questions[0] != "overall"]
-    rows = queries.answer_counts(conn, [i.questions[0] for i in single], d_from, d_to, unit)
-    out = {i.id: [r for r in rows if r.question_id == i.questions[0]] for i in single}
+    single = [i for i in targets.indicators if i.source == "answers" and i.questions != ("overall",)
+              and (len(i.questions) == 1 or not forms.asked_together(tuple(i.questions)))]
+    rows = queries.answer_counts(conn, sorted({q for i in single for q in i.questions}), d_from, d_to, unit)
+    out = {i.id: [r for r in rows if r.question_id in i.questions] for i in single}
     for ind in targets.indicators:
-        if ind.source == "answers" and len(ind.questions) > 1:
+        if ind.source == "answers" and len(ind.questions) > 1 and ind.id not in out:
             out[ind.id] = queries.first_answer_counts(conn, list(ind.questions), d_from, d_to, unit)
     return out
 

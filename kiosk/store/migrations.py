@@ -350,6 +350,15 @@ def m014_alerts(db):
     db["alerts"].create_index(["acknowledged_at", "at"])
 
 
+@migrations()
+def m015_imported_index(db):
+    """A partial index of the imported responses by local date: every report says how many
+    of its period's ratings came through ``import-unit``, and without it that count scanned
+    every row of the period (0.5 s of a 1M-row summary). It holds only imported rows."""
+    db.execute("CREATE INDEX IF NOT EXISTS responses_imported ON responses (local_date, unit) "
+               "WHERE imported_from IS NOT NULL")
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)
