@@ -49,7 +49,10 @@ def smtp(app, staff):
 @pytest.fixture
 def rate(tablet, db, rating_body, monkeypatch):
     """``rate(overall, at)``: a counter rating at Quầy 1 made (and received) at ``at``; the
-    tablet was last heard from then."""
+    tablet was last heard from then (and enrolled well before: a rating made before its
+    tablet was enrolled is flagged, whatever the real clock says today)."""
+    db.execute("UPDATE kiosks SET enrolled_at = ? WHERE name = 'Quầy 1'", [clock.iso(NOW - timedelta(days=30))])
+
     def rate(overall, at, **over):
         monkeypatch.setattr(clock, "utcnow", lambda: at)
         body = rating_body(overall=overall, created_at=at.isoformat(), comment=SECRET, **over)
@@ -231,6 +234,7 @@ def test_on_a_province_server_each_communes_alerts_go_to_its_own_leaders(app, db
                                     ("tinh", "admin", None, "it@tinh.gov.vn")]:
         store.create_user(db, name, hash_password(PASSWORD), role, unit=unit, email=email)
     store.enrol_kiosk(db, "Quầy 1", hash_token("xa-hai"), "tinh", counter="Quầy 1", unit="27002")
+    db.execute("UPDATE kiosks SET enrolled_at = ? WHERE unit = '27002'", [clock.iso(NOW - timedelta(days=30))])
     hai = app.test_client()
     hai.set_cookie(DEVICE_COOKIE, "xa-hai")
     hai.environ_base["HTTP_X_KIOSK_REQUEST"] = "1"
