@@ -83,9 +83,12 @@ def login(db, make_user):
 
 @pytest.fixture
 def tablet(app, db):
-    """A test client that is the enrolled tablet 'Quầy 1'."""
+    """A test client that is the enrolled tablet 'Quầy 1', enrolled long ago: tests rate at
+    fixed dates, and a tablet enrolled at today's real time would flag every rating dated
+    before today ``unenrolled`` (the tests of that rule set ``enrolled_at`` themselves)."""
     token = "tablet-token-" + uuid.uuid4().hex
     store.enrol_kiosk(db, "Quầy 1", hash_token(token), "admin", counter="Quầy 1")
+    db.execute("UPDATE kiosks SET enrolled_at = '2020-01-01T00:00:00.000Z' WHERE name = 'Quầy 1'")
     c = app.test_client()
     c.set_cookie(DEVICE_COOKIE, token)
     c.environ_base["HTTP_X_KIOSK_REQUEST"] = "1"

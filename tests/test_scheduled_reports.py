@@ -184,6 +184,7 @@ def test_each_unit_gets_its_own_report_with_its_own_figures_and_recipients(decem
     from kiosk.web.auth import DEVICE_COOKIE, hash_token
     store.create_unit(db, "27002", "Xã Hai", settings={"REPORT_RECIPIENTS": ["chutich@xahai.gov.vn"]})
     store.enrol_kiosk(db, "Quầy 1", hash_token("xa-hai"), "admin", counter="Quầy 1", unit="27002")
+    db.execute("UPDATE kiosks SET enrolled_at = '2020-01-01T00:00:00.000Z' WHERE unit = '27002'")  # long before
     other = december.test_client()
     other.set_cookie(DEVICE_COOKIE, "xa-hai")
     other.environ_base["HTTP_X_KIOSK_REQUEST"] = "1"
