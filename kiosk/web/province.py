@@ -64,22 +64,28 @@ def _province_reader():
 def units_json():
     """Every unit's indicators for the period, and the league of one indicator (province
     callers only): ``{"period", "units": [{"code", "name", "indicators"}], "league"}``."""
-    who, error = _province_reader()
+    who, data, table, error = _league()
     if error:
         return error
-    data, table, problem = _table(request.args)
-    if problem:
-        return json_error(400, "bad_period", problem)
     return jsonify({**data, "league": table})
 
 
-def _download(kind: str):
+def _league():
+    """(caller, units data, league table, None) for a province caller with a good period,
+    else (None, None, None, the error response): the JSON and both downloads start here."""
     who, error = _province_reader()
     if error:
-        return error
+        return None, None, None, error
     data, table, problem = _table(request.args)
     if problem:
-        return json_error(400, "bad_period", problem)
+        return None, None, None, json_error(400, "bad_period", problem)
+    return who, data, table, None
+
+
+def _download(kind: str):
+    who, data, table, error = _league()
+    if error:
+        return error
     meta = scope.report_meta(None)  # the province body's heading ("ỦY BAN NHÂN DÂN TỈNH …")
     if kind == "xlsx":
         from analysis.reports.league import xlsx_league
