@@ -161,3 +161,31 @@ def test_rebuild_rollups_puts_back_what_a_hand_edit_broke(tmp_path, fresh_db):
 ])
 def test_a_period_reads_whole_months_from_the_monthly_rollup_and_only_its_ends_by_day(period, months, days):
     assert split_period(*period) == (months, days)
+
+
+def test_verify_names_a_rollup_edited_by_hand_and_rebuild_rollups_mends_it(tmp_path, fresh_db):
+    """The figures are read from the rollups: a count edited there (the chain untouched)
+    would change every report, so verify compares them with the rows."""
+    store.create_unit(fresh_db, "00001", "Xã Mẫu")  # the unit a first start would make
+    store.insert_many(fresh_db, [_item({"at": DAYS[0], "overall": 2, "flags": "", "demo": 0, "unit": "00001",
+                                        "officer": None, "procedure_code": None, "receipt": None,
+                                        "reasons": []}, 1)])
+    assert rollups.differing(fresh_db) == []
+    (tmp_path / "inst").mkdir()
+    copy = sqlite3.connect(tmp_path / "inst" / "kiosk.db")
+    fresh_db.conn.backup(copy)
+    copy.execute("UPDATE rollup_clock SET satisfied = rated")  # everyone "satisfied"
+    copy.commit()
+    copy.close()
+    edited = connect(tmp_path / "inst" / "kiosk.db")
+    assert rollups.differing(edited) == ["rollup_clock"]
+    env = {**__import__("os").environ, "KIOSK_INSTANCE": str(tmp_path / "inst")}
+
+    def kiosk(*args):
+        return subprocess.run([sys.executable, "-m", "kiosk", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+    r = kiosk("verify")
+    assert r.returncode == 1 and "rollup_clock" in r.stdout and "rebuild-rollups" in r.stdout
+    assert kiosk("rebuild-rollups").returncode == 0
+    assert rollups.differing(edited) == []
+    assert kiosk("verify").returncode == 0

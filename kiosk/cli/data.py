@@ -169,6 +169,12 @@ def cmd_verify(args) -> int:
     recorded = store.recorded_heads(db)
     result = store.verify_chain(db, heads=heads + recorded, unit=unit)
     if result["broken_at"] is None:
+        from kiosk.store import rollups
+        edited = rollups.differing(db)
+        if edited:  # the figures are read from these: a count edited there bends every report
+            print(f"BROKEN: the counts in {', '.join(edited)} are not what the responses give (edited by "
+                  "hand?); the chain itself is intact. Find out who, then: python -m kiosk rebuild-rollups")
+            return 1
         head = store.chain_head(db, unit)
         whose = f"unit {unit}: " if unit else ""
         print(f"OK: {whose}{result['checked']:,} responses, chain intact; "
