@@ -31,10 +31,12 @@ def _single_counts(conn, question_ids, d_from: str, d_to: str) -> dict:
         return out
     marks = ", ".join("?" * len(ids))
     if fromrollups.ready(conn):  # the rollups (kept in step with every write) hold these counts per unit
+        rows, args = fromrollups.spans("rollup_answers", "rollup_answer_months",
+                                       "unit, question_id, value, flagged, answers", d_from, d_to,
+                                       f" AND question_id IN ({marks})", ids)
         for unit, *row in conn.execute(
-                f"SELECT unit, question_id, value, flagged, sum(answers) FROM rollup_answers "
-                f"WHERE question_id IN ({marks}) AND local_date BETWEEN ? AND ? "
-                f"GROUP BY unit, question_id, value, flagged HAVING sum(answers) > 0", [*ids, d_from, d_to]):
+                f"SELECT unit, question_id, value, flagged, sum(answers) FROM ({rows}) "
+                f"GROUP BY unit, question_id, value, flagged HAVING sum(answers) > 0", args):
             out[unit].append(AnswerCount(*row))
         return out
     for unit, *row in conn.execute(
@@ -83,9 +85,9 @@ def _clock_by_unit(conn, d_from: str, d_to: str) -> dict | None:
     if not fromrollups.ready(conn):
         return None
     out: dict = defaultdict(list)
+    rows, args = fromrollups.spans("rollup_clock", "rollup_clock_months", "unit, flags, rated, satisfied", d_from, d_to)
     for unit, flags, rated, satisfied in conn.execute(
-            "SELECT unit, flags, sum(rated), sum(satisfied) FROM rollup_clock WHERE local_date BETWEEN ? AND ? "
-            "GROUP BY unit, flags", [d_from, d_to]):
+            f"SELECT unit, flags, sum(rated), sum(satisfied) FROM ({rows}) GROUP BY unit, flags", args):
         out[unit].append(queries.ClockRow(None, None, None, flags, rated, satisfied))
     return out
 
@@ -121,9 +123,12 @@ def units_summary(conn_or_path, date_from, date_to, units: list[dict], exclude_f
                 "indicators": unit_indicators(conn, targets, d_from, d_to, today, exclude_flagged, u["code"],
                                               counts[u["code"]], clock),
                 "chain": queries.chain_head(conn, u["code"])} for u in units]
-        demo = conn.execute("SELECT coalesce(sum(responses), 0) FROM rollup_responses WHERE local_date BETWEEN ? "
-                            "AND ? AND demo = 1" if fromrollups.ready(conn) else
-                            "SELECT count(*) FROM responses WHERE local_date BETWEEN ? AND ? AND demo = 1",
-                            [d_from, d_to]).fetchone()[0]
+        if fromrollups.ready(conn):
+            rows, args = fromrollups.spans("rollup_responses", "rollup_months", "responses", d_from, d_to,
+                                           " AND demo = 1")
+            demo = conn.execute(f"SELECT coalesce(sum(responses), 0) FROM ({rows})", args).fetchone()[0]
+        else:
+            demo = conn.execute("SELECT count(*) FROM responses WHERE local_date BETWEEN ? AND ? AND demo = 1",
+                                [d_from, d_to]).fetchone()[0]
     return {"period": {"from": d_from, "to": d_to}, "exclude_flagged": exclude_flagged, "units": out,
             "demo": demo, "targets_version": targets.version, "formula": dict(FORMULA)}

@@ -3,10 +3,12 @@
 The rollups (``rollup_responses``, ``rollup_clock``, ``rollup_answers``; the kiosk keeps
 them in step with every write, in the same transaction) hold the counts per local date and
 unit, procedure, officer, counter, channel and flags, so a year of a province is a few
-hundred thousand rollup rows at most instead of ten million responses. Each function
-returns exactly what its namesake in ``queries`` returns from the rows (the same named
-rows, the same figures; a test compares both on the demo data), and ``queries`` calls it
-whenever the database has the rollups. ``unit``: one unit (a units.code), None for all.
+hundred thousand rollup rows at most instead of ten million responses; their monthly forms
+(``rollup_months``, ``rollup_clock_months``, ``rollup_answer_months``) serve a period's
+whole months (``spans``). Each function returns exactly what its namesake in ``queries``
+returns from the rows (the same named rows, the same figures; a test compares both on the
+demo data), and ``queries`` calls it whenever the database has the rollups. ``unit``: one
+unit (a units.code), None for all.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from datetime import date, timedelta
 
 from . import queries as q  # the named rows (used at call time: queries imports this module)
 
-TABLES = ("rollup_responses", "rollup_months", "rollup_clock", "rollup_answers", "rollup_receipts")
+TABLES = ("rollup_responses", "rollup_months", "rollup_clock", "rollup_clock_months", "rollup_answers",
+          "rollup_answer_months", "rollup_receipts")
 
 
 def rolled(raw):
@@ -30,7 +33,8 @@ def rolled(raw):
 
 
 def ready(conn) -> bool:
-    """True when the database has the rollups (a kiosk database after migration m012)."""
+    """True when the database has every rollup read here (a kiosk database after migration
+    m016); a copy from an older release is read from its rows instead."""
     found = conn.execute(
         f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({', '.join('?' * len(TABLES))})",
         TABLES).fetchone()[0]
@@ -58,32 +62,42 @@ def split_period(date_from: str, date_to: str) -> tuple[tuple[str, str] | None, 
     return (first.isoformat()[:7], last_end.isoformat()[:7]), days
 
 
+def spans(daily: str, monthly: str, columns: str, date_from: str, date_to: str, where: str = "",
+          params=()) -> tuple[str, list]:
+    """(SELECT, params) of ``columns`` from the rows of ``monthly`` (keyed by local_month) for
+    the period's whole months and of ``daily`` (keyed by local_date) for the days left at its
+    ends (``split_period``), UNION ALL: a year reads twelve months and no day. ``where``:
+    " AND ..." on columns both tables have, with its ``params``."""
+    months, days = split_period(date_from, date_to)
+    parts, args = [], []
+    for a, b in days:
+        parts.append(f"SELECT {columns} FROM {daily} WHERE local_date BETWEEN ? AND ?{where}")
+        args += [a, b, *params]
+    if months:
+        parts.append(f"SELECT {columns} FROM {monthly} WHERE local_month BETWEEN ? AND ?{where}")
+        args += [*months, *params]
+    return " UNION ALL ".join(parts), args
+
+
 CUBE_KEYS = "local_month, field, procedure_code, officer, counter, channel, flags, demo, complete"
+CLOCK_KEYS = "local_month, local_weekday, local_hour, flags"
 
 
 def response_cube(conn, date_from: str, date_to: str, unit=None) -> list:
     where, params = _unit(unit)
-    months, days = split_period(date_from, date_to)
-    parts, args = [], []
-    for a, b in days:
-        parts.append(f"SELECT {CUBE_KEYS}, responses, rated, satisfied, dislikes FROM rollup_responses "
-                     f"WHERE local_date BETWEEN ? AND ?{where}")
-        args += [a, b, *params]
-    if months:
-        parts.append(f"SELECT {CUBE_KEYS}, responses, rated, satisfied, dislikes FROM rollup_months "
-                     f"WHERE local_month BETWEEN ? AND ?{where}")
-        args += [*months, *params]
+    rows, args = spans("rollup_responses", "rollup_months", f"{CUBE_KEYS}, responses, rated, satisfied, dislikes",
+                       date_from, date_to, where, params)
     return list(map(q.CubeRow._make, conn.execute(
         f"SELECT {CUBE_KEYS}, sum(responses), sum(rated), sum(satisfied), sum(dislikes) "
-        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
+        f"FROM ({rows}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
 
 
 def hour_weekday(conn, date_from: str, date_to: str, unit=None) -> list:
     where, params = _unit(unit)
+    rows, args = spans("rollup_clock", "rollup_clock_months", f"{CLOCK_KEYS}, rated, satisfied", date_from, date_to,
+                       where, params)
     return list(map(q.ClockRow._make, conn.execute(
-        "SELECT local_month, local_weekday, local_hour, flags, sum(rated), sum(satisfied) FROM rollup_clock "
-        f"WHERE local_date BETWEEN ? AND ?{where} GROUP BY local_month, local_weekday, local_hour, flags",
-        [date_from, date_to, *params])))
+        f"SELECT {CLOCK_KEYS}, sum(rated), sum(satisfied) FROM ({rows}) GROUP BY {CLOCK_KEYS}", args)))
 
 
 def answer_counts(conn, question_ids, date_from: str, date_to: str, unit=None) -> list:
@@ -91,18 +105,19 @@ def answer_counts(conn, question_ids, date_from: str, date_to: str, unit=None) -
     if not ids:
         return []
     where, params = _unit(unit)
+    rows, args = spans("rollup_answers", "rollup_answer_months", "question_id, value, flagged, answers", date_from,
+                       date_to, f" AND question_id IN ({', '.join('?' * len(ids))}){where}", [*ids, *params])
     return list(map(q.AnswerCount._make, conn.execute(
-        f"SELECT question_id, value, flagged, sum(answers) FROM rollup_answers "
-        f"WHERE local_date BETWEEN ? AND ? AND question_id IN ({', '.join('?' * len(ids))}){where} "
-        f"GROUP BY question_id, value, flagged HAVING sum(answers) > 0", [date_from, date_to, *ids, *params])))
+        f"SELECT question_id, value, flagged, sum(answers) FROM ({rows}) "
+        f"GROUP BY question_id, value, flagged HAVING sum(answers) > 0", args)))
 
 
 def monthly_counts(conn, first_month: str, last_month: str, unit=None) -> list:
     where, params = _unit(unit)
     return list(map(q.MonthCount._make, conn.execute(
-        "SELECT local_month, flags != '', sum(rated), sum(satisfied) FROM rollup_clock "
-        f"WHERE local_date >= ? AND local_date < ?{where} GROUP BY local_month, flags != ''",
-        [f"{first_month}-01", f"{last_month}-32", *params])))
+        "SELECT local_month, flags != '', sum(rated), sum(satisfied) FROM rollup_clock_months "
+        f"WHERE local_month BETWEEN ? AND ?{where} GROUP BY local_month, flags != ''",
+        [first_month, last_month, *params])))
 
 
 def receipt_figures(conn, date_from: str, date_to: str, unit=None):

@@ -1,20 +1,22 @@
 """The summary's rollups (issue 16): always equal to a recomputation from the rows, whatever
 is written (ratings one by one, imports in bulk, flagged and demo rows, dossiers issued,
-returned and rated, demo receipts, demo removal), and
-a summary read from them gives exactly the figures read from the rows."""
+returned and rated, demo receipts, demo removal), daily and monthly alike, and
+a summary or the province's league read from them (whole months from the monthly tables,
+the days at the period's ends from the daily ones) gives exactly the figures read from the rows."""
 from __future__ import annotations
 
 import sqlite3
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import summarize
-from analysis.fromrollups import split_period
+from analysis.by_unit import units_summary
+from analysis.fromrollups import ready, split_period
 from kiosk import store
 from kiosk.clock import iso
 from kiosk.domain import demo
@@ -135,12 +137,69 @@ def test_summary_from_rollups_gives_exactly_the_figures_from_the_rows(fresh_db, 
     rows_only.close()
 
 
+PARTIAL_ENDS = (("2026-09-15", "2026-11-10"), ("2026-08-23", "2026-11-30"), ("2026-09-01", "2026-10-17"),
+                ("2026-10-31", "2026-11-01"))
+
+
+def test_the_league_and_each_communes_summary_from_rollups_give_exactly_the_figures_from_the_rows(
+        fresh_db, tmp_path):
+    units = [{"code": code, "name": f"Xã {code}"} for code in ("00001", "00002")]
+    for i, unit in enumerate(units):
+        store.create_unit(fresh_db, unit["code"], unit["name"])
+        demo.generate(fresh_db, 1500, days=100, seed=3 + i, end=date(2026, 11, 30), unit=unit["code"])
+    rows_only = without_rollups(fresh_db, tmp_path)
+    for period in PARTIAL_ENDS:
+        for exclude in (True, False):
+            league = units_summary(fresh_db, *period, units, exclude_flagged=exclude, today="2026-11-30")
+            assert league == units_summary(rows_only, *period, units, exclude_flagged=exclude, today="2026-11-30")
+            for unit in league["units"]:  # answers counted, not only the main rating
+                assert next(i for i in unit["indicators"] if i["id"] == "admin_service_satisfaction")["n"] > 0
+            for unit in units:
+                own = summarize(fresh_db, *period, exclude_flagged=exclude, today="2026-11-30", unit=unit["code"])
+                assert own == summarize(rows_only, *period, exclude_flagged=exclude, today="2026-11-30",
+                                        unit=unit["code"])
+    rows_only.close()
+
+
+def test_an_older_database_gets_the_monthly_rollups_filled_from_its_rows(tmp_path):
+    """A kiosk upgraded from a release whose rollups were daily only (and, earlier still,
+    without ``rollup_months``): its figures are read from the rows until the migration has
+    made and filled the monthly tables, then from them, the same figures either way."""
+    db = connect(tmp_path / "old.db")
+    migrations.migrations.apply(db, stop_before="m016_monthly_rollups")
+    store.insert_many(db, [_item({"at": at, "overall": n % 5 + 1, "flags": "burst" if n % 3 else "", "demo": 0,
+                                  "unit": None, "officer": None, "procedure_code": None, "receipt": None,
+                                  "reasons": ["papers"] if n % 2 else []}, n) for n, at in enumerate(DAYS)])
+    for table in ("rollup_months", "rollup_clock_months", "rollup_answer_months"):
+        db.execute(f"DROP TABLE {table}")  # as the older m012 left the database
+    assert not ready(db.conn)
+    before = summarize(db, "2026-11-01", "2026-12-31", today="2026-12-31")
+    migrations.apply(db)
+    assert ready(db.conn)
+    assert rollup_rows(db) == recomputed(db)
+    assert summarize(db, "2026-11-01", "2026-12-31", today="2026-12-31") == before
+    assert before["responses"]["all"] == len(DAYS)
+    db.conn.close()
+
+
+@pytest.mark.parametrize("table", ["rollup_months", "rollup_clock_months", "rollup_answer_months"])
+def test_verify_names_a_monthly_rollup_edited_by_hand(fresh_db, table):
+    store.insert_many(fresh_db, [_item({"at": DAYS[0], "overall": 2, "flags": "", "demo": 0, "unit": None,
+                                        "officer": None, "procedure_code": None, "receipt": None,
+                                        "reasons": ["fees"]}, 1)])
+    assert rollups.differing(fresh_db) == []
+    measure = rollups.TABLES[table][1][0]
+    fresh_db.execute(f"UPDATE [{table}] SET [{measure}] = [{measure}] + 1")
+    assert rollups.differing(fresh_db) == [table]
+
+
 def test_rebuild_rollups_puts_back_what_a_hand_edit_broke(tmp_path, fresh_db):
     store.insert_many(fresh_db, [_item({"at": DAYS[0], "overall": 4, "flags": "", "demo": 0, "unit": None,
                                         "officer": None, "procedure_code": None, "receipt": None,
                                         "reasons": []}, 1)])
     good = rollup_rows(fresh_db)
     fresh_db.execute("DELETE FROM rollup_clock")
+    fresh_db.execute("DELETE FROM rollup_answer_months")
     fresh_db.execute("UPDATE rollup_responses SET rated = 99")
     path = fresh_db.execute("PRAGMA database_list").fetchone()[2]
     r = subprocess.run([sys.executable, "-m", "kiosk", "rebuild-rollups", "--db", path], cwd=ROOT,

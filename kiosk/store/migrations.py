@@ -54,7 +54,7 @@ Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datase
 ``credential_contacts`` (credential "kiosk:<name>" or "token:<name>", minute "YYYY-MM-DDTHH:MM")
     one row per minute in which a tablet or token reached the server: whether a rating that
     arrives long after its own time came from a device that was in contact meanwhile (``late``).
-``rollup_*`` the summary's counts per local date, unit, …: ``kiosk/store/rollups.py``.
+``rollup_*`` the summary's counts per local date (or month), unit, …: ``kiosk/store/rollups.py``.
 ``complaints.code`` the complaint's own short code, given to the citizen who filed it: only
     that code shows the reply (a receipt's page says only that a complaint exists).
 ``units`` one row per commune (đơn vị) served by this installation (m010): code (the
@@ -357,6 +357,20 @@ def m015_imported_index(db):
     every row of the period (0.5 s of a 1M-row summary). It holds only imported rows."""
     db.execute("CREATE INDEX IF NOT EXISTS responses_imported ON responses (local_date, unit) "
                "WHERE imported_from IS NOT NULL")
+
+
+@migrations()
+def m016_monthly_rollups(db):
+    """``rollup_answer_months`` and ``rollup_clock_months``: the answer counts and the main
+    rating by hour per local month (``kiosk/store/rollups.py``), so a year's league of a
+    hundred communes, or the province's summary, reads twelve months, not every day. m012
+    makes every rollup of the current code; a database that ran an older m012 lacks the ones
+    added since (these, and ``rollup_months`` on the earliest): they are made and filled
+    from the rows here, the others left as they are."""
+    from kiosk.store import rollups
+    missing = [t for t in rollups.TABLES if not db[t].exists()]
+    rollups.create(db)
+    rollups.fill(db, missing)
 
 
 def apply(db):

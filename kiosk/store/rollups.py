@@ -15,7 +15,11 @@ migration that creates them fills them the same way).
 ``rollup_months``: the same per local month (a year's summary reads whole months here and
     only the days at its ends from ``rollup_responses``).
 ``rollup_clock``: per local date and unit, weekday, hour and flags: rated, satisfied.
+``rollup_clock_months``: the same per local month (a province's year is some 20 rows per
+    unit and day here, twelve times fewer by month).
 ``rollup_answers``: per local date and unit, question, value and flagged: answers.
+``rollup_answer_months``: the same per local month (of the answer's local date), read like
+    ``rollup_months``: for a small commune the daily table holds about a row per answer.
 ``rollup_receipts``: dossiers returned per local date of return and unit (``RECEIPTS``);
     every write of receipts goes through ``receipts_changing``.
 A key column may be NULL (unknown); keys are matched with ``IS`` so NULL meets NULL. A
@@ -36,7 +40,9 @@ TABLES = {
                        "demo", "complete"), ("responses", "rated", "satisfied", "dislikes")),
     "rollup_clock": (("local_date", "local_month", "unit", "local_weekday", "local_hour", "flags"),
                      ("rated", "satisfied")),
+    "rollup_clock_months": (("local_month", "unit", "local_weekday", "local_hour", "flags"), ("rated", "satisfied")),
     "rollup_answers": (("local_date", "unit", "question_id", "value", "flagged"), ("answers",)),
+    "rollup_answer_months": (("local_month", "unit", "question_id", "value", "flagged"), ("answers",)),
 }
 
 
@@ -46,7 +52,7 @@ RECEIPTS = ("rollup_receipts", ("returned_date", "unit"), ("returned", "rated", 
 
 
 def create(db) -> None:
-    """The three tables and their indexes (led by the local date, which every period filters)."""
+    """The rollup tables and their indexes (led by the local date or month, which every period filters)."""
     for table, (keys, measures) in {**TABLES, RECEIPTS[0]: RECEIPTS[1:]}.items():
         columns = ", ".join([f"[{k}]" for k in keys] + [f"[{m}] INTEGER NOT NULL DEFAULT 0" for m in measures])
         db.execute(f"CREATE TABLE IF NOT EXISTS [{table}] ({columns})")
@@ -78,8 +84,15 @@ def grouped_sql(db, where: str = "1") -> dict[str, str]:
             f"SELECT local_date, local_month, {unit}, local_weekday, local_hour, flags, count(overall), "
             f"coalesce(sum({SATISFIED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5, 6 "
             f"HAVING count(overall) > 0",
+        "rollup_clock_months":
+            f"SELECT local_month, {unit}, local_weekday, local_hour, flags, count(overall), "
+            f"coalesce(sum({SATISFIED}), 0) FROM responses WHERE {plain} GROUP BY 1, 2, 3, 4, 5 "
+            f"HAVING count(overall) > 0",
         "rollup_answers":
             f"SELECT a.local_date, {answers_unit}, a.question_id, a.value, a.flagged, count(*) "
+            f"FROM answers a JOIN responses r ON r.id = a.response_id WHERE {joined} GROUP BY 1, 2, 3, 4, 5",
+        "rollup_answer_months":
+            f"SELECT substr(a.local_date, 1, 7), {answers_unit}, a.question_id, a.value, a.flagged, count(*) "
             f"FROM answers a JOIN responses r ON r.id = a.response_id WHERE {joined} GROUP BY 1, 2, 3, 4, 5",
     }
 
@@ -130,14 +143,22 @@ def rebuild(db) -> dict[str, int]:
     """Recompute every rollup from the rows (in the caller's transaction, if any).
     Returns {table: rows}."""
     create(db)
+    out = fill(db, TABLES)
+    rebuild_receipts(db)
+    out[RECEIPTS[0]] = db.execute(f"SELECT count(*) FROM [{RECEIPTS[0]}]").fetchone()[0]
+    return out
+
+
+def fill(db, tables) -> dict[str, int]:
+    """Recompute the rollups ``tables`` (of ``TABLES``) from the rows. Returns {table: rows}."""
     out = {}
     for table, select in grouped_sql(db, "1").items():
+        if table not in tables:
+            continue
         db.execute(f"DELETE FROM [{table}]")
         keys, measures = TABLES[table]
         db.execute(f"INSERT INTO [{table}] ({', '.join(keys + measures)}) {select}")
         out[table] = db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
-    rebuild_receipts(db)
-    out[RECEIPTS[0]] = db.execute(f"SELECT count(*) FROM [{RECEIPTS[0]}]").fetchone()[0]
     return out
 
 
@@ -180,9 +201,11 @@ def contributions(rows, answer_rows) -> dict[str, dict[tuple, list[int]]]:
         key = (row["local_date"], row.get("local_month"), unit, row.get("local_weekday"), row.get("local_hour"),
                row.get("flags", ""))
         _add(out["rollup_clock"], key, (rated, sat))
+        _add(out["rollup_clock_months"], key[1:], (rated, sat))
     for a in answer_rows:
         key = (a["local_date"], units.get(a["response_id"]), a["question_id"], a["value"], a["flagged"])
         _add(out["rollup_answers"], key, (1,))
+        _add(out["rollup_answer_months"], (key[0][:7], *key[1:]), (1,))
     return out
 
 
