@@ -163,22 +163,24 @@ def test_the_league_and_each_communes_summary_from_rollups_give_exactly_the_figu
 
 def test_an_older_database_gets_the_monthly_rollups_filled_from_its_rows(tmp_path):
     """A kiosk upgraded from a release whose rollups were daily only (and, earlier still,
-    without ``rollup_months``): its figures are read from the rows until the migration has
-    made and filled the monthly tables, then from them, the same figures either way."""
+    without ``rollup_months`` and ``rollup_receipts``): its figures are read from the rows
+    until the migration has made and filled the missing tables, then from them, the same
+    figures either way."""
     db = connect(tmp_path / "old.db")
     migrations.migrations.apply(db, stop_before="m016_monthly_rollups")
     store.insert_many(db, [_item({"at": at, "overall": n % 5 + 1, "flags": "burst" if n % 3 else "", "demo": 0,
                                   "unit": None, "officer": None, "procedure_code": None, "receipt": None,
                                   "reasons": ["papers"] if n % 2 else []}, n) for n, at in enumerate(DAYS)])
-    for table in ("rollup_months", "rollup_clock_months", "rollup_answer_months"):
-        db.execute(f"DROP TABLE {table}")  # as the older m012 left the database
+    _dossier(db, {"returned": DAYS[-1], "appointment": "2026-11-03", "rated": True, "unit": None}, 99, DAYS[0])
+    for table in ("rollup_months", "rollup_clock_months", "rollup_answer_months", "rollup_receipts"):
+        db.execute(f"DROP TABLE {table}")  # as an older m012 left the database
     assert not ready(db.conn)
     before = summarize(db, "2026-11-01", "2026-12-31", today="2026-12-31")
     migrations.apply(db)
     assert ready(db.conn)
     assert rollup_rows(db) == recomputed(db)
     assert summarize(db, "2026-11-01", "2026-12-31", today="2026-12-31") == before
-    assert before["responses"]["all"] == len(DAYS)
+    assert before["responses"]["all"] == len(DAYS) + 1
     db.conn.close()
 
 

@@ -365,12 +365,15 @@ def m016_monthly_rollups(db):
     rating by hour per local month (``kiosk/store/rollups.py``), so a year's league of a
     hundred communes, or the province's summary, reads twelve months, not every day. m012
     makes every rollup of the current code; a database that ran an older m012 lacks the ones
-    added since (these, and ``rollup_months`` on the earliest): they are made and filled
-    from the rows here, the others left as they are."""
+    added since (these, and ``rollup_months`` and ``rollup_receipts`` on the earliest): they
+    are made and filled from the rows here, the others left as they are."""
     from kiosk.store import rollups
     missing = [t for t in rollups.TABLES if not db[t].exists()]
+    receipts = not db[rollups.RECEIPTS[0]].exists()
     rollups.create(db)
     rollups.fill(db, missing)
+    if receipts:
+        rollups.rebuild_receipts(db)
 
 
 def apply(db):
