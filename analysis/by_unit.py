@@ -31,9 +31,8 @@ def _single_counts(conn, question_ids, d_from: str, d_to: str) -> dict:
         return out
     marks = ", ".join("?" * len(ids))
     if fromrollups.ready(conn):  # the rollups (kept in step with every write) hold these counts per unit
-        rows, args = fromrollups.spans("rollup_answers", "rollup_answer_months",
-                                       "unit, question_id, value, flagged, answers", d_from, d_to,
-                                       f" AND question_id IN ({marks})", ids)
+        rows, args = fromrollups.spans("rollup_answers", "rollup_answer_months", "unit, question_id, value, flagged",
+                                       ("answers",), d_from, d_to, f" AND question_id IN ({marks})", ids)
         for unit, *row in conn.execute(
                 f"SELECT unit, question_id, value, flagged, sum(answers) FROM ({rows}) "
                 f"GROUP BY unit, question_id, value, flagged HAVING sum(answers) > 0", args):
@@ -85,9 +84,11 @@ def _clock_by_unit(conn, d_from: str, d_to: str) -> dict | None:
     if not fromrollups.ready(conn):
         return None
     out: dict = defaultdict(list)
-    rows, args = fromrollups.spans("rollup_clock", "rollup_clock_months", "unit, flags, rated, satisfied", d_from, d_to)
+    rows, args = fromrollups.spans("rollup_clock", "rollup_clock_months", "unit, flags", ("rated", "satisfied"),
+                                   d_from, d_to)
     for unit, flags, rated, satisfied in conn.execute(
-            f"SELECT unit, flags, sum(rated), sum(satisfied) FROM ({rows}) GROUP BY unit, flags", args):
+            f"SELECT unit, flags, sum(rated), sum(satisfied) FROM ({rows}) GROUP BY unit, flags "
+            f"HAVING sum(rated) > 0", args):
         out[unit].append(queries.ClockRow(None, None, None, flags, rated, satisfied))
     return out
 
@@ -124,7 +125,7 @@ def units_summary(conn_or_path, date_from, date_to, units: list[dict], exclude_f
                                               counts[u["code"]], clock),
                 "chain": queries.chain_head(conn, u["code"])} for u in units]
         if fromrollups.ready(conn):
-            rows, args = fromrollups.spans("rollup_responses", "rollup_months", "responses", d_from, d_to,
+            rows, args = fromrollups.spans("rollup_responses", "rollup_months", "", ("responses",), d_from, d_to,
                                            " AND demo = 1")
             demo = conn.execute(f"SELECT coalesce(sum(responses), 0) FROM ({rows})", args).fetchone()[0]
         else:

@@ -62,20 +62,49 @@ def split_period(date_from: str, date_to: str) -> tuple[tuple[str, str] | None, 
     return (first.isoformat()[:7], last_end.isoformat()[:7]), days
 
 
-def spans(daily: str, monthly: str, columns: str, date_from: str, date_to: str, where: str = "",
-          params=()) -> tuple[str, list]:
-    """(SELECT, params) of ``columns`` from the rows of ``monthly`` (keyed by local_month) for
-    the period's whole months and of ``daily`` (keyed by local_date) for the days left at its
-    ends (``split_period``), UNION ALL: a year reads twelve months and no day. ``where``:
-    " AND ..." on columns both tables have, with its ``params``."""
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def pieces(date_from: str, date_to: str) -> list[tuple[int, str, str, str]]:
+    """[(sign, "months" or "days", first, last)] whose counts, added with their sign, are the
+    period's: its whole months (``split_period``), and each month it covers in part either
+    by its days or, when fewer of that month's days lie outside the period, as the whole
+    month less those days (a year from the 3rd reads 4 days, not 31). Exact: a month's
+    rollup is the sum of its days' (``verify`` holds them so)."""
     months, days = split_period(date_from, date_to)
-    parts, args = [], []
+    out = [(1, "months", *months)] if months else []
     for a, b in days:
-        parts.append(f"SELECT {columns} FROM {daily} WHERE local_date BETWEEN ? AND ?{where}")
-        args += [a, b, *params]
-    if months:
-        parts.append(f"SELECT {columns} FROM {monthly} WHERE local_month BETWEEN ? AND ?{where}")
-        args += [*months, *params]
+        start, end = date.fromisoformat(a), date.fromisoformat(b)
+        while start <= end:  # a day range without a whole month spans one month or two
+            last = min(end, _month_end(start))
+            first_day, last_day = start.replace(day=1), _month_end(start)
+            inside = (last - start).days + 1
+            if (last_day - first_day).days + 1 - inside < inside:
+                out.append((1, "months", start.isoformat()[:7], start.isoformat()[:7]))
+                if start > first_day:
+                    out.append((-1, "days", first_day.isoformat(), (start - timedelta(days=1)).isoformat()))
+                if last < last_day:
+                    out.append((-1, "days", (last + timedelta(days=1)).isoformat(), last_day.isoformat()))
+            else:
+                out.append((1, "days", start.isoformat(), last.isoformat()))
+            start = last + timedelta(days=1)
+    return out
+
+
+def spans(daily: str, monthly: str, keys: str, measures: tuple[str, ...], date_from: str, date_to: str,
+          where: str = "", params=()) -> tuple[str, list]:
+    """(SELECT, params) of ``keys`` (a column list, maybe "") and ``measures`` over the period,
+    UNION ALL of the ``pieces`` read from ``monthly`` (keyed by local_month) and ``daily``
+    (keyed by local_date), a subtracted piece's measures negated: sum them, and drop the
+    groups whose sums come to 0. ``where``: " AND ..." on columns both tables have, with its
+    ``params``."""
+    parts, args = [], []
+    for sign, kind, first, last in pieces(date_from, date_to):
+        table, column = (monthly, "local_month") if kind == "months" else (daily, "local_date")
+        picked = ", ".join([keys] * bool(keys) + [m if sign > 0 else f"-{m}" for m in measures])
+        parts.append(f"SELECT {picked} FROM {table} WHERE {column} BETWEEN ? AND ?{where}")
+        args += [first, last, *params]
     return " UNION ALL ".join(parts), args
 
 
@@ -85,7 +114,7 @@ CLOCK_KEYS = "local_month, local_weekday, local_hour, flags"
 
 def response_cube(conn, date_from: str, date_to: str, unit=None) -> list:
     where, params = _unit(unit)
-    rows, args = spans("rollup_responses", "rollup_months", f"{CUBE_KEYS}, responses, rated, satisfied, dislikes",
+    rows, args = spans("rollup_responses", "rollup_months", CUBE_KEYS, ("responses", "rated", "satisfied", "dislikes"),
                        date_from, date_to, where, params)
     return list(map(q.CubeRow._make, conn.execute(
         f"SELECT {CUBE_KEYS}, sum(responses), sum(rated), sum(satisfied), sum(dislikes) "
@@ -94,10 +123,11 @@ def response_cube(conn, date_from: str, date_to: str, unit=None) -> list:
 
 def hour_weekday(conn, date_from: str, date_to: str, unit=None) -> list:
     where, params = _unit(unit)
-    rows, args = spans("rollup_clock", "rollup_clock_months", f"{CLOCK_KEYS}, rated, satisfied", date_from, date_to,
+    rows, args = spans("rollup_clock", "rollup_clock_months", CLOCK_KEYS, ("rated", "satisfied"), date_from, date_to,
                        where, params)
     return list(map(q.ClockRow._make, conn.execute(
-        f"SELECT {CLOCK_KEYS}, sum(rated), sum(satisfied) FROM ({rows}) GROUP BY {CLOCK_KEYS}", args)))
+        f"SELECT {CLOCK_KEYS}, sum(rated), sum(satisfied) FROM ({rows}) GROUP BY {CLOCK_KEYS} HAVING sum(rated) > 0",
+        args)))
 
 
 def answer_counts(conn, question_ids, date_from: str, date_to: str, unit=None) -> list:
@@ -105,8 +135,9 @@ def answer_counts(conn, question_ids, date_from: str, date_to: str, unit=None) -
     if not ids:
         return []
     where, params = _unit(unit)
-    rows, args = spans("rollup_answers", "rollup_answer_months", "question_id, value, flagged, answers", date_from,
-                       date_to, f" AND question_id IN ({', '.join('?' * len(ids))}){where}", [*ids, *params])
+    rows, args = spans("rollup_answers", "rollup_answer_months", "question_id, value, flagged", ("answers",),
+                       date_from, date_to, f" AND question_id IN ({', '.join('?' * len(ids))}){where}",
+                       [*ids, *params])
     return list(map(q.AnswerCount._make, conn.execute(
         f"SELECT question_id, value, flagged, sum(answers) FROM ({rows}) "
         f"GROUP BY question_id, value, flagged HAVING sum(answers) > 0", args)))

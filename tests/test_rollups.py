@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from analysis import summarize
 from analysis.by_unit import units_summary
-from analysis.fromrollups import ready, split_period
+from analysis.fromrollups import pieces, ready, split_period
 from kiosk import store
 from kiosk.clock import iso
 from kiosk.domain import demo
@@ -138,7 +138,7 @@ def test_summary_from_rollups_gives_exactly_the_figures_from_the_rows(fresh_db, 
 
 
 PARTIAL_ENDS = (("2026-09-15", "2026-11-10"), ("2026-08-23", "2026-11-30"), ("2026-09-01", "2026-10-17"),
-                ("2026-10-31", "2026-11-01"))
+                ("2026-10-31", "2026-11-01"), ("2026-10-02", "2026-10-30"), ("2026-09-03", "2026-11-02"))
 
 
 def test_the_league_and_each_communes_summary_from_rollups_give_exactly_the_figures_from_the_rows(
@@ -222,6 +222,19 @@ def test_rebuild_rollups_puts_back_what_a_hand_edit_broke(tmp_path, fresh_db):
 ])
 def test_a_period_reads_whole_months_from_the_monthly_rollup_and_only_its_ends_by_day(period, months, days):
     assert split_period(*period) == (months, days)
+
+
+@pytest.mark.parametrize("period, expected", [
+    (("2026-01-01", "2026-12-31"), [(1, "months", "2026-01", "2026-12")]),
+    (("2025-12-03", "2026-12-02"), [(1, "months", "2026-01", "2026-11"), (1, "months", "2025-12", "2025-12"),
+                                    (-1, "days", "2025-12-01", "2025-12-02"), (1, "days", "2026-12-01", "2026-12-02")]),
+    (("2026-02-10", "2026-02-20"), [(1, "days", "2026-02-10", "2026-02-20")]),
+    (("2026-02-02", "2026-02-27"), [(1, "months", "2026-02", "2026-02"), (-1, "days", "2026-02-01", "2026-02-01"),
+                                    (-1, "days", "2026-02-28", "2026-02-28")]),
+    (("2026-01-31", "2026-02-01"), [(1, "days", "2026-01-31", "2026-01-31"), (1, "days", "2026-02-01", "2026-02-01")]),
+])
+def test_a_month_mostly_in_the_period_is_read_whole_less_its_days_outside(period, expected):
+    assert pieces(*period) == expected
 
 
 def test_verify_names_a_rollup_edited_by_hand_and_rebuild_rollups_mends_it(tmp_path, fresh_db):
