@@ -1,7 +1,7 @@
 """Raw responses, one row per response, streamed: for the CSV and the Excel raw sheet.
 
-A million responses must not sit in memory, so rows are read in chunks and their answers
-fetched per chunk through the answers(response_id) index.
+A million responses must not sit in memory, so rows are read in chunks, each with its
+answers gathered by SQLite through the answers(response_id) index.
 
 Two audiences (``AUDIENCES``):
 
@@ -14,8 +14,12 @@ Two audiences (``AUDIENCES``):
 """
 from __future__ import annotations
 
-from datetime import datetime
+import queue
+import sqlite3
+import threading
+from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 
 from survey_forms import scale_label, vocabulary
 
@@ -39,6 +43,15 @@ HEADERS_VI = {
     "seq": "Số thứ tự", "hash": "Mã kiểm tra (chuỗi băm)", "imported_from": "Nhập từ dữ liệu riêng của xã",
     "comment": "Góp ý",
 }
+
+
+# Columns of one value per response (never worth a shared-string entry in the workbook).
+UNIQUE = ("id", "rated_at", "receipt", "dossier_code", "seq", "hash", "imported_from")
+
+
+def unique_columns(audience: str = "people") -> list[int]:
+    """Positions in ``header(audience)`` of the columns holding one value per response."""
+    return [FIXED.index(c) for c in UNIQUE] + [len(FIXED) + len(question_ids())]
 
 
 def question_ids() -> list[str]:
@@ -91,34 +104,56 @@ def _labels(form_id: str | None) -> dict[str, dict[str, str]]:
     return table
 
 
-def _label(labels: dict, qid: str, values: list[str]) -> str:
-    known = labels.get(qid, {})
+def _label(known: dict, values: list[str]) -> str:
+    if len(values) == 1:
+        return known.get(values[0], values[0])
     return "; ".join(known.get(v, v) for v in values)
 
 
 RATED_AT, LOCAL_DATE, FLAGS_AT, CHANNEL, IMPORTED = (
     FIXED.index(c) for c in ("rated_at", "local_date", "flags", "channel", "imported_from"))
-YES_NO_COLUMNS = {"complete": ("Có", "Không"), "demo": ("Có", "")}
+YES_NO_COLUMNS = {FIXED.index("complete"): ("Có", "Không"), FIXED.index("demo"): ("Có", "")}
 
 
-def _for_people(cells: list) -> list:
-    """The fixed columns in words: local time as a value, flags, channel, yes/no."""
-    out = list(cells)
-    rated = out[RATED_AT]
-    if rated:
-        when = datetime.fromisoformat(str(rated).replace("Z", "+00:00"))
-        out[RATED_AT] = when.astimezone(queries.LOCAL_TZ).replace(tzinfo=None, microsecond=0)
-    if out[LOCAL_DATE]:
-        out[LOCAL_DATE] = datetime.fromisoformat(str(out[LOCAL_DATE])).date()
-    out[FLAGS_AT] = "; ".join(vocabulary.FLAGS[f].vi if f in vocabulary.FLAGS else f
-                           for f in str(out[FLAGS_AT] or "").split())
-    out[CHANNEL] = CHANNELS_VI.get(out[CHANNEL], out[CHANNEL])
-    if out[IMPORTED]:  # "<seq>:<hash>" of its link in the commune's own chain (import-unit)
-        out[IMPORTED] = f"Có (phiếu số {str(out[IMPORTED]).split(':')[0]} của xã)"
-    for name, (yes, no) in YES_NO_COLUMNS.items():
-        i = FIXED.index(name)
-        out[i] = yes if out[i] else no
-    return out
+class _People:
+    """The fixed columns in words (local time as a value, flags, channel, yes/no), with the
+    values that repeat from row to row (dates, flag sets) looked up once: a year's raw sheet
+    turns a hundred thousand rows."""
+
+    def __init__(self):
+        self.dates: dict[str, date] = {}
+        self.flags: dict[str, str] = {}
+
+    def local_time(self, rated) -> datetime:
+        text = str(rated)
+        if len(text) >= 20 and text[-1] == "Z" and text[19] in ".Z":  # as stored: UTC, "…T09:30:00.123Z"
+            return datetime.fromisoformat(text[:19]) + queries.VN_OFFSET
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return when.astimezone(queries.LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+
+    def fixed(self, cells: list) -> list:
+        rated = cells[RATED_AT]
+        if rated:
+            cells[RATED_AT] = self.local_time(rated)
+        day = cells[LOCAL_DATE]
+        if day:
+            got = self.dates.get(day)
+            if got is None:
+                got = self.dates[day] = datetime.fromisoformat(str(day)).date()
+            cells[LOCAL_DATE] = got
+        flags = cells[FLAGS_AT]
+        if flags:
+            words = self.flags.get(flags)
+            if words is None:
+                words = self.flags[flags] = "; ".join(
+                    vocabulary.FLAGS[f].vi if f in vocabulary.FLAGS else f for f in str(flags).split())
+            cells[FLAGS_AT] = words
+        cells[CHANNEL] = CHANNELS_VI.get(cells[CHANNEL], cells[CHANNEL])
+        if cells[IMPORTED]:  # "<seq>:<hash>" of its link in the commune's own chain (import-unit)
+            cells[IMPORTED] = f"Có (phiếu số {str(cells[IMPORTED]).split(':')[0]} của xã)"
+        for i, (yes, no) in YES_NO_COLUMNS.items():
+            cells[i] = yes if cells[i] else no
+        return cells
 
 
 def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool = False,
@@ -131,42 +166,111 @@ def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool 
         yield from _rows(conn, str(date_from), str(date_to), exclude_flagged, audience == "people", unit)
 
 
+def _file_of(conn: sqlite3.Connection) -> str | None:
+    """The database file behind ``conn``, or None (in memory, or inside a transaction, whose
+    uncommitted rows another connection would not see)."""
+    if conn.in_transaction:
+        return None
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or None
+    return None
+
+
+def _chunks(conn: sqlite3.Connection, sql: str, params: list):
+    """The rows of ``sql`` in chunks of ``CHUNK``. From a file they are fetched by a second
+    thread on its own read-only connection, one chunk ahead: SQLite lets go of the GIL while
+    it reads, so reading the next chunk runs on the other core while this one is turned into
+    cells (a year's raw sheet: about half a second less)."""
+    path = _file_of(conn)
+    if path is None:
+        cur = conn.execute(sql, params)
+        yield from iter(lambda: cur.fetchmany(CHUNK), [])
+        return
+    ready: queue.Queue = queue.Queue(2)
+    stop = threading.Event()
+
+    def fetch():
+        try:
+            own = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+            try:
+                cur = own.execute(sql, params)
+                while not stop.is_set():
+                    chunk = cur.fetchmany(CHUNK)
+                    ready.put(chunk)
+                    if not chunk:
+                        return
+            finally:
+                own.close()
+        except BaseException as exc:  # noqa: BLE001 - raised in the reading thread below
+            ready.put(exc)
+
+    thread = threading.Thread(target=fetch, name="rows-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            chunk = ready.get()
+            if isinstance(chunk, BaseException):
+                raise chunk
+            if not chunk:
+                return
+            yield chunk
+    finally:  # stopped early (an error, a closed download): let the fetcher finish and close
+        stop.set()
+        while thread.is_alive():
+            try:
+                ready.get(timeout=0.05)
+            except queue.Empty:
+                pass
+
+
 def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool, people: bool, unit: str | None = None):
     qids = question_ids()
     present = {row[1] for row in conn.execute("PRAGMA table_info(responses)")}
     # a copy from an older release lacks the newer columns (unit, imported_from): empty there
     cols = ", ".join(c if c in present else f"NULL AS {c}" for c in FIXED + ("overall", "scale", "comment"))
     in_unit, params = queries.unit_filter(unit)
-    where = "local_date BETWEEN ? AND ?" + (" AND flags = ''" if exclude_flagged else "") + in_unit
-    cur = conn.execute(f"SELECT {cols} FROM responses WHERE {where} ORDER BY seq",
-                       [date_from, date_to, *params])
-    while True:
-        chunk = cur.fetchmany(CHUNK)
-        if not chunk:
-            return
-        answers: dict[str, dict[str, list[str]]] = {}
-        ids = [r[ID] for r in chunk]
-        for start in range(0, len(ids), 900):  # stay under SQLite's variable limit
-            part = ids[start:start + 900]
-            marks = ", ".join("?" * len(part))
-            for rid, qid, value in conn.execute(
-                    f"SELECT response_id, question_id, value FROM answers "
-                    f"WHERE response_id IN ({marks}) ORDER BY rowid", part):
-                answers.setdefault(rid, {}).setdefault(qid, []).append(value)
+    # the period's rows read along the chain (seq) between its first and last link, so they
+    # stream in order from the first row instead of being sorted first (a year: 0.3 s)
+    period = "local_date BETWEEN ?1 AND ?2"
+    where = (f"seq BETWEEN (SELECT min(seq) FROM responses WHERE {period}) "
+             f"AND (SELECT max(seq) FROM responses WHERE {period}) AND +{period}"
+             + (" AND flags = ''" if exclude_flagged else "") + in_unit.replace("?", "?3"))
+    # each response's answers in one column, in the order stored, "question\x1fvalue" joined by
+    # \x1e: one pass instead of a query per chunk and a Python row per answer. Neither
+    # character can reach a cell (``cells.clean`` drops them), so a value never splits wrongly.
+    answers = ("(SELECT group_concat(a.question_id || char(31) || replace(ifnull(a.value, ''), char(30), ''), "
+               "char(30)) FROM answers a WHERE a.response_id = responses.id)")
+    sql = f"SELECT {cols}, {answers} FROM responses WHERE {where} ORDER BY seq"
+    n_fixed, n_questions = len(FIXED), len(qids)
+    position = {qid: i for i, qid in enumerate(qids)}
+    at_overall, words = position["overall"], _People()
+    for chunk in _chunks(conn, sql, [date_from, date_to, *params]):
         for row in chunk:
-            fixed = list(row[:len(FIXED)])
-            overall, scale, comment = row[len(FIXED):]
-            got = answers.get(fixed[ID], {})
-            cells = ["" if v is None else v for v in fixed]
+            overall, scale, comment, stored = row[n_fixed:]
+            cells = ["" if v is None else v for v in row[:n_fixed]]
+            got: dict[str, list[str]] = {}
+            for item in stored.split("\x1e") if stored else ():
+                qid, _, value = item.partition("\x1f")
+                if qid in got:
+                    got[qid].append(value)
+                else:
+                    got[qid] = [value]
+            questions = [""] * n_questions
             if people:
-                labels = _labels(fixed[QUESTIONNAIRE])
-                cells = _for_people(cells)
-                cells += [_label(labels, qid, got[qid]) if qid in got else "" for qid in qids]
+                labels = _labels(cells[QUESTIONNAIRE] or None)
+                words.fixed(cells)
+                for qid, values in got.items():
+                    if qid in position:
+                        questions[position[qid]] = _label(labels.get(qid, {}), values)
                 if overall is not None:  # the main rating, on the response's own scale
-                    cells[len(FIXED) + qids.index("overall")] = scale_label(scale or 5, overall)
+                    questions[at_overall] = scale_label(scale or 5, overall)
             else:
-                cells += [";".join(got[qid]) if qid in got else "" for qid in qids]
+                for qid, values in got.items():
+                    if qid in position:
+                        questions[position[qid]] = ";".join(values)
                 if overall is not None:
-                    cells[len(FIXED) + qids.index("overall")] = overall
+                    questions[at_overall] = overall
+            cells += questions
             cells.append(comment or "")
             yield cells

@@ -32,6 +32,7 @@ def main() -> int:
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -1000000")
+    conn.execute("PRAGMA temp_store = MEMORY")  # the rollups' GROUP BY sorts tens of millions of rows
     n = conn.execute("SELECT max(seq) FROM responses").fetchone()[0]
     cols = [r[1] for r in conn.execute("PRAGMA table_info(responses)")]
     answer_cols = [r[1] for r in conn.execute("PRAGMA table_info(answers)")]

@@ -4,14 +4,18 @@ period is written in chunks without losing or reordering a row."""
 from __future__ import annotations
 
 import io
+import threading
+import zipfile
 from datetime import date, datetime
 
+import pytest
 from openpyxl import load_workbook
 
 import analysis.reports.raw_sheet as raw_sheet
+import analysis.rows as rows_module
 from analysis import summarize
 from analysis.reports.xlsx import xlsx_report
-from analysis.rows import header
+from analysis.rows import header, iter_rows
 from tests.analysis_helpers import add
 
 TYPED = ["  hai khoảng trắng  ", "A & B <b>đậm</b>", "1234", "Dòng 1\nDòng 2"]
@@ -57,3 +61,83 @@ def test_excels_character_escapes_typed_by_a_citizen_stay_literal():
     # "_x005F_" before it, Excel shows what was typed. (openpyxl does not decode either form.)
     writer = raw_sheet.RowWriter(1, 1, 2)
     assert "<t>_x005F_x0041_ là mã</t>" in writer.row(2, ["_x0041_ là mã"])
+
+
+def _parts(db):
+    summary = summarize(db, "2026-11-01", "2026-11-30", today="2026-11-30")
+    book = zipfile.ZipFile(io.BytesIO(xlsx_report(summary, db=db)))
+    return book, {n: book.read(n).decode() for n in book.namelist()}
+
+
+def test_repeated_words_are_shared_and_one_of_a_kind_values_written_in_their_cell(fresh_db):
+    # What makes a year's sheet small enough to write in seconds: a label that comes on
+    # every row is stored once in the shared-string table, each cell holding its number;
+    # an id or a hash, one per row, stays in its cell (sharing it would only cost memory).
+    for i in range(3):
+        add(fresh_db, f"2026-11-05 09:{i:02d}", 2, {"reasons": ["fees", "papers"]}, officer="Nguyễn Văn A")
+    book, parts = _parts(fresh_db)
+    shared = parts["xl/sharedStrings.xml"]
+    assert shared.count("<t>Nguyễn Văn A</t>") == 1 and "Phí, lệ phí; Giấy tờ, hồ sơ phức tạp" in shared
+    assert "sharedStrings.xml" in parts["[Content_Types].xml"]
+    assert "sharedStrings" in parts["xl/_rels/workbook.xml.rels"]
+    sheet = next(v for k, v in parts.items() if k.startswith("xl/worksheets/") and "Nguyễn" not in v and 't="s"' in v)
+    ids = [r[0] for r in fresh_db.conn.execute("SELECT id FROM responses")]
+    assert all(f"<t>{i}</t>" in sheet for i in ids) and not any(i in shared for i in ids)
+    _, _, rows = _raw(fresh_db)
+    assert [r["Cán bộ"] for r in rows] == ["Nguyễn Văn A"] * 3
+    assert {r["Điều gì chưa tốt?"] for r in rows} == {"Phí, lệ phí; Giấy tờ, hồ sơ phức tạp"}  # as chosen, in order
+
+
+def test_past_the_shared_table_cap_text_is_written_in_its_cell_and_still_reads_back(fresh_db, monkeypatch):
+    monkeypatch.setattr(raw_sheet.RowWriter, "SHARED_CAP", 2)
+    names = [f"Cán bộ {i}" for i in range(6)]
+    for i, name in enumerate(names):
+        add(fresh_db, f"2026-11-05 09:{i:02d}", 4, officer=name)
+    _, parts = _parts(fresh_db)
+    assert parts["xl/sharedStrings.xml"].count("<si>") == 2
+    _, _, rows = _raw(fresh_db)
+    assert [r["Cán bộ"] for r in rows] == names
+
+
+def test_a_stored_answer_with_separator_characters_cannot_split_into_another_question(fresh_db):
+    # The answers of a row are gathered by SQLite joined with \x1e and \x1f; a value edited
+    # by hand to hold them reads as its own text without them (as every cell is cleaned).
+    add(fresh_db, "2026-11-05 09:00", 2, {"reasons": ["fees"]})
+    fresh_db.conn.execute("UPDATE answers SET value = 'fe\x1eon_time\x1fyes' WHERE question_id = 'reasons'")
+    fresh_db.conn.commit()
+    (row,) = list(iter_rows(fresh_db, "2026-11-01", "2026-11-30", audience="systems"))
+    by_name = dict(zip(header("systems"), row, strict=True))
+    assert by_name["reasons"] == "feon_time\x1fyes" and by_name["on_time"] == ""
+
+
+def test_an_export_stopped_half_way_leaves_no_reader_behind(fresh_db, monkeypatch):
+    # The rows are read one chunk ahead by a second thread on its own connection; a
+    # download the citizen's browser drops must not leave it (or its connection) open.
+    monkeypatch.setattr(rows_module, "CHUNK", 2)
+    for i in range(9):
+        add(fresh_db, f"2026-11-05 09:{i:02d}", 4)
+    stream = iter_rows(fresh_db, "2026-11-01", "2026-11-30")
+    assert len(next(stream)) == len(header())
+    assert any(t.name == "rows-prefetch" for t in threading.enumerate())
+    stream.close()
+    assert not any(t.name == "rows-prefetch" for t in threading.enumerate())
+
+
+def test_rows_written_in_the_callers_open_transaction_are_exported_too(fresh_db):
+    add(fresh_db, "2026-11-05 09:00", 4)
+    fresh_db.conn.execute("BEGIN")
+    add(fresh_db, "2026-11-05 09:01", 5)
+    assert len(list(iter_rows(fresh_db.conn, "2026-11-01", "2026-11-30"))) == 2
+    fresh_db.conn.execute("ROLLBACK")
+
+
+def test_a_failure_while_writing_the_rows_is_raised_not_hidden_in_the_compressing_thread(fresh_db, tmp_path):
+    def broken_rows():
+        yield ["một"]
+        raise RuntimeError("đọc hỏng")
+    frame = tmp_path / "frame.xlsx"
+    summary = summarize(fresh_db, "2026-11-01", "2026-11-30", today="2026-11-30")
+    frame.write_bytes(xlsx_report(summary))
+    with pytest.raises(RuntimeError, match="đọc hỏng"):
+        raw_sheet.splice(frame, tmp_path / "out.xlsx", 1, broken_rows(), raw_sheet.RowWriter(1, 1, 2))
+    assert not any(t.name == "xlsx-compress" for t in threading.enumerate())

@@ -210,7 +210,8 @@ def write_xlsx_report(out, summary: dict, db=None, meta: dict | None = None, aud
         number, width = _raw_frame(book, audience)
         book.close()
         styles = book.styles
-        writer = raw_sheet.RowWriter(width, styles["date"].xf_index, styles["datetime"].xf_index)
+        writer = raw_sheet.RowWriter(width, styles["date"].xf_index, styles["datetime"].xf_index, shared=True,
+                                     unique=rows.unique_columns(audience))
         raw_sheet.splice(frame, out, number, _raw_rows(db, summary, audience, styles["bold"].xf_index), writer)
 
 
