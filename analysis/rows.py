@@ -29,7 +29,7 @@ from .forms import questionnaires, retired_questions
 AUDIENCES = ("people", "systems")
 CHANNELS_VI = {"kiosk": "Máy tính bảng tại quầy", "phone": "Điện thoại (mã QR)"}
 
-CHUNK = 5000
+CHUNK = 1000
 FIXED = ("id", "local_date", "rated_at", "channel", "questionnaire", "questionnaire_version",
          "complete", "flags", "demo", "kiosk", "counter", "receipt", "dossier_code",
          "procedure_code", "field", "officer", "duration_ms", "seq", "hash", "imported_from")
@@ -187,7 +187,7 @@ def _chunks(conn: sqlite3.Connection, sql: str, params: list):
         cur = conn.execute(sql, params)
         yield from iter(lambda: cur.fetchmany(CHUNK), [])
         return
-    ready: queue.Queue = queue.Queue(2)
+    ready: queue.Queue = queue.Queue(1)
     stop = threading.Event()
 
     def fetch():

@@ -60,8 +60,10 @@ def main() -> int:
             with open(args.out, "wb") as out:
                 for chunk in responses_csv_stream(args.db, d_from, d_to):
                     out.write(chunk)
-                    rows += 1
-            rows -= 1  # the header
+            conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+            rows = conn.execute("SELECT count(*) FROM responses WHERE local_date BETWEEN ? AND ?",
+                                [d_from, d_to]).fetchone()[0]
+            conn.close()
     out = Path(args.out)
     print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "rows": rows,
                       "bytes": out.stat().st_size if out.is_file() else 0,

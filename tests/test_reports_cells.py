@@ -6,13 +6,18 @@ import csv
 import io
 import shutil
 import subprocess
+import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+import analysis.reports.csv as csv_module
 from analysis import summarize
+from analysis.reports import cells
 from analysis.reports.cells import clean, neutralise, to_sheet, unneutralise
-from analysis.reports.csv import responses_csv
+from analysis.reports.csv import responses_csv, responses_csv_stream
 from analysis.reports.xlsx import xlsx_report
 from kiosk import store
 from kiosk.web.auth import hash_token
@@ -144,3 +149,35 @@ def test_libreoffice_runs_no_formula_from_our_workbook(fresh_db, tmp_path):
     assert _evaluated(c for rows in sheets.values() for row in rows for c in row) == []
     head, *raw = sheets["Phiếu chi tiết"]
     assert [row[head.index("Góp ý")] for row in raw] == [clean(t) for t in TRICKY]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="=+-@\t\r\n;, \"'aĐ\x00\x1f", max_size=12))
+def test_the_quick_path_for_plain_text_neutralises_exactly_as_the_full_rule(text):
+    # neutralise skips its pattern when no formula start is in the text at all: the
+    # result must be what the pattern alone gives, for any text.
+    assert neutralise(text) == cells._DANGER.sub(lambda m: m.group(0) + "'", clean(text))
+
+
+def test_a_long_csv_is_streamed_in_blocks_and_every_copy_of_a_formula_stays_neutralised(fresh_db, monkeypatch):
+    # One piece per row made the server hand waitress a hundred thousand tiny writes;
+    # pieces of about BLOCK bytes send the same bytes. A value seen before is taken from
+    # the encoder's memory: the second "=1+1" must be as harmless as the first.
+    for i in range(30):
+        add(fresh_db, f"2026-11-05 09:{i:02d}", 4, comment="=1+1" if i % 2 else "Tốt")
+    whole = responses_csv(fresh_db, "2026-11-01", "2026-11-30")
+    monkeypatch.setattr(csv_module, "BLOCK", 500)
+    pieces = list(responses_csv_stream(fresh_db, "2026-11-01", "2026-11-30"))
+    assert b"".join(pieces) == whole and 2 < len(pieces) < 31
+    assert all(len(p) >= 500 for p in pieces[:-1])
+    comments = [r[-1] for r in csv.reader(io.StringIO(whole.decode("utf-8-sig")), delimiter=";")][1:]
+    assert comments.count("'=1+1") == 15 and "=1+1" not in comments
+
+
+def test_the_kiosk_process_never_loads_numpy_or_pandas():
+    # sqlite-utils imports both whenever they are installed; the server needs neither,
+    # and numpy alone was 13 MB of its memory on a PC that had it for something else.
+    code = ("import kiosk.__main__, sqlite_utils.db as d, sys; "
+            "print(d.np, d.pd, 'numpy' in sys.modules and sys.modules['numpy'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["None", "None", "None"]

@@ -43,6 +43,9 @@ def neutralise(value):
     start and after ``;`` ``,`` tab or a line break); numbers and None unchanged."""
     if not isinstance(value, str):
         return value
+    if "=" not in value and "+" not in value and "-" not in value and "@" not in value \
+            and "\t" not in value and "\r" not in value:
+        return clean(value)  # no formula start anywhere (most cells): nothing to prefix
     return _DANGER.sub(lambda m: m.group(0) + "'", clean(value))
 
 

@@ -12,22 +12,40 @@ from .cells import neutralise
 BOM = "\ufeff"
 
 
-def _encode(table, bom: bool = True, delimiter: str = ","):
-    """Yield bytes for each row of ``table`` (an iterable of lists), BOM first."""
+BLOCK = 1 << 16  # bytes per yielded piece of a streamed download
+
+
+def _encode(table, bom: bool = True, delimiter: str = ",", unique=()):
+    """Yield the bytes of ``table`` (an iterable of lists), BOM first, in pieces of about
+    ``BLOCK`` bytes: a piece per row made the server hand 100,000 tiny writes to waitress's
+    I/O thread, five times slower than writing the same rows to a file. ``unique``: the
+    column positions of one value per row (not worth remembering)."""
+    unique = frozenset(unique)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
-    first = True
+    if bom:
+        buffer.write(BOM)
+    safe: dict[str, str] = {}  # labels and names repeat from row to row: each made safe once
     for row in table:
-        writer.writerow([neutralise(v) for v in row])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        if first and bom:
-            text = BOM + text
-        first = False
-        yield text.encode("utf-8")
-    if first and bom:
-        yield BOM.encode("utf-8")
+        cells = []
+        for i, v in enumerate(row):
+            if type(v) is str and v and i not in unique:
+                done = safe.get(v)
+                if done is None:
+                    done = neutralise(v)
+                    if len(safe) < 50_000:
+                        safe[v] = done
+                v = done
+            else:
+                v = neutralise(v)
+            cells.append(v)
+        writer.writerow(cells)
+        if buffer.tell() >= BLOCK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
 def table_csv(table) -> bytes:
@@ -53,7 +71,7 @@ def responses_csv_stream(conn_or_path, date_from, date_to, exclude_flagged: bool
     def table():
         yield head
         yield from rows.iter_rows(conn_or_path, date_from, date_to, exclude_flagged, audience, unit)
-    return _encode(table(), delimiter=DELIMITER[audience])
+    return _encode(table(), delimiter=DELIMITER[audience], unique=rows.unique_columns(audience))
 
 
 def responses_csv(conn_or_path, date_from, date_to, exclude_flagged: bool = False,
