@@ -112,13 +112,29 @@ CUBE_KEYS = "local_month, field, procedure_code, officer, counter, channel, flag
 CLOCK_KEYS = "local_month, local_weekday, local_hour, flags"
 
 
+CUBE_MEASURES = ("responses", "rated", "satisfied", "dislikes")
+CUBE_INDEX = "idx_rollup_months_cube"  # kiosk/store/rollups.py: the monthly cube in CUBE_KEYS order
+
+
 def response_cube(conn, date_from: str, date_to: str, unit=None) -> list:
+    """Each piece of the period (``pieces``) is grouped by itself, then the few thousand
+    groups of all pieces summed. A province's year is some 200,000 monthly rows of a hundred
+    communes: sorting them for one GROUP BY took a second; grouped along ``CUBE_INDEX``,
+    which holds them in that order, they need no sort."""
     where, params = _unit(unit)
-    rows, args = spans("rollup_responses", "rollup_months", CUBE_KEYS, ("responses", "rated", "satisfied", "dislikes"),
-                       date_from, date_to, where, params)
+    along = (f" INDEXED BY {CUBE_INDEX}" if unit is None and conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [CUBE_INDEX]).fetchone() else "")
+    parts, args = [], []
+    for sign, kind, first, last in pieces(date_from, date_to):
+        table, column, hint = (("rollup_months", "local_month", along) if kind == "months"
+                               else ("rollup_responses", "local_date", ""))
+        sums = ", ".join(f"{'' if sign > 0 else '-'}sum({m}) AS {m}" for m in CUBE_MEASURES)
+        parts.append(f"SELECT {CUBE_KEYS}, {sums} FROM {table}{hint} WHERE {column} BETWEEN ? AND ?{where} "
+                     f"GROUP BY {CUBE_KEYS}")
+        args += [first, last, *params]
     return list(map(q.CubeRow._make, conn.execute(
         f"SELECT {CUBE_KEYS}, sum(responses), sum(rated), sum(satisfied), sum(dislikes) "
-        f"FROM ({rows}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
 
 
 def hour_weekday(conn, date_from: str, date_to: str, unit=None) -> list:

@@ -19,7 +19,6 @@ import sqlite3
 import threading
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
 from survey_forms import scale_label, vocabulary
 
@@ -166,24 +165,13 @@ def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool 
         yield from _rows(conn, str(date_from), str(date_to), exclude_flagged, audience == "people", unit)
 
 
-def _file_of(conn: sqlite3.Connection) -> str | None:
-    """The database file behind ``conn``, or None (in memory, or inside a transaction, whose
-    uncommitted rows another connection would not see)."""
-    if conn.in_transaction:
-        return None
-    for _, name, file in conn.execute("PRAGMA database_list"):
-        if name == "main":
-            return file or None
-    return None
-
-
 def _chunks(conn: sqlite3.Connection, sql: str, params: list):
     """The rows of ``sql`` in chunks of ``CHUNK``. From a file they are fetched by a second
     thread on its own read-only connection, one chunk ahead: SQLite lets go of the GIL while
     it reads, so reading the next chunk runs on the other core while this one is turned into
     cells (a year's raw sheet: about half a second less)."""
-    path = _file_of(conn)
-    if path is None:
+    path = queries.database_file(conn)
+    if path is None or conn.in_transaction:  # a second connection would not see uncommitted rows
         cur = conn.execute(sql, params)
         yield from iter(lambda: cur.fetchmany(CHUNK), [])
         return
@@ -192,7 +180,7 @@ def _chunks(conn: sqlite3.Connection, sql: str, params: list):
 
     def fetch():
         try:
-            own = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+            own = queries.open_reader(path)
             try:
                 cur = own.execute(sql, params)
                 while not stop.is_set():

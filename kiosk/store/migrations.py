@@ -376,6 +376,14 @@ def m016_monthly_rollups(db):
         rollups.rebuild_receipts(db)
 
 
+@migrations()
+def m017_cube_index(db):
+    """``idx_rollup_months_cube``: the monthly cube in the order a summary of every unit
+    groups it (``analysis.fromrollups.response_cube``), so a province's year needs no sort."""
+    from kiosk.store import rollups
+    rollups.create(db)
+
+
 def apply(db):
     """Bring ``db`` up to the current schema (idempotent)."""
     migrations.apply(db)
