@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+import analysis.reports.csv as csv_module
 from analysis import summarize
 from analysis.reports.cells import neutralise
 from analysis.reports.csv import responses_csv, responses_csv_stream, summary_csv
@@ -76,12 +77,13 @@ def test_an_unknown_audience_is_refused():
         responses_csv(None, "2026-11-01", "2026-11-30", audience="robots")
 
 
-def test_raw_download_streams_and_respects_the_period_and_flags(fresh_db):
+def test_raw_download_streams_and_respects_the_period_and_flags(fresh_db, monkeypatch):
     add(fresh_db, "2026-11-05 09:30", 5)
     add(fresh_db, "2026-11-06 09:30", 4, flags="burst")
     add(fresh_db, "2026-12-01 00:00", 4)
+    monkeypatch.setattr(csv_module, "BLOCK", 1)  # a piece as soon as a row is written
     chunks = list(responses_csv_stream(fresh_db, "2026-11-01", "2026-11-30"))
-    assert len(chunks) == 3  # header + two responses, one chunk each
+    assert len(chunks) == 3  # header + two responses: the December one is outside the period
     excluded = responses_csv(fresh_db, "2026-11-01", "2026-11-30", exclude_flagged=True)
     assert excluded.count(b"\r\n") == 2
 
