@@ -69,8 +69,8 @@ class RowWriter:
     """Worksheet ``<row>`` elements for lists of cell values (None and '' are left empty).
 
     ``shared``: put repeated text in the shared-string table (``strings``, written by
-    ``splice``); ``unique``: the column numbers (0-based) whose text is one per row, always
-    written inline."""
+    ``splice``); ``unique``: the column numbers (0-based) whose text is one per row, written
+    in the cell unless the same text is already in the table."""
 
     SHARED_CAP = 50_000
 
