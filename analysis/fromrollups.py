@@ -93,17 +93,22 @@ def pieces(date_from: str, date_to: str) -> list[tuple[int, str, str, str]]:
 
 
 def spans(daily: str, monthly: str, keys: str, measures: tuple[str, ...], date_from: str, date_to: str,
-          where: str = "", params=()) -> tuple[str, list]:
+          where: str = "", params=(), grouped: bool = False, monthly_hint: str = "") -> tuple[str, list]:
     """(SELECT, params) of ``keys`` (a column list, maybe "") and ``measures`` over the period,
     UNION ALL of the ``pieces`` read from ``monthly`` (keyed by local_month) and ``daily``
     (keyed by local_date), a subtracted piece's measures negated: sum them, and drop the
     groups whose sums come to 0. ``where``: " AND ..." on columns both tables have, with its
-    ``params``."""
+    ``params``. ``grouped``: each piece already summed by ``keys`` (the outer GROUP BY then
+    sums a few thousand rows, not every rollup row); ``monthly_hint``: e.g. an INDEXED BY
+    clause for the monthly table."""
     parts, args = [], []
     for sign, kind, first, last in pieces(date_from, date_to):
-        table, column = (monthly, "local_month") if kind == "months" else (daily, "local_date")
-        picked = ", ".join([keys] * bool(keys) + [m if sign > 0 else f"-{m}" for m in measures])
-        parts.append(f"SELECT {picked} FROM {table} WHERE {column} BETWEEN ? AND ?{where}")
+        table, column = (monthly + monthly_hint, "local_month") if kind == "months" else (daily, "local_date")
+        neg = "" if sign > 0 else "-"
+        signed = [f"{neg}sum({m}) AS {m}" if grouped else f"{neg}{m}" for m in measures]
+        picked = ", ".join([keys] * bool(keys) + signed)
+        parts.append(f"SELECT {picked} FROM {table} WHERE {column} BETWEEN ? AND ?{where}"
+                     + (f" GROUP BY {keys}" if grouped and keys else ""))
         args += [first, last, *params]
     return " UNION ALL ".join(parts), args
 
@@ -124,17 +129,11 @@ def response_cube(conn, date_from: str, date_to: str, unit=None) -> list:
     where, params = _unit(unit)
     along = (f" INDEXED BY {CUBE_INDEX}" if unit is None and conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [CUBE_INDEX]).fetchone() else "")
-    parts, args = [], []
-    for sign, kind, first, last in pieces(date_from, date_to):
-        table, column, hint = (("rollup_months", "local_month", along) if kind == "months"
-                               else ("rollup_responses", "local_date", ""))
-        sums = ", ".join(f"{'' if sign > 0 else '-'}sum({m}) AS {m}" for m in CUBE_MEASURES)
-        parts.append(f"SELECT {CUBE_KEYS}, {sums} FROM {table}{hint} WHERE {column} BETWEEN ? AND ?{where} "
-                     f"GROUP BY {CUBE_KEYS}")
-        args += [first, last, *params]
+    rows, args = spans("rollup_responses", "rollup_months", CUBE_KEYS, CUBE_MEASURES, date_from, date_to,
+                       where, params, grouped=True, monthly_hint=along)
     return list(map(q.CubeRow._make, conn.execute(
         f"SELECT {CUBE_KEYS}, sum(responses), sum(rated), sum(satisfied), sum(dislikes) "
-        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
+        f"FROM ({rows}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
 
 
 def hour_weekday(conn, date_from: str, date_to: str, unit=None) -> list:
