@@ -68,6 +68,46 @@ def test_one_ratings_failure_is_its_own(fresh_db, path):
     assert store.verify_chain(fresh_db)["broken_at"] is None
 
 
+def test_a_rating_that_fails_late_in_a_batch_leaves_no_count_and_no_link_behind(fresh_db, path, monkeypatch):
+    """The batch writes the rollups once before its COMMIT and remembers the chain's tail
+    from one rating to the next; a rating rolled back after both were noted (its complaint
+    failed) must take its counts and its link away with it."""
+    from kiosk.store import complaints
+    from tests.test_rollups import recomputed, rollup_rows
+
+    def complaint_fails(*args, **kwargs):
+        time.sleep(0.02)
+        raise sqlite3.IntegrityError("the complaint could not be stored")
+    monkeypatch.setattr(complaints, "insert_complaint", complaint_fails)
+    records = [record(local("2026-11-05 09:00"), 1 + i % 5) for i in range(8)]
+    failing = records[3]
+
+    def tablet(i):
+        db = connect(path)
+        try:
+            complaint = {"topic": "other", "text": "x", "due_date": "2026-11-20"} if i == 3 else None
+            return store.save_response(db, records[i], {"overall": records[i]["overall"]},
+                                       complaint=complaint, flagger=_slow)
+        except Exception as exc:  # noqa: BLE001
+            return exc
+        finally:
+            db.conn.close()
+
+    out = [None] * 8
+    threads = [threading.Thread(target=lambda i=i: out.__setitem__(i, tablet(i))) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert isinstance(out[3], sqlite3.IntegrityError)
+    assert [o[0] for i, o in enumerate(out) if i != 3] == ["created"] * 7
+    assert group_commit.queue_of(fresh_db).largest > 1
+    assert fresh_db.execute("SELECT count(*) FROM responses WHERE id = ?", [failing["id"]]).fetchone()[0] == 0
+    assert rollup_rows(fresh_db) == recomputed(fresh_db)   # its counts went with it
+    assert store.verify_chain(fresh_db)["broken_at"] is None  # and nobody links to it
+    assert group_commit.current() is None                    # the batch is over
+
+
 def test_a_commit_that_fails_acknowledges_none_of_its_batch(fresh_db, path, monkeypatch):
     def disk_gone(db):
         raise sqlite3.OperationalError("disk I/O error")

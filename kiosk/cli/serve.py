@@ -51,6 +51,11 @@ def cmd_serve(args) -> int:
     if mail and scheduled_reports.enabled(app.config):
         print(f"  Reports by e-mail: {', '.join(app.config['REPORT_AUTO_PERIODS'])}, from "
               f"{app.config['REPORT_SEND_HOUR']}:00 on the first working day", flush=True)
+    # waitress logs "Task queue depth is N" for every request that waits for a free thread:
+    # under a burst of tablets that is one line per rating, and making those lines cost a
+    # sixteenth of the server's time when it was busiest (bench/run.py, py-spy). Errors still show.
+    import logging
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",
               trusted_proxy=None, clear_untrusted_proxy_headers=not hops, **_waitress_limits(app.config))

@@ -11,12 +11,51 @@ fails (a receipt already used) is rolled back to its savepoint and gets its exce
 the others go on. If the COMMIT itself fails, every rating of that batch gets the error,
 so none is acknowledged. Leadership passes to the next waiting rating after each batch,
 so no caller serves others for long.
+
+While a batch is written, ``current()`` is its ``Batch``: what its ratings would otherwise
+ask the database again and again (the chain's tails, the first unit) and the rollup counts
+they add, summed and written once before the COMMIT (sixteen tablets rating at once mostly
+add to the same few rollup rows). Each rating's part counts only once its savepoint is
+released, so a rating rolled back leaves nothing behind in either.
 """
 from __future__ import annotations
 
 import threading
+import weakref
 
 from kiosk.store.db import write_lock
+
+
+class Batch:
+    """The ratings being written in one transaction by this thread (see the module's doc)."""
+
+    def __init__(self):
+        self.known: dict = {}     # look-ups valid for the whole batch (nobody else writes now)
+        self.rollups: dict = {}   # {table: {key: measures}} of the released ratings
+        self._known_before: dict = {}
+        self._staged: list = []   # the current rating's rollup counts, until its release
+
+    def stage(self, deltas: dict) -> None:
+        self._staged.append(deltas)
+
+    def release(self) -> None:
+        """The current rating is kept: its rollup counts join the batch's."""
+        from kiosk.store.rollups import merge
+        for deltas in self._staged:
+            merge(self.rollups, deltas)
+        self._staged, self._known_before = [], dict(self.known)
+
+    def undo(self) -> None:
+        """The current rating was rolled back: forget what it added or learnt."""
+        self._staged, self.known = [], dict(self._known_before)
+
+
+_local = threading.local()
+
+
+def current() -> Batch | None:
+    """The batch this thread is writing now, or None."""
+    return getattr(_local, "batch", None)
 
 
 class _Ticket:
@@ -69,18 +108,24 @@ class GroupCommit:
 
     def _commit(self, db, batch: list[_Ticket]) -> None:
         self.largest = max(self.largest, len(batch))
+        from kiosk.store.rollups import apply
         try:
             with write_lock:
                 db.conn.execute("BEGIN IMMEDIATE")
+                _local.batch = written = Batch()
                 try:
                     for t in batch:
                         db.conn.execute("SAVEPOINT rating")
                         try:
                             t.result = t.job(db)
+                            written.release()
                         except Exception as exc:  # noqa: BLE001 - that rating's own failure
                             db.conn.execute("ROLLBACK TO rating")
+                            written.undo()
                             t.error = exc
                         db.conn.execute("RELEASE rating")
+                    _local.batch = None
+                    apply(db, written.rollups)
                     self.finish(db)
                 except BaseException:
                     if db.conn.in_transaction:
@@ -90,6 +135,7 @@ class GroupCommit:
             for t in batch:
                 t.result, t.error = None, exc
         finally:
+            _local.batch = None
             for t in batch:
                 if not t.lead:
                     t.wake.set()
@@ -103,10 +149,21 @@ _queues: dict[str, GroupCommit] = {}
 _queues_lock = threading.Lock()
 
 
+_of_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def queue_of(db) -> GroupCommit | None:
-    """The group-commit queue of ``db``'s file; None for an in-memory database."""
+    """The group-commit queue of ``db``'s file; None for an in-memory database. Known per
+    connection after its first rating (asking SQLite for the file each time cost a
+    statement per rating)."""
+    try:
+        return _of_connection[db]
+    except KeyError:
+        pass
     path = next((p for _, name, p in db.conn.execute("PRAGMA database_list") if name == "main"), "")
-    if not path:
-        return None
-    with _queues_lock:
-        return _queues.setdefault(path, GroupCommit())
+    queue = None
+    if path:
+        with _queues_lock:
+            queue = _queues.setdefault(path, GroupCommit())
+    _of_connection[db] = queue
+    return queue

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from kiosk.clock import iso, utcnow
 from kiosk.store.anchors import contact_key, note_contact
-from kiosk.store.db import transaction, write_lock
+from kiosk.store.db import select, transaction, write_lock
 from kiosk.store.units import only_unit
 
 
@@ -108,7 +108,7 @@ def revoke_tokens(db, by: str, *, name: str | None = None, token_id: int | None 
 
 
 def find_token(db, token_hash: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked = 0", [token_hash]))
+    rows = select(db, "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked = 0", [token_hash])
     if not rows:
         return None
     now = utcnow()
@@ -145,7 +145,7 @@ def enrol_kiosk(db, name: str, token_hash: str, by: str, counter: str | None = N
 
 
 def find_kiosk(db, token_hash: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM kiosks WHERE token_hash = ? AND revoked = 0", [token_hash]))
+    rows = select(db, "SELECT * FROM kiosks WHERE token_hash = ? AND revoked = 0", [token_hash])
     return rows[0] if rows else None
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 
 from kiosk.store import chain, group_commit, rollups
 from kiosk.store.chain import GENESIS
@@ -27,11 +28,35 @@ def _tail(db) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def _unit_tail(db, unit: str | None) -> tuple[int, str]:
+def _batch_tails(db, unit: str | None) -> tuple[int, str]:
+    """(next seq, previous link of ``unit``'s chain) for a new response. Inside a group
+    commit the batch remembers both from its previous rating (``_note_tails``), so the
+    second and later ratings of a batch do not read them again."""
+    batch = group_commit.current()
+    known = batch.known if batch is not None else {}
+    if "first_unit" not in known:
+        known["first_unit"] = first_unit(db)
+    chain_of = unit or known["first_unit"]
+    if "seq" not in known:
+        known["seq"] = _tail(db)[0]
+    if ("tail", chain_of) not in known:
+        known["tail", chain_of] = _unit_tail(db, unit, known["first_unit"])[1]
+    return known["seq"] + 1, known["tail", chain_of]
+
+
+def _note_tails(row: dict) -> None:
+    batch = group_commit.current()
+    if batch is not None:
+        batch.known["seq"] = row["seq"]
+        batch.known["tail", row.get("unit") or batch.known["first_unit"]] = row["hash"]
+
+
+def _unit_tail(db, unit: str | None, first: str | None = "?") -> tuple[int, str]:
     """(seq, hash) of the last link of ``unit``'s chain (chain v3: a response's previous
     link is the previous response of its own unit); (0, GENESIS) for a unit's first. Rows
-    without a unit belong to the first unit's chain (``kiosk.store.verify.chain_of``)."""
-    first = first_unit(db)
+    without a unit belong to the first unit's chain (``kiosk.store.verify.chain_of``).
+    ``first``: the first unit's code, when the caller knows it already."""
+    first = first_unit(db) if first == "?" else first
     units = {unit or first, None} if (unit or first) == first else {unit}
     best = (0, GENESIS)
     for u in units:  # one indexed look-up each on (unit, seq)
@@ -86,8 +111,9 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
 
 
 def _save(db, record: dict, answers: dict, complaint, conflict_body: str, flagger) -> tuple[str, dict]:
-    """``save_response`` on the connection ``db`` (the batch leader's)."""
-    with transaction(db):
+    """``save_response`` on the connection ``db`` (the batch leader's, inside the rating's
+    own savepoint there: no second one is needed)."""
+    with nullcontext() if group_commit.current() else transaction(db):
         existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
         if existing is not None:
             row = _row(db, "responses", existing)
@@ -109,17 +135,17 @@ def _save(db, record: dict, answers: dict, complaint, conflict_body: str, flagge
         if flagger is not None:
             flags = set(filter(None, row.get("flags", "").split())) | set(flagger(db, row))
             row["flags"] = " ".join(sorted(flags))
-        row["seq"] = _tail(db)[0] + 1
-        prev = _unit_tail(db, row.get("unit"))[1]
+        row["seq"], prev = _batch_tails(db, row.get("unit"))
         answer_rows = _answer_rows(row, answers)
         _seal(row, prev, answer_rows, complaint)
         _insert(db, "responses", [row])
         _insert(db, "answers", answer_rows)
-        rollups.apply(db, rollups.contributions([row], answer_rows))
+        rollups.add(db, rollups.contributions([row], answer_rows))
         if complaint:
             from kiosk.store.complaints import insert_complaint
             insert_complaint(db, row["id"], dict(complaint, receipt=row.get("receipt"), unit=row.get("unit")),
                              row["submitted_at"], complaint["due_date"])
+        _note_tails(row)
     return "created", row
 
 

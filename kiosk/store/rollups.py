@@ -27,6 +27,7 @@ row whose counts are all 0 is never kept (it would count nothing).
 """
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 
 SATISFIED = "(overall IS NOT NULL AND overall >= scale - 1)"
@@ -233,6 +234,25 @@ def contributions(rows, answer_rows) -> dict[str, dict[tuple, list[int]]]:
     return out
 
 
+def merge(into: dict[str, dict[tuple, list[int]]], deltas: dict[str, dict[tuple, list[int]]]) -> None:
+    """Add ``deltas`` (``contributions``' form) to ``into``, key by key."""
+    for table, items in deltas.items():
+        acc = into.setdefault(table, {})
+        for key, values in items.items():
+            _add(acc, key, values)
+
+
+def add(db, deltas: dict[str, dict[tuple, list[int]]]) -> None:
+    """Count ``deltas`` in: now, or with the rest of the batch being group-committed
+    (``group_commit.Batch``), in the same transaction either way."""
+    from kiosk.store import group_commit
+    batch = group_commit.current()
+    if batch is None:
+        apply(db, deltas)
+    else:
+        batch.stage(deltas)
+
+
 def _add(table: dict, key: tuple, measures) -> None:
     acc = table.get(key)
     if acc is None:
@@ -242,18 +262,25 @@ def _add(table: dict, key: tuple, measures) -> None:
             acc[i] += m
 
 
+@functools.cache
+def _statements(table: str) -> tuple[str, str, tuple]:
+    """(UPDATE adding to a row, INSERT of a new row, measure columns) of a rollup table."""
+    keys, measures = RECEIPTS[1:] if table == RECEIPTS[0] else TABLES[table]
+    match = " AND ".join(f"[{k}] IS ?" for k in keys)
+    update = (f"UPDATE [{table}] SET " + ", ".join(f"[{m}] = [{m}] + ?" for m in measures)
+              + f" WHERE {match}")
+    insert = (f"INSERT INTO [{table}] ({', '.join(keys + measures)}) "
+              f"VALUES ({', '.join('?' * (len(keys) + len(measures)))})")
+    return update, insert, tuple(measures)
+
+
 def apply(db, deltas: dict[str, dict[tuple, list[int]]], sign: int = 1) -> None:
     """Add (``sign`` 1) or subtract (-1) ``deltas`` from the rollups, in the caller's
     transaction; a row whose counts all reach 0 is removed."""
     for table, items in deltas.items():
         if not items:
             continue
-        keys, measures = RECEIPTS[1:] if table == RECEIPTS[0] else TABLES[table]
-        match = " AND ".join(f"[{k}] IS ?" for k in keys)
-        update = (f"UPDATE [{table}] SET " + ", ".join(f"[{m}] = [{m}] + ?" for m in measures)
-                  + f" WHERE {match}")
-        insert = (f"INSERT INTO [{table}] ({', '.join(keys + measures)}) "
-                  f"VALUES ({', '.join('?' * (len(keys) + len(measures)))})")
+        update, insert, measures = _statements(table)
         execute = db.conn.execute
         for key, values in items.items():
             if not any(values):  # nothing to count (a response without a main rating, on the clock)

@@ -11,7 +11,7 @@ import json
 
 from kiosk.clock import iso, utcnow
 from kiosk.store.adopt import adopt_first_unit  # noqa: F401 (part of this module's interface)
-from kiosk.store.db import transaction
+from kiosk.store.db import select, transaction
 
 
 def _decode(row: dict | None) -> dict | None:
@@ -33,7 +33,7 @@ def get_unit(db, code: str | None) -> dict | None:
     """The unit with this code (decoded as in ``list_units``), or None."""
     if not code:
         return None
-    rows = list(db.query("SELECT * FROM units WHERE code = ?", [code]))
+    rows = select(db, "SELECT * FROM units WHERE code = ?", [code])
     return _decode(rows[0]) if rows else None
 
 

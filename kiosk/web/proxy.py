@@ -21,6 +21,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 class SessionOverHttps(SecureCookieSessionInterface):
     """Flask's signed-cookie session, ``Secure`` when the original request was HTTPS."""
 
+    def open_session(self, app, request):
+        """No cookie, an empty session: without making the signing serializer first (every
+        tablet rating and API call comes without one)."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
