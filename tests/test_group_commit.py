@@ -11,6 +11,7 @@ import pytest
 
 from kiosk import store
 from kiosk.store import group_commit
+from kiosk.store.batch import current as current_batch
 from kiosk.store.db import connect
 from tests.analysis_helpers import local, record
 
@@ -105,7 +106,7 @@ def test_a_rating_that_fails_late_in_a_batch_leaves_no_count_and_no_link_behind(
     assert fresh_db.execute("SELECT count(*) FROM responses WHERE id = ?", [failing["id"]]).fetchone()[0] == 0
     assert rollup_rows(fresh_db) == recomputed(fresh_db)   # its counts went with it
     assert store.verify_chain(fresh_db)["broken_at"] is None  # and nobody links to it
-    assert group_commit.current() is None                    # the batch is over
+    assert current_batch() is None                           # the batch is over
 
 
 def test_a_commit_that_fails_acknowledges_none_of_its_batch(fresh_db, path, monkeypatch):

@@ -12,7 +12,7 @@ the others go on. If the COMMIT itself fails, every rating of that batch gets th
 so none is acknowledged. Leadership passes to the next waiting rating after each batch,
 so no caller serves others for long.
 
-While a batch is written, ``current()`` is its ``Batch``: what its ratings would otherwise
+While a batch is written, ``batch.current()`` is its ``Batch``: what its ratings would otherwise
 ask the database again and again (the chain's tails, the first unit) and the rollup counts
 they add, summed and written once before the COMMIT (sixteen tablets rating at once mostly
 add to the same few rollup rows). Each rating's part counts only once its savepoint is
@@ -23,39 +23,8 @@ from __future__ import annotations
 import threading
 import weakref
 
+from kiosk.store import batch as batches
 from kiosk.store.db import write_lock
-
-
-class Batch:
-    """The ratings being written in one transaction by this thread (see the module's doc)."""
-
-    def __init__(self):
-        self.known: dict = {}     # look-ups valid for the whole batch (nobody else writes now)
-        self.rollups: dict = {}   # {table: {key: measures}} of the released ratings
-        self._known_before: dict = {}
-        self._staged: list = []   # the current rating's rollup counts, until its release
-
-    def stage(self, deltas: dict) -> None:
-        self._staged.append(deltas)
-
-    def release(self) -> None:
-        """The current rating is kept: its rollup counts join the batch's."""
-        from kiosk.store.rollups import merge
-        for deltas in self._staged:
-            merge(self.rollups, deltas)
-        self._staged, self._known_before = [], dict(self.known)
-
-    def undo(self) -> None:
-        """The current rating was rolled back: forget what it added or learnt."""
-        self._staged, self.known = [], dict(self._known_before)
-
-
-_local = threading.local()
-
-
-def current() -> Batch | None:
-    """The batch this thread is writing now, or None."""
-    return getattr(_local, "batch", None)
 
 
 class _Ticket:
@@ -108,11 +77,10 @@ class GroupCommit:
 
     def _commit(self, db, batch: list[_Ticket]) -> None:
         self.largest = max(self.largest, len(batch))
-        from kiosk.store.rollups import apply
         try:
             with write_lock:
                 db.conn.execute("BEGIN IMMEDIATE")
-                _local.batch = written = Batch()
+                batches.local.batch = written = batches.Batch()
                 try:
                     for t in batch:
                         db.conn.execute("SAVEPOINT rating")
@@ -124,8 +92,9 @@ class GroupCommit:
                             written.undo()
                             t.error = exc
                         db.conn.execute("RELEASE rating")
-                    _local.batch = None
-                    apply(db, written.rollups)
+                    batches.local.batch = None
+                    for hook in written.before_commit:
+                        hook(db, written.staged)
                     self.finish(db)
                 except BaseException:
                     if db.conn.in_transaction:
@@ -135,7 +104,7 @@ class GroupCommit:
             for t in batch:
                 t.result, t.error = None, exc
         finally:
-            _local.batch = None
+            batches.local.batch = None
             for t in batch:
                 if not t.lead:
                     t.wake.set()

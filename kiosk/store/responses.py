@@ -6,6 +6,7 @@ import json
 from contextlib import nullcontext
 
 from kiosk.store import chain, group_commit, rollups
+from kiosk.store.batch import current as current_batch
 from kiosk.store.chain import GENESIS
 from kiosk.store.db import transaction
 from kiosk.store.units import first_unit
@@ -32,7 +33,7 @@ def _batch_tails(db, unit: str | None) -> tuple[int, str]:
     """(next seq, previous link of ``unit``'s chain) for a new response. Inside a group
     commit the batch remembers both from its previous rating (``_note_tails``), so the
     second and later ratings of a batch do not read them again."""
-    batch = group_commit.current()
+    batch = current_batch()
     known = batch.known if batch is not None else {}
     if "first_unit" not in known:
         known["first_unit"] = first_unit(db)
@@ -45,7 +46,7 @@ def _batch_tails(db, unit: str | None) -> tuple[int, str]:
 
 
 def _note_tails(row: dict) -> None:
-    batch = group_commit.current()
+    batch = current_batch()
     if batch is not None:
         batch.known["seq"] = row["seq"]
         batch.known["tail", row.get("unit") or batch.known["first_unit"]] = row["hash"]
@@ -113,7 +114,7 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
 def _save(db, record: dict, answers: dict, complaint, conflict_body: str, flagger) -> tuple[str, dict]:
     """``save_response`` on the connection ``db`` (the batch leader's, inside the rating's
     own savepoint there: no second one is needed)."""
-    with nullcontext() if group_commit.current() else transaction(db):
+    with nullcontext() if current_batch() else transaction(db):
         existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
         if existing is not None:
             row = _row(db, "responses", existing)

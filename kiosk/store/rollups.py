@@ -30,6 +30,8 @@ from __future__ import annotations
 import functools
 from contextlib import contextmanager
 
+from kiosk.store.batch import current as current_batch
+
 SATISFIED = "(overall IS NOT NULL AND overall >= scale - 1)"
 DISLIKED = "(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END)"
 
@@ -234,23 +236,25 @@ def contributions(rows, answer_rows) -> dict[str, dict[tuple, list[int]]]:
     return out
 
 
-def merge(into: dict[str, dict[tuple, list[int]]], deltas: dict[str, dict[tuple, list[int]]]) -> None:
-    """Add ``deltas`` (``contributions``' form) to ``into``, key by key."""
-    for table, items in deltas.items():
-        acc = into.setdefault(table, {})
-        for key, values in items.items():
-            _add(acc, key, values)
-
-
 def add(db, deltas: dict[str, dict[tuple, list[int]]]) -> None:
     """Count ``deltas`` in: now, or with the rest of the batch being group-committed
     (``group_commit.Batch``), in the same transaction either way."""
-    from kiosk.store import group_commit
-    batch = group_commit.current()
+    batch = current_batch()
     if batch is None:
-        apply(db, deltas)
-    else:
-        batch.stage(deltas)
+        return apply(db, deltas)
+    if _apply_batch not in batch.before_commit:
+        batch.before_commit.append(_apply_batch)
+    batch.stage(deltas)
+
+
+def _apply_batch(db, staged: list) -> None:
+    """The rollup counts of a group commit's kept ratings, summed per row, in one pass."""
+    total: dict[str, dict[tuple, list[int]]] = {t: {} for t in TABLES}
+    for deltas in staged:
+        for table, items in deltas.items():
+            for key, values in items.items():
+                _add(total[table], key, values)
+    apply(db, total)
 
 
 def _add(table: dict, key: tuple, measures) -> None:
