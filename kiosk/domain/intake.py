@@ -6,7 +6,6 @@ things and records the same columns.
 """
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,14 +46,12 @@ class Forms:
 @dataclass
 class Submission:
     """One response, checked: ``row`` holds the ``responses`` columns to store, ``answers``
-    the clean answers by question id, ``complaint`` the checked complaint (or None), and
-    ``body_json`` the body as received, kept only if this id later arrives with another
-    body (a conflict is logged, never overwriting what was stored)."""
+    the clean answers by question id, ``complaint`` the checked complaint (or None). The
+    body as logged with a conflicting resend is ``submit.without_phone``'s."""
 
     row: dict
     answers: dict
     complaint: dict | None = None
-    body_json: str = ""
     clock_rejected: bool = False
     flags: list[str] = field(default_factory=list)
 
@@ -93,8 +90,7 @@ def parse(body, *, channel_default: str, forms: Forms, window_days: int, holiday
         "receipt": receipt, "duration_ms": duration, "demo": 0, "flags": "",
         "body_hash": store.canonical_hash(body),
     }
-    return Submission(row=row, answers=answers, complaint=complaint, clock_rejected=clock_rejected,
-                      body_json=json.dumps(body, ensure_ascii=False)[:BODY_LOG_LIMIT])
+    return Submission(row=row, answers=answers, complaint=complaint, clock_rejected=clock_rejected)
 
 
 def _uuid(value, errors) -> str | None:

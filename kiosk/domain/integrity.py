@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from kiosk import store
 from kiosk.clock import iso, local, parse_iso
@@ -31,7 +32,7 @@ class Check:
     clock_rejected: bool = False
     credential: str | None = None  # "kiosk:<name>" or "token:<name>"; None for the phone form
 
-    @property
+    @cached_property  # read by most rules: parsed once per rating
     def rated(self) -> datetime:
         return parse_iso(self.row["rated_at"])
 

@@ -31,8 +31,9 @@ def healthz():
     return jsonify({"status": "ok"})
 
 
-def read_json():
-    """The request's JSON body, cleaned by the one normaliser, or an error answer.
+def read_json(clean: bool = True):
+    """The request's JSON body, cleaned by the one normaliser (``clean``; a rating is
+    cleaned by ``submit`` itself), or an error answer.
 
     Every JSON the API reads comes through here: not JSON, unreadable, nested deeper than
     anything honest (50,000 levels used to end in RecursionError) or holding a lone
@@ -51,7 +52,7 @@ def read_json():
     if problem:
         return None, json_error(400, "invalid_json", _("Nội dung JSON có ký tự hoặc cấu trúc không hợp lệ."),
                                 {"body": problem})
-    return text.deep_clean(body), None
+    return (text.deep_clean(body) if clean else body), None
 
 
 @bp.route("/responses", methods=["POST"])
@@ -65,7 +66,7 @@ def post_response():
         return json_error(403, "forbidden", _("Mã truy cập này không được gửi đánh giá."))
     if guess_throttle().blocked(who.key):
         return json_error(429, "too_many_requests", _("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."))
-    body, error = read_json()
+    body, error = read_json(clean=False)
     if error:
         return error
     outcome = submit(get_db(), body, principal=who, settings=current_app.config, forms=questionnaires.forms())
