@@ -12,7 +12,8 @@ from kiosk.domain.throttle import Throttle
 
 
 def _get(name: str, limit: int, window: int) -> Throttle:
-    return current_app.extensions.setdefault(name, Throttle(limit=limit, window=window))
+    made = current_app.extensions.get(name)  # made once, not on every request that asks
+    return made if made is not None else current_app.extensions.setdefault(name, Throttle(limit=limit, window=window))
 
 
 def login_throttle() -> Throttle:
