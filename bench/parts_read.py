@@ -100,7 +100,7 @@ def part_summary(args, table: Table):
         med = statistics.median(api)
         table.add("2 summary", "GET /api/v1/summary (median)", secs(med), "< 0.5 s", med < 0.5,
                   f"runs {', '.join(f'{c:.2f}' for c in api)} s; {len(body):,} bytes")
-        served_memory(table, server, d_from, d_to, token, rows)
+        served_memory(table, server, d_from, d_to, token, rows, args.threads)
     finally:
         server.stop()
 

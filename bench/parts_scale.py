@@ -98,14 +98,18 @@ def download_rss(server, url: str, token: str) -> tuple[float, int]:
     return time.perf_counter() - t, size
 
 
-def served_memory(table: Table, server, d_from: str, d_to: str, token: str, rows: int):
-    """The server's peak RSS (VmHWM) after the summary and the whole period's CSV download."""
+def served_memory(table: Table, server, d_from: str, d_to: str, token: str, rows: int, threads: int):
+    """The server's peak RSS (VmHWM) once every serving thread has answered a summary (each
+    keeps its own connection, so three summaries measured only three of them) and after
+    the whole period's CSV download."""
+    for _ in range(2 * threads):
+        download_rss(server, f"{server.url}/api/v1/summary?from={d_from}&to={d_to}", token)
     seconds, size = download_rss(server, f"{server.url}/api/v1/export/responses.csv?from={d_from}&to={d_to}", token)
     rss, hwm = server.rss_kb()
     table.add("3 exports", f"GET responses.csv, {rows:,} rows (streamed)", secs(seconds), "", None,
               f"{size / 1e6:.0f} MB sent")
     table.add("3 exports", f"server RSS peak serving {rows:,} responses", f"{hwm / 1024:.1f} MB", "< 80 MB",
-              hwm / 1024 < 80, f"VmHWM after summaries and the CSV; RSS now {rss / 1024:.1f} MB "
+              hwm / 1024 < 80, f"VmHWM after {2 * threads} summaries and the CSV; RSS now {rss / 1024:.1f} MB "
               "(goal is for 10M: the same code paths, nothing grows with the rows)")
 
 

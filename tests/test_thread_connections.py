@@ -58,3 +58,12 @@ def test_ratings_from_several_serving_threads_are_all_acknowledged_and_stored(ap
         w.join()
     assert answers == [201] * 40
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 40
+
+
+def test_a_serving_threads_connection_keeps_a_small_page_cache(app):
+    """Eight threads each holding SQLite's default 2 MB of pages was most of what the
+    server grew by while serving summaries (bench/run.py, "server RSS")."""
+    from kiosk.web.db import PAGE_CACHE_KB
+    with app.app_context():
+        assert get_db().execute("PRAGMA cache_size").fetchone()[0] == -PAGE_CACHE_KB
+    assert PAGE_CACHE_KB <= 1024

@@ -72,8 +72,14 @@ def _waitress_limits(config) -> dict:
     """Connection limits against slow clients. waitress reads a request completely before
     a worker thread sees it, so a slow client costs a connection slot, not a thread: with
     many slots (and poll(), which has no 1,024-descriptor ceiling) 150 clients trickling
-    headers leave room for real requests. The real defence is a reverse proxy (README)."""
+    headers leave room for real requests. The real defence is a reverse proxy (README).
+
+    An answer waits in memory up to 256 KB (beyond that waitress keeps it in a temporary
+    file) and the thread writing it pauses once 1 MB waits to be sent: with waitress's
+    16 MB a year's CSV download held some 16 MB of the server's memory at a time (bench/run.py,
+    "server RSS"); ratings and pages are a few KB and never meet either limit."""
     return {"connection_limit": config["SERVER_CONNECTION_LIMIT"],
             "channel_timeout": config["SERVER_CHANNEL_TIMEOUT"],
             "cleanup_interval": min(30, config["SERVER_CHANNEL_TIMEOUT"]),
-            "asyncore_use_poll": True, "backlog": 1024}
+            "asyncore_use_poll": True, "backlog": 1024,
+            "outbuf_overflow": 256 * 1024, "outbuf_high_watermark": 1024 * 1024}
