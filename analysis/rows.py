@@ -232,33 +232,52 @@ def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool, people: boo
     sql = f"SELECT {cols}, {answers} FROM responses WHERE {where} ORDER BY seq"
     n_fixed, n_questions = len(FIXED), len(qids)
     position = {qid: i for i, qid in enumerate(qids)}
-    at_overall, words = position["overall"], _People()
+    words = _People()
+    # most responses give one of a few sets of answers (a rating and a reason or two): the
+    # question cells of each set are made once (a year's raw sheet: three in four rows)
+    made: dict[tuple, list] = {}
     for chunk in _chunks(conn, sql, [date_from, date_to, *params]):
         for row in chunk:
             overall, scale, comment, stored = row[n_fixed:]
             cells = ["" if v is None else v for v in row[:n_fixed]]
-            got: dict[str, list[str]] = {}
-            for item in stored.split("\x1e") if stored else ():
-                qid, _, value = item.partition("\x1f")
-                if qid in got:
-                    got[qid].append(value)
-                else:
-                    got[qid] = [value]
-            questions = [""] * n_questions
+            key = (stored, cells[QUESTIONNAIRE], overall, scale)
+            questions = made.get(key)
+            if questions is None:
+                questions = _questions(stored, key[1], overall, scale, people, position, n_questions)
+                if len(made) < ANSWER_SETS:
+                    made[key] = questions
             if people:
-                labels = _labels(cells[QUESTIONNAIRE] or None)
                 words.fixed(cells)
-                for qid, values in got.items():
-                    if qid in position:
-                        questions[position[qid]] = _label(labels.get(qid, {}), values)
-                if overall is not None:  # the main rating, on the response's own scale
-                    questions[at_overall] = scale_label(scale or 5, overall)
-            else:
-                for qid, values in got.items():
-                    if qid in position:
-                        questions[position[qid]] = ";".join(values)
-                if overall is not None:
-                    questions[at_overall] = overall
             cells += questions
             cells.append(comment or "")
             yield cells
+
+
+ANSWER_SETS = 5000  # sets of answers remembered per export (a few MB at most)
+
+
+def _questions(stored: str | None, form_id, overall, scale, people: bool, position: dict, n: int) -> list:
+    """The question cells of one response from its answers as gathered (``_rows``)."""
+    got: dict[str, list[str]] = {}
+    for item in stored.split("\x1e") if stored else ():
+        qid, _, value = item.partition("\x1f")
+        if qid in got:
+            got[qid].append(value)
+        else:
+            got[qid] = [value]
+    questions = [""] * n
+    at_overall = position["overall"]
+    if people:
+        labels = _labels(form_id or None)
+        for qid, values in got.items():
+            if qid in position:
+                questions[position[qid]] = _label(labels.get(qid, {}), values)
+        if overall is not None:  # the main rating, on the response's own scale
+            questions[at_overall] = scale_label(scale or 5, overall)
+    else:
+        for qid, values in got.items():
+            if qid in position:
+                questions[position[qid]] = ";".join(values)
+        if overall is not None:
+            questions[at_overall] = overall
+    return questions

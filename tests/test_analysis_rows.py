@@ -61,3 +61,21 @@ def test_a_copy_from_before_imports_existed_still_exports_its_rows(fresh_db):
     rows = list(iter_rows(fresh_db, "2026-11-01", "2026-11-30", audience="systems"))
     assert len(rows) == 1
     assert dict(zip(header("systems"), rows[0], strict=True))["imported_from"] in ("", None)
+
+
+def test_the_same_answers_on_another_scale_or_questionnaire_get_their_own_words(fresh_db, monkeypatch):
+    """Rows with the same stored answers share their question cells (``rows._questions``
+    made once per set); the set is told apart by its questionnaire and scale, so a 2 on
+    the old three-level scale never borrows the five-level words, and past the cap every
+    row is still made."""
+    from analysis import rows
+    from analysis.rows import header, iter_rows
+    add(fresh_db, "2026-11-05 09:30", 2, {"reasons": "waiting"})
+    add(fresh_db, "2026-11-05 09:31", 2, {"reasons": "waiting"}, scale=3)
+    add(fresh_db, "2026-11-05 09:32", 2, {"reasons": "waiting"})
+    add(fresh_db, "2026-11-05 09:33", 2, {"reasons": "waiting"}, channel="phone")
+    at = header().index(rows.question_texts()["overall"])
+    words = [r[at] for r in iter_rows(fresh_db.conn, *NOV)]
+    assert words[0] == words[2] and words[0] != words[1]
+    monkeypatch.setattr(rows, "ANSWER_SETS", 0)
+    assert [r[at] for r in iter_rows(fresh_db.conn, *NOV)] == words

@@ -109,10 +109,13 @@ class RowWriter:
         parts = [f'<row r="{rs}">']
         add = parts.append
         for c, value in enumerate(values):
-            if value is None or value == "":
-                continue
             kind = type(value)
-            if kind is int or kind is float:
+            if kind is str:  # most cells: text, empty text is an empty cell
+                if value:
+                    add(starts[c] + rs + (tails.get(value) or self._tail(value, c)))
+            elif value is None:
+                continue
+            elif kind is int or kind is float:
                 add(f'{starts[c]}{rs}"><v>{value!r}</v></c>')
             elif kind is datetime:
                 add(f'{starts[c]}{rs}{self.datetime_tail}{(value - EPOCH).total_seconds() / 86400!r}</v></c>')
