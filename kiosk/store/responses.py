@@ -52,12 +52,11 @@ def _note_tails(row: dict) -> None:
         batch.known["tail", row.get("unit") or batch.known["first_unit"]] = row["hash"]
 
 
-def _unit_tail(db, unit: str | None, first: str | None = "?") -> tuple[int, str]:
+def _unit_tail(db, unit: str | None, first: str | None) -> tuple[int, str]:
     """(seq, hash) of the last link of ``unit``'s chain (chain v3: a response's previous
     link is the previous response of its own unit); (0, GENESIS) for a unit's first. Rows
     without a unit belong to the first unit's chain (``kiosk.store.verify.chain_of``).
-    ``first``: the first unit's code, when the caller knows it already."""
-    first = first_unit(db) if first == "?" else first
+    ``first``: the first unit's code (``first_unit``)."""
     units = {unit or first, None} if (unit or first) == first else {unit}
     best = (0, GENESIS)
     for u in units:  # one indexed look-up each on (unit, seq)
@@ -165,7 +164,7 @@ def insert_many(db, items) -> int:
     ``save_response`` (a complaint is sealed with its response, so it goes in here too)."""
     count = 0
     with transaction(db):
-        seq = _tail(db)[0]
+        seq, first = _tail(db)[0], first_unit(db)
         tails: dict[str | None, str] = {}  # unit → its last link so far
         rows, answer_rows, complaints = [], [], []
         for record, answers, *rest in items:
@@ -174,7 +173,7 @@ def insert_many(db, items) -> int:
             row = dict(record, seq=seq)
             unit = row.get("unit")
             if unit not in tails:
-                tails[unit] = _unit_tail(db, unit)[1]
+                tails[unit] = _unit_tail(db, unit, first)[1]
             these = _answer_rows(row, answers)
             _seal(row, tails[unit], these, complaint)
             tails[unit] = row["hash"]
@@ -225,5 +224,5 @@ def list_responses(db, limit: int = 100) -> list[dict]:
 def chain_head(db, unit: str | None = None) -> dict:
     """The last link of the hash chain: reports quote it so their data can be checked.
     ``unit``: the last link of that unit's own chain; None: the installation's last response."""
-    seq, head = _tail(db) if unit is None else _unit_tail(db, unit)
+    seq, head = _tail(db) if unit is None else _unit_tail(db, unit, first_unit(db))
     return {"seq": seq, "hash": head}
