@@ -69,6 +69,22 @@ def test_one_ratings_failure_is_its_own(fresh_db, path):
     assert store.verify_chain(fresh_db)["broken_at"] is None
 
 
+def test_two_failures_in_one_batch_are_each_their_own(fresh_db, path):
+    """A failure rolls the batch's transaction back and the others are written again
+    without it; a second failure in what is left does the same."""
+    records = [record(local("2026-11-05 09:00"), 1 + i % 5) for i in range(8)]
+    for i in (1, 5):
+        records[i]["receipt"] = f"NO-SUCH-CODE-{i}"
+    told = _rate_together(path, records, _slow)
+    assert isinstance(told[1], store.ReceiptAlreadyUsed) and isinstance(told[5], store.ReceiptAlreadyUsed)
+    assert [t[0] for i, t in enumerate(told) if i not in (1, 5)] == ["created"] * 6
+    assert group_commit.queue_of(fresh_db).largest > 1
+    stored = {r[0] for r in fresh_db.execute("SELECT id FROM responses")}
+    assert stored == {r["id"] for i, r in enumerate(records) if i not in (1, 5)}
+    assert [r[0] for r in fresh_db.execute("SELECT seq FROM responses ORDER BY seq")] == list(range(1, 7))
+    assert store.verify_chain(fresh_db)["broken_at"] is None
+
+
 def test_a_rating_that_fails_late_in_a_batch_leaves_no_count_and_no_link_behind(fresh_db, path, monkeypatch):
     """The batch writes the rollups once before its COMMIT and remembers the chain's tail
     from one rating to the next; a rating rolled back after both were noted (its complaint

@@ -20,19 +20,8 @@ class Batch:
 
     def __init__(self):
         self.known: dict = {}     # look-ups valid for the whole batch (nobody else writes now)
-        self.staged: list = []    # what the released ratings left for ``before_commit``
+        self.staged: list = []    # what its ratings left for ``before_commit``
         self.before_commit: list = []  # functions(db, staged) run once, before the COMMIT
-        self._current: list = []
-        self._known_before: dict = {}
 
     def stage(self, item) -> None:
-        self._current.append(item)
-
-    def release(self) -> None:
-        """The current rating is kept: what it staged joins the batch's."""
-        self.staged.extend(self._current)
-        self._current, self._known_before = [], dict(self.known)
-
-    def undo(self) -> None:
-        """The current rating was rolled back: forget what it staged or learnt."""
-        self._current, self.known = [], dict(self._known_before)
+        self.staged.append(item)

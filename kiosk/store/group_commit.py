@@ -4,19 +4,19 @@ Every acknowledged rating must be on disk (``synchronous=FULL``: COMMIT waits fo
 and only one transaction writes at a time. With one COMMIT per rating, sixteen tablets
 queue behind each other's fsync; on a busy or slow disk that wait is most of a rating's
 time. Here the first rating to arrive leads: it takes every rating queued at that moment,
-runs each in its own savepoint inside one transaction (each still reads the chain's tail
-as the previous one left it, so the chain stays gapless and in order), commits once, and
-only then are the callers answered, each with its own result. A rating whose own work
-fails (a receipt already used) is rolled back to its savepoint and gets its exception;
-the others go on. If the COMMIT itself fails, every rating of that batch gets the error,
+runs each in turn inside one transaction (each still reads the chain's tail as the
+previous one left it, so the chain stays gapless and in order), commits once, and only
+then are the callers answered, each with its own result. A rating whose own work fails (a
+receipt already used) gets its exception: the transaction is rolled back and the others
+are written again without it. If the COMMIT itself fails, every rating of that batch gets the error,
 so none is acknowledged. Leadership passes to the next waiting rating after each batch,
 so no caller serves others for long.
 
 While a batch is written, ``batch.current()`` is its ``Batch``: what its ratings would otherwise
 ask the database again and again (the chain's tails, the first unit) and the rollup counts
 they add, summed and written once before the COMMIT (sixteen tablets rating at once mostly
-add to the same few rollup rows). Each rating's part counts only once its savepoint is
-released, so a rating rolled back leaves nothing behind in either.
+add to the same few rollup rows). A transaction rolled back takes its ``Batch`` with it, so
+a rating that failed leaves nothing behind in either.
 """
 from __future__ import annotations
 
@@ -77,37 +77,49 @@ class GroupCommit:
 
     def _commit(self, db, batch: list[_Ticket]) -> None:
         self.largest = max(self.largest, len(batch))
+        todo = list(batch)
         try:
             with write_lock:
-                db.conn.execute("BEGIN IMMEDIATE")
-                batches.local.batch = written = batches.Batch()
-                try:
-                    for t in batch:
-                        db.conn.execute("SAVEPOINT rating")
-                        try:
-                            t.result = t.job(db)
-                            written.release()
-                        except Exception as exc:  # noqa: BLE001 - that rating's own failure
-                            db.conn.execute("ROLLBACK TO rating")
-                            written.undo()
-                            t.error = exc
-                        db.conn.execute("RELEASE rating")
-                    batches.local.batch = None
-                    for hook in written.before_commit:
-                        hook(db, written.staged)
-                    self.finish(db)
-                except BaseException:
-                    if db.conn.in_transaction:
-                        db.conn.execute("ROLLBACK")
-                    raise
+                while todo:
+                    failed = self._write(db, todo)
+                    if failed is None:
+                        break
+                    todo.remove(failed)  # its own error is its answer; the others go again
         except BaseException as exc:  # nothing of this batch is on disk: nobody is told it is
-            for t in batch:
+            for t in todo:
                 t.result, t.error = None, exc
         finally:
-            batches.local.batch = None
             for t in batch:
                 if not t.lead:
                     t.wake.set()
+
+    def _write(self, db, todo: list[_Ticket]) -> _Ticket | None:
+        """``todo`` in one transaction: None once it is committed, or the first rating whose
+        own work failed, with its error, after the whole transaction was rolled back (the
+        caller writes the others again without it: a failure is rare, and a savepoint per
+        rating to spare the others that second pass cost two statements on every rating)."""
+        db.conn.execute("BEGIN IMMEDIATE")
+        batches.local.batch = written = batches.Batch()
+        try:
+            for t in todo:
+                try:
+                    t.result, t.error = t.job(db), None
+                except Exception as exc:  # noqa: BLE001 - that rating's own failure
+                    t.result, t.error = None, exc
+                    if db.conn.in_transaction:
+                        db.conn.execute("ROLLBACK")
+                    return t
+            batches.local.batch = None
+            for hook in written.before_commit:
+                hook(db, written.staged)
+            self.finish(db)
+            return None
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        finally:
+            batches.local.batch = None
 
     def finish(self, db) -> None:
         """COMMIT (returns once the batch is on disk)."""
