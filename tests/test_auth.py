@@ -75,6 +75,17 @@ def test_security_headers_forbid_outside_assets(client):
     assert r.headers["X-Frame-Options"] == "DENY"
 
 
+def test_a_security_header_a_view_sets_itself_is_kept_and_not_doubled(tmp_path):
+    app = create_app({"INSTANCE": tmp_path / "h", "TESTING": True, "SECRET_KEY": "x"})
+
+    @app.get("/framed")
+    def framed():
+        return "x", 200, {"X-Frame-Options": "SAMEORIGIN"}
+    r = app.test_client().get("/framed")
+    assert r.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert r.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+
+
 def test_pages_switch_to_english(client):
     assert "Sign in" in client.get("/login?lang=en").get_data(as_text=True)
     assert "Sign in" in client.get("/login").get_data(as_text=True)  # remembered

@@ -212,3 +212,15 @@ def test_the_unit_code_setting_is_checked(value, ok):
     else:
         with pytest.raises(settings.SettingsError, match="UNIT_CODE"):
             settings.check(dict(settings.defaults(), UNIT_CODE=value))
+
+
+def test_the_first_unit_stays_the_first_and_none_is_not_remembered(fresh_db):
+    """``first_unit`` is asked once per connection (every rating needs it): only once a unit
+    exists, and later units never take its place."""
+    from kiosk.store.units import first_unit
+    fresh_db.execute("DELETE FROM units")  # a database from before units, not yet adopted
+    assert first_unit(fresh_db) is None
+    store.create_unit(fresh_db, "00001", "Xã Một")
+    assert first_unit(fresh_db) == "00001"
+    store.create_unit(fresh_db, "00002", "Xã Hai")
+    assert first_unit(fresh_db) == "00001"

@@ -8,6 +8,7 @@ many; each row of ``UNIT_TABLES`` names its unit, so a unit's people see only it
 from __future__ import annotations
 
 import json
+import weakref
 
 from kiosk.clock import iso, utcnow
 from kiosk.store.adopt import adopt_first_unit  # noqa: F401 (part of this module's interface)
@@ -74,8 +75,18 @@ def only_unit(db) -> str | None:
     return rows[0][0] if len(rows) == 1 else None
 
 
+_first_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def first_unit(db) -> str | None:
     """The code of the unit made first: the one every row written before units existed
-    (and every chain v1/v2 link) belongs to. None before any unit exists."""
-    row = db.execute("SELECT code FROM units ORDER BY rowid LIMIT 1").fetchone()
-    return row[0] if row else None
+    (and every chain v1/v2 link) belongs to. None before any unit exists. Once there is one
+    it stays the first (units are never deleted and their codes never change), so each
+    connection asks once: every rating needs it, twice."""
+    code = _first_of.get(db)
+    if code is None:
+        row = db.execute("SELECT code FROM units ORDER BY rowid LIMIT 1").fetchone()
+        code = row[0] if row else None
+        if code is not None:
+            _first_of[db] = code
+    return code
