@@ -175,3 +175,23 @@ def test_abandoned_rating_is_kept_as_incomplete(tablet, db, rating_body):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_the_logged_body_of_a_conflict_is_made_only_for_a_conflict(fresh_db):
+    """Every rating used to make its conflict log text (a JSON dump without the phone
+    number); now only a conflict asks for it."""
+    from kiosk import store
+    from tests.analysis_helpers import local, record
+    made = []
+
+    def logged():
+        made.append(1)
+        return '{"id": "as received"}'
+    rating = record(local("2026-11-05 09:00"), 4)
+    assert store.save_response(fresh_db, rating, {"overall": 4}, conflict_body=logged)[0] == "created"
+    assert store.save_response(fresh_db, rating, {"overall": 4}, conflict_body=logged)[0] == "duplicate"
+    assert made == []
+    other = dict(rating, overall=1, body_hash="another body")
+    assert store.save_response(fresh_db, other, {"overall": 1}, conflict_body=logged)[0] == "conflict"
+    assert made == [1]
+    assert [r[0] for r in fresh_db.execute("SELECT body FROM conflicts")] == ['{"id": "as received"}']

@@ -112,6 +112,21 @@ def test_the_flagger_lists_every_rule_that_applies(db):
     assert flagger(db, row(night, duration_ms=100)) == ["clock", "hours", "fast"]
 
 
+def test_rules_that_count_nothing_are_decided_before_the_write_turn_and_counts_within_it(db, monkeypatch):
+    """A rating's hours, speed and clock are decided before it waits for the write lock;
+    its cooldown is counted in its turn, so a tap stored in between is still seen."""
+    night = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
+    flagger = integrity.make_flagger(SETTINGS, answer_count=1, clock_rejected=True)
+    rating = row(night, duration_ms=100)
+    flagger.before(db, rating)
+    for name in set(RULES) - integrity.COUNTING:  # decided: not asked again in the turn
+        monkeypatch.setitem(RULES, name, lambda c: pytest.fail("decided before the turn"))
+    at = night - timedelta(seconds=3)  # another tap on the same tablet, stored meanwhile
+    store.save_response(db, dict(row(at, id="between"), overall=5, scale=5, questionnaire="counter",
+                                 questionnaire_version=1, flags="", demo=0, body_hash="b"), {})
+    assert flagger(db, rating) == ["clock", "hours", "fast", "cooldown"]
+
+
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_honest_phone_ratings_are_never_flagged(db, name):
     assert not RULES[name](check(db, row(channel="phone", kiosk=None, counter=None, duration_ms=90_000),

@@ -154,6 +154,23 @@ def test_links_written_before_version_2_still_verify(db):
     assert store.verify_chain(db)["broken_at"] == 1
 
 
+def test_digests_made_before_the_write_turn_give_the_same_link(db):
+    """The groups nothing in the write turn changes are hashed before it (``chain.settled``);
+    the link is the one made from scratch, with the seq and flags decided in the turn."""
+    before = {"id": "r1", "questionnaire": "counter", "questionnaire_version": 1, "channel": "kiosk",
+              "overall": 2, "scale": 5, "complete": 1, "rated_at": "2026-01-05T03:00:00.000Z",
+              "submitted_at": "2026-01-05T03:00:01.000Z", "local_date": "2026-01-05", "kiosk": "Quầy 1",
+              "unit": "00001", "comment": "lâu", "flags": "", "demo": 0, "body_hash": "b"}
+    known = chain.settled(before, ("waiting", "Chờ lâu"))
+    assert not set(known) & chain.UNSETTLED
+    final = dict(before, seq=41, flags="cooldown")
+    answers = [("overall", "2", "2026-01-05", 1), ("reasons", "waiting", "2026-01-05", 1)]
+    made = chain.seal("ab" * 32, final, answers, ("waiting", "Chờ lâu"), known)
+    assert made == chain.seal("ab" * 32, final, answers, ("waiting", "Chờ lâu"))
+    assert chain.check_link("ab" * 32, dict(final, hash=made[0], seal=made[1], chain_version=chain.VERSION), answers,
+                            ("waiting", "Chờ lâu")) is None
+
+
 def test_every_stored_column_is_covered_by_the_current_chain_version(db):
     covered = {c for cols in chain.CURRENT_GROUPS.values() for c in cols} | set(chain.CHAIN_COLUMNS)
     assert {c.name for c in db["responses"].columns} == covered

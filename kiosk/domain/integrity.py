@@ -3,9 +3,10 @@
 ``RULES`` is the table: flag name → a small function of one ``Check`` (the row about to
 be stored, its answer count, the installation's settings and the database, for counts)
 that says whether the flag applies. The flags go on the response (``responses.flags``) and
-every report shows the figures with and without them. The rules run inside the write
-transaction, so what they count (earlier taps, bursts) cannot change before the row is
-written. Each rule has its own test in tests/test_integrity_flags.py.
+every report shows the figures with and without them. The rules that count earlier
+ratings (``COUNTING``: taps, bursts, a counter's day) run inside the write transaction, so
+what they count cannot change before the row is written; the others may be decided just
+before (``Flagger.before``). Each rule has its own test in tests/test_integrity_flags.py.
 """
 from __future__ import annotations
 
@@ -138,14 +139,48 @@ RULES: dict[str, Callable[[Check], bool]] = {
 }
 
 
-def make_flagger(settings: Mapping, answer_count: int, clock_rejected: bool = False,
+# The rules that count earlier ratings of the same tablet or counter: decided under the
+# write lock, where no other rating can be written between their count and this one.
+COUNTING = frozenset({"cooldown", "burst", "over_returned"})
+
+
+class Flagger:
+    """The integrity rules for one rating, as ``flagger(db, row) -> [flag names]`` for
+    ``store.save_response`` (which calls it under the write lock).
+
+    ``before(db, row)`` decides the rules that look only at the rating itself and at other
+    tables (its hours, speed, clock, enrolment, the credential's contacts) before the rating
+    waits for the write lock, so that the ratings of a group commit spend their turn on the
+    counts alone; the rules in ``COUNTING`` are always decided under the lock."""
+
+    def __init__(self, settings: Mapping, answer_count: int, clock_rejected: bool = False,
                  credential: str | None = None):
+        self.settings, self.answer_count = settings, answer_count
+        self.clock_rejected, self.credential = clock_rejected, credential
+        self._early: list[str] | None = None
+
+    def _check(self, db, row) -> Check:
+        return Check(db=db, row=row, answer_count=self.answer_count, settings=self.settings,
+                     clock_rejected=self.clock_rejected, credential=self.credential)
+
+    def before(self, db, row) -> None:
+        check = self._check(db, row)
+        self._early = [name for name, rule in RULES.items() if name not in COUNTING and rule(check)]
+
+    def __call__(self, db, row) -> list[str]:
+        check, early = self._check(db, row), self._early
+        flags = []
+        for name, rule in RULES.items():
+            decided = early is not None and name not in COUNTING
+            if (name in early) if decided else rule(check):
+                flags.append(name)
+        return flags
+
+
+def make_flagger(settings: Mapping, answer_count: int, clock_rejected: bool = False,
+                 credential: str | None = None) -> Flagger:
     """A ``flagger(db, row) -> [flag names]`` for ``store.save_response``."""
-    def flagger(db, row) -> list[str]:
-        check = Check(db=db, row=row, answer_count=answer_count, settings=settings,
-                      clock_rejected=clock_rejected, credential=credential)
-        return [name for name, rule in RULES.items() if rule(check)]
-    return flagger
+    return Flagger(settings, answer_count, clock_rejected, credential)
 
 
 def silent_kiosks(kiosks: list[dict], now: datetime, settings: Mapping) -> list[dict]:

@@ -74,9 +74,10 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     credential = (store.contact_key(db, principal.kind, principal.name, principal.unit)
                   if principal.kind in ("kiosk", "token") else None)
     flagger = integrity.make_flagger(settings, len(sub.answers), sub.clock_rejected, credential)
+    flagger.before(db, sub.row)  # the rules that count nothing, before the write lock
     try:
         status, row = store.save_response(db, sub.row, sub.answers, complaint=sub.complaint,
-                                          conflict_body=without_phone(body), flagger=flagger)
+                                          conflict_body=lambda: without_phone(body), flagger=flagger)
     except store.ReceiptAlreadyUsed:
         return Outcome(Status.RECEIPT_USED, fields={"receipt": "used"})
     code = None

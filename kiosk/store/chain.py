@@ -82,15 +82,30 @@ def link_v1(prev_hash: str, row: dict) -> str:
     return _sha("\x1f".join(parts))
 
 
-def digests(row: dict, answer_rows: list, complaint, version: int = 2) -> dict[str, str]:
+def digests(row: dict, answer_rows: list, complaint, version: int = 2, known: dict | None = None) -> dict[str, str]:
     """{group: SHA-256} of a response's columns, its answers rows and its complaint, under
     chain ``version`` (2, 3 or 4; 3 adds the unit, 4 the import origin).
 
     ``answer_rows``: (question_id, value, local_date, flagged) tuples in any order;
-    ``complaint``: (topic, text) or None."""
+    ``complaint``: (topic, text) or None; ``known``: digests made already (``settled``)."""
     groups = GROUPS_V4 if version >= 4 else GROUPS_V3 if version == 3 else GROUPS
-    out = {g: _sha(_canonical([row.get(c) for c in cols])) for g, cols in groups.items()}
+    known = known or {}
+    out = {g: known.get(g) or _sha(_canonical([row.get(c) for c in cols])) for g, cols in groups.items()}
     out["answers"] = _sha(_canonical(sorted([list(map(_text, a)) for a in answer_rows])))
+    out["complaint"] = known.get("complaint") or _sha(_canonical(None if complaint is None else list(complaint)))
+    return out
+
+
+# What only the write turn decides: the place in the chain (seq, in "rating"), the flags and
+# the answers' flagged copies.
+UNSETTLED = frozenset({"rating", "flags", "answers"})
+
+
+def settled(row: dict, complaint) -> dict[str, str]:
+    """The digests of a new response that nothing decided under the write lock changes (every
+    group but ``UNSETTLED``), made before its turn so that the turn makes only the rest."""
+    out = {g: _sha(_canonical([row.get(c) for c in cols]))
+           for g, cols in CURRENT_GROUPS.items() if g not in UNSETTLED}
     out["complaint"] = _sha(_canonical(None if complaint is None else list(complaint)))
     return out
 
@@ -104,10 +119,11 @@ def link_v2(prev_hash: str, parts: dict[str, str], version: int = 2) -> str:
     return _sha("\x1f".join([prev_hash, f"v{version}", *(f"{k}={parts[k]}" for k in sorted(parts))]))
 
 
-def seal(prev_hash: str, row: dict, answer_rows: list, complaint) -> tuple[str, str]:
+def seal(prev_hash: str, row: dict, answer_rows: list, complaint, known: dict | None = None) -> tuple[str, str]:
     """(link hash, seal JSON) of a new response under the current version; ``prev_hash``:
-    the last link of the response's own unit (GENESIS for a unit's first response)."""
-    parts = digests(row, answer_rows, complaint, VERSION)
+    the last link of the response's own unit (GENESIS for a unit's first response);
+    ``known``: its ``settled`` digests, if made already."""
+    parts = digests(row, answer_rows, complaint, VERSION, known)
     return link_v2(prev_hash, parts, VERSION), _canonical({k: v[:16] for k, v in parts.items()})
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from contextlib import nullcontext
 
 from kiosk.store import chain, group_commit, rollups
@@ -90,55 +91,55 @@ def _insert(db, table: str, rows: list[dict]) -> None:
 
 
 def save_response(db, record: dict, answers: dict, *, complaint: dict | None = None,
-                  conflict_body: str = "", flagger=None) -> tuple[str, dict]:
+                  conflict_body="", flagger=None) -> tuple[str, dict]:
     """Store a response once. Returns ("created" | "duplicate" | "conflict", stored row).
 
     ``record`` carries the response columns including ``id`` and ``body_hash``. The same id
     with the same body is a duplicate (a retry); with a different body it is a conflict,
-    logged in ``conflicts`` (``conflict_body``: the body as received) and never overwriting
-    what was stored. A receipt is marked used in the same transaction; if another response
-    used it first, ReceiptAlreadyUsed. ``flagger(db, row)`` returns integrity flags; it runs
-    under the write lock, so what it counts (earlier taps, bursts) cannot change before the
-    row is written. ``complaint`` (checked by the domain) is stored with the response.
-    Ratings that arrive together share one COMMIT (``group_commit``); this returns once its
-    own is on disk.
+    logged in ``conflicts`` (``conflict_body``: the body as received, or a function making
+    it, called only for a conflict) and never overwriting what was stored. A receipt is
+    marked used in the same transaction; if another response used it first,
+    ReceiptAlreadyUsed. ``flagger(db, row)`` returns integrity flags; it runs under the write
+    lock, so what it counts (earlier taps, bursts) cannot change before the row is written
+    (``flagger.before``, if it has one, decided the rest already). ``complaint`` (checked by
+    the domain) is stored with the response. Ratings that arrive together share one COMMIT
+    (``group_commit``); this returns once its own is on disk.
     """
     queue = group_commit.queue_of(db)
+    topic_text = (complaint["topic"], complaint["text"]) if complaint else None
+    known = chain.settled(record, topic_text)  # before the write turn: only the rest is made in it
 
     def job(d):
-        return _save(d, record, answers, complaint, conflict_body, flagger)
+        return _save(d, record, answers, complaint, conflict_body, flagger, known)
     return job(db) if queue is None else queue.run(db, job)
 
 
-def _save(db, record: dict, answers: dict, complaint, conflict_body: str, flagger) -> tuple[str, dict]:
+def _save(db, record: dict, answers: dict, complaint, conflict_body, flagger,
+          known: dict | None = None) -> tuple[str, dict]:
     """``save_response`` on the connection ``db`` (the batch leader's, inside the rating's
     own savepoint there: no second one is needed)."""
     with nullcontext() if current_batch() else transaction(db):
-        existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
-        if existing is not None:
-            row = _row(db, "responses", existing)
-            if row["body_hash"] == record["body_hash"]:
-                return "duplicate", row
-            db["conflicts"].insert({
-                "response_id": record["id"], "received_at": record["submitted_at"],
-                "body": conflict_body, "source": record.get("kiosk") or record["channel"],
-            })
-            return "conflict", row
-        if record.get("receipt"):
-            with rollups.receipts_changing(db, "code = ?", [record["receipt"]]):
-                cur = db.execute(
-                    "UPDATE receipts SET used_at = ?, response_id = ? WHERE code = ? AND used_at IS NULL",
-                    [record["submitted_at"], record["id"], record["receipt"]])
-            if cur.rowcount != 1:
-                raise ReceiptAlreadyUsed(record["receipt"])
         row = dict(record)
         if flagger is not None:
             flags = set(filter(None, row.get("flags", "").split())) | set(flagger(db, row))
             row["flags"] = " ".join(sorted(flags))
         row["seq"], prev = _batch_tails(db, row.get("unit"))
         answer_rows = _answer_rows(row, answers)
-        _seal(row, prev, answer_rows, complaint)
-        _insert(db, "responses", [row])
+        _seal(row, prev, answer_rows, complaint, known)
+        try:  # a new id, nearly always: the insert itself says whether it is one
+            _insert(db, "responses", [row])
+        except sqlite3.IntegrityError:
+            existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
+            if existing is None:
+                raise
+            return _again(db, record, _row(db, "responses", existing), conflict_body)
+        if record.get("receipt"):  # after the insert: a retry of a bound rating is a duplicate
+            with rollups.receipts_changing(db, "code = ?", [record["receipt"]]):
+                cur = db.execute(
+                    "UPDATE receipts SET used_at = ?, response_id = ? WHERE code = ? AND used_at IS NULL",
+                    [record["submitted_at"], record["id"], record["receipt"]])
+            if cur.rowcount != 1:  # rolled back with the rating's insert
+                raise ReceiptAlreadyUsed(record["receipt"])
         _insert(db, "answers", answer_rows)
         rollups.add(db, rollups.contributions([row], answer_rows))
         if complaint:
@@ -149,13 +150,27 @@ def _save(db, record: dict, answers: dict, complaint, conflict_body: str, flagge
     return "created", row
 
 
-def _seal(row: dict, prev: str, answer_rows: list[dict], complaint: dict | None) -> None:
-    """Set the chain columns of a new row: the link under the current chain version."""
+def _again(db, record: dict, stored: dict, conflict_body) -> tuple[str, dict]:
+    """A response whose id is stored already: the same body is a retry (duplicate); another
+    body is a conflict, logged in ``conflicts`` and never overwriting what was stored."""
+    if stored["body_hash"] == record["body_hash"]:
+        return "duplicate", stored
+    db["conflicts"].insert({
+        "response_id": record["id"], "received_at": record["submitted_at"],
+        "body": conflict_body() if callable(conflict_body) else conflict_body,
+        "source": record.get("kiosk") or record["channel"],
+    })
+    return "conflict", stored
+
+
+def _seal(row: dict, prev: str, answer_rows: list[dict], complaint: dict | None, known: dict | None = None) -> None:
+    """Set the chain columns of a new row: the link under the current chain version
+    (``known``: its ``chain.settled`` digests, if made already)."""
     sealed = [(a["question_id"], a["value"], a["local_date"], a["flagged"]) for a in answer_rows]
     topic_text = (complaint["topic"], complaint["text"]) if complaint else None
     row["prev_hash"] = prev
     row["chain_version"] = chain.VERSION
-    row["hash"], row["seal"] = chain.seal(prev, row, sealed, topic_text)
+    row["hash"], row["seal"] = chain.seal(prev, row, sealed, topic_text, known)
 
 
 def insert_many(db, items) -> int:
