@@ -37,6 +37,14 @@ class Check:
     def rated(self) -> datetime:
         return parse_iso(self.row["rated_at"])
 
+    @cached_property  # the cooldown and burst rules' counts, looked up together
+    def taps(self) -> tuple[str | None, int]:
+        """(the tablet's previous rating time, its ratings without a receipt in the burst
+        window, counted up to ``BURST_COUNT``)."""
+        since = iso(self.rated - timedelta(seconds=self.settings["BURST_WINDOW_SECONDS"]))
+        return store.tablet_taps(self.db, self.tablet, self.row["rated_at"], since,
+                                 self.settings["BURST_COUNT"], self.row.get("unit"))
+
     @property
     def tablet(self) -> str | None:
         """The tablet's name for a counter (kiosk) rating, else None."""
@@ -83,7 +91,7 @@ def cooldown(c: Check) -> bool:
     """A tap within ``COOLDOWN_SECONDS`` of the previous rating on the same tablet."""
     if not c.tablet:
         return False
-    previous = store.last_rating_at(c.db, c.tablet, c.row["rated_at"], c.row.get("unit"))
+    previous = c.taps[0]
     return previous is not None and (c.rated - parse_iso(previous)).total_seconds() < c.settings["COOLDOWN_SECONDS"]
 
 
@@ -92,10 +100,7 @@ def burst(c: Check) -> bool:
     bound to dossiers (a dossier-bound rating is vouched for by its receipt)."""
     if not c.tablet or c.row.get("receipt"):
         return False
-    since = iso(c.rated - timedelta(seconds=c.settings["BURST_WINDOW_SECONDS"]))
-    limit = c.settings["BURST_COUNT"]
-    unbound = store.unbound_ratings_between(c.db, c.tablet, since, c.row["rated_at"], limit, c.row.get("unit"))
-    return unbound + 1 >= limit
+    return c.taps[1] + 1 >= c.settings["BURST_COUNT"]
 
 
 def unenrolled(c: Check) -> bool:

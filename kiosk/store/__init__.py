@@ -55,8 +55,7 @@ from kiosk.store.demo_rows import (
 from kiosk.store.integrity import (
     counter_day_counts,
     kiosk_enrolled_at,
-    last_rating_at,
-    unbound_ratings_between,
+    tablet_taps,
 )
 from kiosk.store.people import (
     audit,
@@ -165,7 +164,6 @@ __all__ = [
     "insert_many",
     "kiosk_enrolled_at",
     "large_cache",
-    "last_rating_at",
     "latest_receipt_of_dossier",
     "list_complaints",
     "list_counters",
@@ -206,7 +204,7 @@ __all__ = [
     "set_user_unit",
     "staff_usernames",
     "touch_kiosk",
-    "unbound_ratings_between",
+    "tablet_taps",
     "update_complaint",
     "verify_chain",
     "write_problem",

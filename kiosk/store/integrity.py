@@ -11,21 +11,18 @@ def _in(unit: str | None) -> tuple[str, list]:
     return (" AND (unit = ? OR unit IS NULL)", [unit]) if unit else ("", [])
 
 
-def last_rating_at(db, kiosk: str, at: str, unit: str | None = None) -> str | None:
-    """The latest rated_at on ``kiosk`` at or before ``at`` (UTC ISO), or None."""
+def tablet_taps(db, kiosk: str, at: str, since: str, limit: int, unit: str | None = None) -> tuple[str | None, int]:
+    """(the latest rated_at on ``kiosk`` at or before ``at``, its ratings not bound to a
+    receipt with since <= rated_at <= at counted up to ``limit``): what the cooldown and
+    burst rules count, in one statement (each is a turn of the write lock's holder). The
+    count stops at ``limit``, enough to decide a burst: a flood must not slow every insert.
+    UTC ISO times."""
     extra, params = _in(unit)
-    row = db.execute(f"SELECT max(rated_at) FROM responses WHERE kiosk = ? AND rated_at <= ?{extra}",
-                     [kiosk, at, *params]).fetchone()
-    return row[0]
-
-
-def unbound_ratings_between(db, kiosk: str, since: str, until: str, limit: int, unit: str | None = None) -> int:
-    """Ratings on ``kiosk`` not bound to a receipt, with since <= rated_at <= until, counted
-    up to ``limit`` (enough to decide a burst; a flood must not slow every insert)."""
-    extra, params = _in(unit)
-    return db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM responses WHERE kiosk = ? AND rated_at BETWEEN ? AND ? "
-        f"AND receipt IS NULL{extra} LIMIT ?)", [kiosk, since, until, *params, limit]).fetchone()[0]
+    return tuple(db.execute(
+        f"SELECT (SELECT max(rated_at) FROM responses WHERE kiosk = ? AND rated_at <= ?{extra}), "
+        "(SELECT count(*) FROM (SELECT 1 FROM responses WHERE kiosk = ? AND rated_at BETWEEN ? AND ? "
+        f"AND receipt IS NULL{extra} LIMIT ?))",
+        [kiosk, at, *params, kiosk, since, at, *params, limit]).fetchone())
 
 
 def kiosk_enrolled_at(db, kiosk: str, unit: str | None = None) -> str | None:
