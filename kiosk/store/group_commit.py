@@ -8,9 +8,9 @@ runs each in turn inside one transaction (each still reads the chain's tail as t
 previous one left it, so the chain stays gapless and in order), commits once, and only
 then are the callers answered, each with its own result. A rating whose own work fails (a
 receipt already used) gets its exception: the transaction is rolled back and the others
-are written again without it. If the COMMIT itself fails, every rating of that batch gets the error,
-so none is acknowledged. Leadership passes to the next waiting rating after each batch,
-so no caller serves others for long.
+are written again without it. If the COMMIT itself fails, every rating of that batch gets
+the error, so none is acknowledged. Leadership passes to the next waiting rating after
+each batch, so no caller serves others for long.
 
 While a batch is written, ``batch.current()`` is its ``Batch``: what its ratings would otherwise
 ask the database again and again (the chain's tails, the first unit) and the rollup counts
