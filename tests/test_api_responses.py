@@ -141,6 +141,17 @@ def test_kiosk_token_may_submit_but_leader_token_may_not(client, db, rating_body
     assert store.list_responses(db)[0]["kiosk"] == "Quầy 2"
 
 
+def test_a_tablets_unit_is_read_with_its_credential_not_again(client, tablet, db, rating_body, monkeypatch):
+    """The unit's settings come with the token's or tablet's own look-up (one statement)."""
+    unit = store.list_units(db)[0]["code"]
+    store.create_token(db, "Quầy 3", "kiosk", hash_token("k3-token"), unit=unit)
+    monkeypatch.setattr(store, "get_unit", lambda *a: pytest.fail("the unit was looked up again"))
+    by_token = client.post("/api/v1/responses", json=rating_body(), headers={"Authorization": "Bearer k3-token"})
+    assert by_token.status_code == 201
+    assert tablet.post("/api/v1/responses", json=rating_body()).status_code == 201
+    assert {r["unit"] for r in store.list_responses(db)} == {unit}
+
+
 def test_client_time_in_the_future_is_replaced_and_flagged(tablet, db, rating_body):
     body = rating_body(created_at="2099-01-01T08:00:00+07:00")
     tablet.post("/api/v1/responses", json=body)

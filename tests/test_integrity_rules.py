@@ -119,7 +119,7 @@ def test_rules_that_count_nothing_are_decided_before_the_write_turn_and_counts_w
     flagger = integrity.make_flagger(SETTINGS, answer_count=1, clock_rejected=True)
     rating = row(night, duration_ms=100)
     flagger.before(db, rating)
-    for name in set(RULES) - integrity.COUNTING:  # decided: not asked again in the turn
+    for name in set(RULES) - integrity.IN_TURN:  # decided: not asked again in the turn
         monkeypatch.setitem(RULES, name, lambda c: pytest.fail("decided before the turn"))
     at = night - timedelta(seconds=3)  # another tap on the same tablet, stored meanwhile
     store.save_response(db, dict(row(at, id="between"), overall=5, scale=5, questionnaire="counter",

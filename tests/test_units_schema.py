@@ -224,3 +224,24 @@ def test_the_first_unit_stays_the_first_and_none_is_not_remembered(fresh_db):
     assert first_unit(fresh_db) == "00001"
     store.create_unit(fresh_db, "00002", "Xã Hai")
     assert first_unit(fresh_db) == "00001"
+
+
+def test_a_credentials_look_up_brings_its_units_row_as_get_unit_reads_it(fresh_db):
+    """A rating needs its tablet's or token's unit (its opening hours, holidays): the
+    credential's one statement reads both, decoded as ``get_unit`` decodes them."""
+    store.create_unit(fresh_db, "00002", "Xã Hai", settings={"OPENING_HOURS": {"0": ["07:00-11:00"]}},
+                      hidden_procedures=["1.001"])
+    store.create_token(fresh_db, "Quầy 1", "kiosk", hash_token("tok-2"), unit="00002")
+    store.create_token(fresh_db, "Tỉnh", "leader", hash_token("tok-p"))
+    store.enrol_kiosk(fresh_db, "Máy 1", hash_token("cookie-2"), "admin", "Quầy 1", unit="00002")
+    token = store.find_token(fresh_db, hash_token("tok-2"))
+    assert token["unit_row"] == store.get_unit(fresh_db, "00002")
+    assert token["unit_row"]["settings"]["OPENING_HOURS"] == {"0": ["07:00-11:00"]}
+    assert not any(key.startswith("unit.") for key in token)
+    assert store.find_kiosk(fresh_db, hash_token("cookie-2"))["unit_row"] == store.get_unit(fresh_db, "00002")
+    assert store.find_token(fresh_db, hash_token("tok-p"))["unit_row"] is None  # province-wide
+
+
+def test_the_joined_unit_columns_are_every_column_of_units(fresh_db):
+    from kiosk.store.units import UNIT_COLUMNS
+    assert {c.name for c in fresh_db["units"].columns} == set(UNIT_COLUMNS)

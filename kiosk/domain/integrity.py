@@ -4,7 +4,7 @@
 be stored, its answer count, the installation's settings and the database, for counts)
 that says whether the flag applies. The flags go on the response (``responses.flags``) and
 every report shows the figures with and without them. The rules that count earlier
-ratings (``COUNTING``: taps, bursts, a counter's day) run inside the write transaction, so
+ratings (``IN_TURN``: taps, bursts, a counter's day) run inside the write transaction, so
 what they count cannot change before the row is written; the others may be decided just
 before (``Flagger.before``). Each rule has its own test in tests/test_integrity_flags.py.
 """
@@ -37,10 +37,10 @@ class Check:
     def rated(self) -> datetime:
         return parse_iso(self.row["rated_at"])
 
-    @cached_property  # the cooldown and burst rules' counts, looked up together
-    def taps(self) -> tuple[str | None, int]:
+    @cached_property  # what the cooldown, burst and unenrolled rules look at, in one look-up
+    def taps(self) -> tuple[str | None, int, str | None]:
         """(the tablet's previous rating time, its ratings without a receipt in the burst
-        window, counted up to ``BURST_COUNT``)."""
+        window counted up to ``BURST_COUNT``, when it was enrolled)."""
         since = iso(self.rated - timedelta(seconds=self.settings["BURST_WINDOW_SECONDS"]))
         return store.tablet_taps(self.db, self.tablet, self.row["rated_at"], since,
                                  self.settings["BURST_COUNT"], self.row.get("unit"))
@@ -107,7 +107,7 @@ def unenrolled(c: Check) -> bool:
     """Rated before the tablet was enrolled (queued on a device, then sent)."""
     if not c.tablet:
         return False
-    enrolled_at = store.kiosk_enrolled_at(c.db, c.tablet, c.row.get("unit"))
+    enrolled_at = c.taps[2]
     return bool(enrolled_at) and c.rated < parse_iso(enrolled_at) - timedelta(minutes=1)
 
 
@@ -144,9 +144,10 @@ RULES: dict[str, Callable[[Check], bool]] = {
 }
 
 
-# The rules that count earlier ratings of the same tablet or counter: decided under the
-# write lock, where no other rating can be written between their count and this one.
-COUNTING = frozenset({"cooldown", "burst", "over_returned"})
+# Decided in the write turn: the rules that count earlier ratings of the same tablet or
+# counter (no other rating can be written between their count and this one), and
+# "unenrolled", whose look-up is one statement with the tablet's taps.
+IN_TURN = frozenset({"cooldown", "burst", "unenrolled", "over_returned"})
 
 
 class Flagger:
@@ -154,9 +155,9 @@ class Flagger:
     ``store.save_response`` (which calls it under the write lock).
 
     ``before(db, row)`` decides the rules that look only at the rating itself and at other
-    tables (its hours, speed, clock, enrolment, the credential's contacts) before the rating
+    tables (its hours, speed, clock, the credential's contacts) before the rating
     waits for the write lock, so that the ratings of a group commit spend their turn on the
-    counts alone; the rules in ``COUNTING`` are always decided under the lock."""
+    counts alone; the rules in ``IN_TURN`` are always decided under the lock."""
 
     def __init__(self, settings: Mapping, answer_count: int, clock_rejected: bool = False,
                  credential: str | None = None):
@@ -170,13 +171,13 @@ class Flagger:
 
     def before(self, db, row) -> None:
         check = self._check(db, row)
-        self._early = [name for name, rule in RULES.items() if name not in COUNTING and rule(check)]
+        self._early = [name for name, rule in RULES.items() if name not in IN_TURN and rule(check)]
 
     def __call__(self, db, row) -> list[str]:
         check, early = self._check(db, row), self._early
         flags = []
         for name, rule in RULES.items():
-            decided = early is not None and name not in COUNTING
+            decided = early is not None and name not in IN_TURN
             if (name in early) if decided else rule(check):
                 flags.append(name)
         return flags

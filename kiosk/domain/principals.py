@@ -16,13 +16,15 @@ class Principal:
     a citizen nobody knows); ``role``: kiosk, officer, leader, admin or citizen; ``name``: the
     token's, tablet's or user's name; ``kiosk``: the enrolled tablet's row, for a tablet;
     ``unit``: the code of the unit the credential belongs to, or None for a province-wide
-    user or token (and for the phone form, whose unit is its receipt's)."""
+    user or token (and for the phone form, whose unit is its receipt's); ``unit_row``: that
+    unit's row, when it was read with the credential (``store.split_unit``)."""
 
     kind: str
     role: str
     name: str
     kiosk: dict | None = None
     unit: str | None = None
+    unit_row: dict | None = None
 
     @property
     def key(self) -> str:

@@ -58,7 +58,8 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     if refused:
         return Outcome(Status.WRONG_CHANNEL, fields=refused)
     unit = _unit_of(db, body, principal)
-    settings = unit_settings(settings, store.get_unit(db, unit))  # its opening hours, holidays
+    known = principal.unit_row if principal.unit_row and principal.unit_row["code"] == unit else None
+    settings = unit_settings(settings, known or store.get_unit(db, unit))  # its opening hours, holidays
     try:
         sub = intake.parse(body, channel_default=channel_default, forms=forms,
                            window_days=settings["OFFLINE_WINDOW_DAYS"], holidays=settings["HOLIDAYS"])

@@ -54,7 +54,6 @@ from kiosk.store.demo_rows import (
 )
 from kiosk.store.integrity import (
     counter_day_counts,
-    kiosk_enrolled_at,
     tablet_taps,
 )
 from kiosk.store.people import (
@@ -162,7 +161,6 @@ __all__ = [
     "insert_demo_catalogue",
     "insert_demo_receipts",
     "insert_many",
-    "kiosk_enrolled_at",
     "large_cache",
     "latest_receipt_of_dossier",
     "list_complaints",

@@ -11,24 +11,20 @@ def _in(unit: str | None) -> tuple[str, list]:
     return (" AND (unit = ? OR unit IS NULL)", [unit]) if unit else ("", [])
 
 
-def tablet_taps(db, kiosk: str, at: str, since: str, limit: int, unit: str | None = None) -> tuple[str | None, int]:
+def tablet_taps(db, kiosk: str, at: str, since: str, limit: int,
+                unit: str | None = None) -> tuple[str | None, int, str | None]:
     """(the latest rated_at on ``kiosk`` at or before ``at``, its ratings not bound to a
-    receipt with since <= rated_at <= at counted up to ``limit``): what the cooldown and
-    burst rules count, in one statement (each is a turn of the write lock's holder). The
-    count stops at ``limit``, enough to decide a burst: a flood must not slow every insert.
-    UTC ISO times."""
+    receipt with since <= rated_at <= at counted up to ``limit``, when the tablet of that
+    name was enrolled): what the cooldown, burst and unenrolled rules look at, in one
+    statement (each statement is a turn of the GIL for the write lock's holder). The count
+    stops at ``limit``, enough to decide a burst: a flood must not slow every insert. UTC
+    ISO times."""
     extra, params = _in(unit)
     return tuple(db.execute(
         f"SELECT (SELECT max(rated_at) FROM responses WHERE kiosk = ? AND rated_at <= ?{extra}), "
         "(SELECT count(*) FROM (SELECT 1 FROM responses WHERE kiosk = ? AND rated_at BETWEEN ? AND ? "
-        f"AND receipt IS NULL{extra} LIMIT ?))",
-        [kiosk, at, *params, kiosk, since, at, *params, limit]).fetchone())
-
-
-def kiosk_enrolled_at(db, kiosk: str, unit: str | None = None) -> str | None:
-    extra, params = _in(unit)
-    row = db.execute(f"SELECT enrolled_at FROM kiosks WHERE name = ?{extra}", [kiosk, *params]).fetchone()
-    return row[0] if row else None
+        f"AND receipt IS NULL{extra} LIMIT ?)), (SELECT enrolled_at FROM kiosks WHERE name = ?{extra})",
+        [kiosk, at, *params, kiosk, since, at, *params, limit, kiosk, *params]).fetchone())
 
 
 def counter_day_counts(db, counter: str, local_date: str, unit: str | None = None) -> tuple[int, int, bool]:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from kiosk.clock import iso, utcnow
 from kiosk.store.anchors import contact_key, note_contact
 from kiosk.store.db import select, transaction, write_lock
-from kiosk.store.units import only_unit
+from kiosk.store.units import joined_unit, only_unit, split_unit
 
 
 def create_user(db, username: str, password_hash: str, role: str, full_name: str | None = None,
@@ -108,9 +108,12 @@ def revoke_tokens(db, by: str, *, name: str | None = None, token_id: int | None 
 
 
 def find_token(db, token_hash: str) -> dict | None:
-    rows = select(db, "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked = 0", [token_hash])
+    """The live token with this hash, with its unit's row as ``unit_row`` (``split_unit``)."""
+    rows = select(db, f"SELECT t.*, {joined_unit('u')} FROM api_tokens t LEFT JOIN units u ON u.code = t.unit "
+                      "WHERE t.token_hash = ? AND t.revoked = 0", [token_hash])
     if not rows:
         return None
+    split_unit(rows[0])
     now = utcnow()
     if _stale(rows[0]["last_used_at"], now):  # a write only once a minute, not per request
         with write_lock:
@@ -145,8 +148,10 @@ def enrol_kiosk(db, name: str, token_hash: str, by: str, counter: str | None = N
 
 
 def find_kiosk(db, token_hash: str) -> dict | None:
-    rows = select(db, "SELECT * FROM kiosks WHERE token_hash = ? AND revoked = 0", [token_hash])
-    return rows[0] if rows else None
+    """The enrolled tablet with this cookie's hash, with its unit's row as ``unit_row``."""
+    rows = select(db, f"SELECT k.*, {joined_unit('u')} FROM kiosks k LEFT JOIN units u ON u.code = k.unit "
+                      "WHERE k.token_hash = ? AND k.revoked = 0", [token_hash])
+    return split_unit(rows[0]) if rows else None
 
 
 def touch_kiosk(db, kiosk: dict) -> None:

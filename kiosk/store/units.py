@@ -30,6 +30,24 @@ def list_units(db) -> list[dict]:
     return [_decode(r) for r in db.query("SELECT * FROM units ORDER BY rowid")]
 
 
+UNIT_COLUMNS = ("code", "name", "province", "created_at", "settings", "hidden_procedures")
+
+
+def joined_unit(alias: str) -> str:
+    """The columns of ``units`` AS ``alias`` for a SELECT that joins it: a tablet's or
+    token's look-up brings its unit along (``split_unit``), one statement for both (each
+    statement is a turn of the GIL, and every rating makes both look-ups)."""
+    return ", ".join(f"{alias}.[{c}] AS [unit.{c}]" for c in UNIT_COLUMNS)
+
+
+def split_unit(row: dict) -> dict:
+    """``row`` without the joined unit's columns, and with ``unit_row``: that unit decoded
+    as ``get_unit`` gives it, or None."""
+    unit = {c: row.pop(f"unit.{c}") for c in UNIT_COLUMNS}
+    row["unit_row"] = _decode(unit) if unit["code"] is not None else None
+    return row
+
+
 def get_unit(db, code: str | None) -> dict | None:
     """The unit with this code (decoded as in ``list_units``), or None."""
     if not code:

@@ -216,10 +216,12 @@ def api_principal() -> Principal | None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         row = store.find_token(get_db(), hash_token(header[7:].strip()))
-        return Principal("token", row["role"], row["name"], unit=row.get("unit")) if row else None
+        return Principal("token", row["role"], row["name"], unit=row.get("unit"),
+                         unit_row=row.get("unit_row")) if row else None
     if request.headers.get(DEVICE_HEADER) == "1":
         kiosk = current_kiosk()
-        return Principal("kiosk", "kiosk", kiosk["name"], kiosk=kiosk, unit=kiosk.get("unit")) if kiosk else None
+        return Principal("kiosk", "kiosk", kiosk["name"], kiosk=kiosk, unit=kiosk.get("unit"),
+                         unit_row=kiosk.get("unit_row")) if kiosk else None
     if request.method == "GET" and g.get("user"):
         return Principal("user", g.user["role"], g.user["username"], unit=g.user.get("unit"))
     return None
