@@ -39,10 +39,9 @@ def _batch_tails(db, unit: str | None) -> tuple[int, str]:
     if "first_unit" not in known:
         known["first_unit"] = first_unit(db)
     chain_of = unit or known["first_unit"]
-    if "seq" not in known:
-        known["seq"] = _tail(db)[0]
-    if ("tail", chain_of) not in known:
-        known["tail", chain_of] = _unit_tail(db, unit, known["first_unit"])[1]
+    if "seq" not in known or ("tail", chain_of) not in known:
+        seq, (_, known["tail", chain_of]) = _tails(db, unit, known["first_unit"])
+        known.setdefault("seq", seq)
     return known["seq"] + 1, known["tail", chain_of]
 
 
@@ -58,14 +57,24 @@ def _unit_tail(db, unit: str | None, first: str | None) -> tuple[int, str]:
     link is the previous response of its own unit); (0, GENESIS) for a unit's first. Rows
     without a unit belong to the first unit's chain (``kiosk.store.verify.chain_of``).
     ``first``: the first unit's code (``first_unit``)."""
-    units = {unit or first, None} if (unit or first) == first else {unit}
+    return _tails(db, unit, first)[1]
+
+
+_LAST_OF_UNIT = "(SELECT {} FROM responses WHERE unit IS ? ORDER BY seq DESC LIMIT 1)"
+
+
+def _tails(db, unit: str | None, first: str | None) -> tuple[int, tuple[int, str]]:
+    """(the installation's last seq, ``_unit_tail``) in one statement: an indexed look-up on
+    (unit, seq) for each unit whose rows make the chain, and the last seq on its own index."""
+    units = list(dict.fromkeys([unit or first, None])) if (unit or first) == first else [unit]
+    lasts = [_LAST_OF_UNIT.format(column) for _ in units for column in ("seq", "hash")]
+    row = db.execute(f"SELECT (SELECT max(seq) FROM responses), {', '.join(lasts)}",
+                     [u for u in units for _ in (0, 1)]).fetchone()
     best = (0, GENESIS)
-    for u in units:  # one indexed look-up each on (unit, seq)
-        row = db.execute("SELECT seq, hash FROM responses WHERE unit IS ? ORDER BY seq DESC LIMIT 1",
-                         [u]).fetchone()
-        if row and row[0] > best[0]:
-            best = (row[0], row[1])
-    return best
+    for seq, link in zip(row[1::2], row[2::2], strict=True):
+        if seq is not None and seq > best[0]:
+            best = (seq, link)
+    return row[0] or 0, best
 
 
 def _answer_rows(row: dict, answers: dict) -> list[dict]:
@@ -81,13 +90,22 @@ def _answer_rows(row: dict, answers: dict) -> list[dict]:
 
 
 def _insert(db, table: str, rows: list[dict]) -> None:
-    """Plain INSERT with the rows' own columns: the hot path needs no table introspection."""
+    """Plain INSERT with the rows' own columns: the hot path needs no table introspection.
+    A rating's few rows go in one statement (``executemany`` steps once per row, and each
+    step is a turn of the GIL for the writer); a bulk insert's many, row by row."""
     if not rows:
         return
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    sql = (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
-    db.conn.executemany(sql, [[r.get(c) for c in columns] for r in rows])
+    values = [[r.get(c) for c in columns] for r in rows]
+    head = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
+    one = f"({', '.join('?' for _ in columns)})"
+    if len(rows) * len(columns) <= SQLITE_MAX_VARIABLES:
+        db.conn.execute(head + ", ".join([one] * len(rows)), [v for row in values for v in row])
+    else:
+        db.conn.executemany(head + one, values)
+
+
+SQLITE_MAX_VARIABLES = 999  # the least any SQLite build allows in one statement
 
 
 def save_response(db, record: dict, answers: dict, *, complaint: dict | None = None,
