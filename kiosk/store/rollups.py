@@ -27,31 +27,13 @@ row whose counts are all 0 is never kept (it would count nothing).
 """
 from __future__ import annotations
 
-import functools
 from contextlib import contextmanager
 
 from kiosk.store.batch import current as current_batch
+from kiosk.store.rollup_counts import RECEIPTS, TABLES, apply  # noqa: F401 (part of this module's interface)
 
 SATISFIED = "(overall IS NOT NULL AND overall >= scale - 1)"
 DISLIKED = "(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END)"
-
-TABLES = {
-    "rollup_responses": (("local_date", "local_month", "unit", "field", "procedure_code", "officer", "counter",
-                          "channel", "flags", "demo", "complete"),
-                         ("responses", "rated", "satisfied", "dislikes")),
-    "rollup_months": (("local_month", "unit", "field", "procedure_code", "officer", "counter", "channel", "flags",
-                       "demo", "complete"), ("responses", "rated", "satisfied", "dislikes")),
-    "rollup_clock": (("local_date", "local_month", "unit", "local_weekday", "local_hour", "flags"),
-                     ("rated", "satisfied")),
-    "rollup_clock_months": (("local_month", "unit", "local_weekday", "local_hour", "flags"), ("rated", "satisfied")),
-    "rollup_answers": (("local_date", "unit", "question_id", "value", "flagged"), ("answers",)),
-    "rollup_answer_months": (("local_month", "unit", "question_id", "value", "flagged"), ("answers",)),
-}
-
-
-# Dossiers returned per local date of return (Asia/Ho_Chi_Minh, UTC+7) and unit: returned,
-# rated (a response bound), with an appointment date, overdue (returned after its local end).
-RECEIPTS = ("rollup_receipts", ("returned_date", "unit"), ("returned", "rated", "with_appointment", "overdue"))
 
 
 def create(db) -> None:
@@ -264,36 +246,6 @@ def _add(table: dict, key: tuple, measures) -> None:
     else:
         for i, m in enumerate(measures):
             acc[i] += m
-
-
-@functools.cache
-def _statements(table: str) -> tuple[str, str, tuple]:
-    """(UPDATE adding to a row, INSERT of a new row, measure columns) of a rollup table."""
-    keys, measures = RECEIPTS[1:] if table == RECEIPTS[0] else TABLES[table]
-    match = " AND ".join(f"[{k}] IS ?" for k in keys)
-    update = (f"UPDATE [{table}] SET " + ", ".join(f"[{m}] = [{m}] + ?" for m in measures)
-              + f" WHERE {match}")
-    insert = (f"INSERT INTO [{table}] ({', '.join(keys + measures)}) "
-              f"VALUES ({', '.join('?' * (len(keys) + len(measures)))})")
-    return update, insert, tuple(measures)
-
-
-def apply(db, deltas: dict[str, dict[tuple, list[int]]], sign: int = 1) -> None:
-    """Add (``sign`` 1) or subtract (-1) ``deltas`` from the rollups, in the caller's
-    transaction; a row whose counts all reach 0 is removed."""
-    for table, items in deltas.items():
-        if not items:
-            continue
-        update, insert, measures = _statements(table)
-        execute = db.conn.execute
-        for key, values in items.items():
-            if not any(values):  # nothing to count (a response without a main rating, on the clock)
-                continue
-            signed = [sign * v for v in values]
-            if execute(update, [*signed, *key]).rowcount == 0:
-                execute(insert, [*key, *signed])
-        if sign < 0:
-            execute(f"DELETE FROM [{table}] WHERE " + " AND ".join(f"[{m}] = 0" for m in measures))
 
 
 def subtract_where(db, where: str, params) -> None:
