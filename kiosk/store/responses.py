@@ -134,8 +134,8 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
 
 def _save(db, record: dict, answers: dict, complaint, conflict_body, flagger,
           known: dict | None = None) -> tuple[str, dict]:
-    """``save_response`` on the connection ``db`` (the batch leader's, inside the rating's
-    own savepoint there: no second one is needed)."""
+    """``save_response`` on the connection ``db`` (the batch leader's, inside the batch's
+    transaction there: it needs none of its own). ``known``: ``chain.settled``'s digests."""
     with nullcontext() if current_batch() else transaction(db):
         row = dict(record)
         if flagger is not None:
