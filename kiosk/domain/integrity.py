@@ -175,12 +175,9 @@ class Flagger:
 
     def __call__(self, db, row) -> list[str]:
         check, early = self._check(db, row), self._early
-        flags = []
-        for name, rule in RULES.items():
-            decided = early is not None and name not in IN_TURN
-            if (name in early) if decided else rule(check):
-                flags.append(name)
-        return flags
+        if early is None:  # nothing decided before: every rule now
+            return [name for name, rule in RULES.items() if rule(check)]
+        return [name for name, rule in RULES.items() if (rule(check) if name in IN_TURN else name in early)]
 
 
 def make_flagger(settings: Mapping, answer_count: int, clock_rejected: bool = False,

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from kiosk.store import chain, group_commit, rollups
 from kiosk.store.batch import current as current_batch
 from kiosk.store.chain import GENESIS
-from kiosk.store.db import transaction
+from kiosk.store.db import MAX_VARIABLES, transaction
 from kiosk.store.units import first_unit
 from kiosk.store.verify import verify_chain  # noqa: F401 (part of this module's interface)
 
@@ -99,13 +99,10 @@ def _insert(db, table: str, rows: list[dict]) -> None:
     values = [[r.get(c) for c in columns] for r in rows]
     head = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES "
     one = f"({', '.join('?' for _ in columns)})"
-    if len(rows) * len(columns) <= SQLITE_MAX_VARIABLES:
+    if len(rows) * len(columns) <= MAX_VARIABLES:
         db.conn.execute(head + ", ".join([one] * len(rows)), [v for row in values for v in row])
     else:
         db.conn.executemany(head + one, values)
-
-
-SQLITE_MAX_VARIABLES = 999  # the least any SQLite build allows in one statement
 
 
 def save_response(db, record: dict, answers: dict, *, complaint: dict | None = None,
