@@ -28,8 +28,6 @@ BUSY_TIMEOUT_MS = 10_000
 # inside a write transaction cannot deadlock.
 write_lock = threading.RLock()
 
-MAX_VARIABLES = 999  # the fewest '?' any SQLite build allows in one statement
-
 
 def connect(path, *, check_same_thread: bool = True) -> sqlite_utils.Database:
     """Open ``path`` with WAL, synchronous=FULL (an acknowledged rating survives a power

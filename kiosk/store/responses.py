@@ -9,7 +9,8 @@ from contextlib import nullcontext
 from kiosk.store import chain, group_commit, rollups
 from kiosk.store.batch import current as current_batch
 from kiosk.store.chain import GENESIS
-from kiosk.store.db import MAX_VARIABLES, transaction
+from kiosk.store.db import transaction
+from kiosk.store.rollup_counts import MAX_VARIABLES
 from kiosk.store.units import first_unit
 from kiosk.store.verify import verify_chain  # noqa: F401 (part of this module's interface)
 

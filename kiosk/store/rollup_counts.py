@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import sqlite3
 
-from kiosk.store.db import MAX_VARIABLES
-
 TABLES = {
     "rollup_responses": (("local_date", "local_month", "unit", "field", "procedure_code", "officer", "counter",
                           "channel", "flags", "demo", "complete"),
@@ -47,6 +45,9 @@ def _statements(table: str) -> tuple[str, str, tuple]:
 
 # SQLite 3.33 (2020) and later update many rows from a VALUES list in one statement.
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33, 0)
+# the fewest '?' any SQLite build allows in one statement (responses._insert uses it too; this
+# module imports nothing of the store, so that the schema's migrations may import it)
+MAX_VARIABLES = 999
 
 
 @functools.cache
