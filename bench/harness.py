@@ -101,6 +101,18 @@ class Server:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def context_switches(self) -> int:
+        """Voluntary context switches of all the server's threads so far (a thread that waits
+        for the GIL, a lock or I/O gives up its core: one switch), from /proc."""
+        total = 0
+        for status in Path(f"/proc/{self.proc.pid}/task").glob("*/status"):
+            try:
+                m = re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status.read_text(), re.M)
+            except OSError:  # a thread that ended meanwhile
+                continue
+            total += int(m.group(1)) if m else 0
+        return total
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -111,6 +123,21 @@ class Server:
                 self.proc.wait()
         if getattr(self, "log", None):
             self.log.close()
+
+
+def machine_ticks() -> list[int]:
+    """The machine's CPU time so far by kind, from /proc/stat: (busy, idle, steal) in ticks.
+    Idle counts I/O wait; steal is time the hypervisor ran someone else on these cores."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return [user + nice + system + irq + softirq, idle + iowait, steal]
+
+
+def machine_share(before: list[int], after: list[int]) -> dict[str, float]:
+    """{busy, idle, steal}: each one's share of the machine's time between two ``machine_ticks``."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    return dict(zip(("busy", "idle", "steal"), (x / total for x in spent), strict=True))
 
 
 def kiosk_server(instance: Path, threads: int, env_extra: dict | None = None) -> Server:
