@@ -133,13 +133,6 @@ def machine_ticks() -> list[int]:
     return [user + nice + system + irq + softirq, idle + iowait, steal]
 
 
-def machine_share(before: list[int], after: list[int]) -> dict[str, float]:
-    """{busy, idle, steal}: each one's share of the machine's time between two ``machine_ticks``."""
-    spent = [b - a for a, b in zip(before, after, strict=True)]
-    total = sum(spent) or 1
-    return dict(zip(("busy", "idle", "steal"), (x / total for x in spent), strict=True))
-
-
 def kiosk_server(instance: Path, threads: int, env_extra: dict | None = None) -> Server:
     port = free_port()
     return Server([PY, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(port),

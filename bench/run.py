@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true",
                    help="small sizes (100k summary, 20k reports, 5 s load, 10 taps) for a quick check")
     p.add_argument("--duration", type=float, help="seconds of saturation per server (default 20; quick 5)")
+    p.add_argument("--rounds", type=int, help="rounds that share it, the two servers loaded in turn "
+                   "(default 4; quick 2)")
     p.add_argument("--warmup", type=float, default=3, help="seconds of warm-up load before it (default 3)")
     p.add_argument("--connections", type=int, default=16, help="concurrent clients (default 16)")
     p.add_argument("--tablets", type=int, default=16,
@@ -69,6 +71,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     q = args.quick
     args.duration = args.duration or (5 if q else 20)
+    args.rounds = max(1, args.rounds or (2 if q else 4))
     args.paced_seconds = args.paced_seconds or (10 if q else 30)
     args.rss_submissions = args.rss_submissions or (2000 if q else 10_000)
     args.summary_responses = args.summary_responses or (100_000 if q else 1_000_000)
