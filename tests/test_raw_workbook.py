@@ -16,7 +16,8 @@ import analysis.rows as rows_module
 from analysis import summarize
 from analysis.reports.xlsx import xlsx_report
 from analysis.rows import header, iter_rows
-from tests.analysis_helpers import add
+from kiosk import store
+from tests.analysis_helpers import add, local, record
 
 TYPED = ["  hai khoảng trắng  ", "A & B <b>đậm</b>", "1234", "Dòng 1\nDòng 2"]
 
@@ -141,3 +142,46 @@ def test_a_failure_while_writing_the_rows_is_raised_not_hidden_in_the_compressin
     with pytest.raises(RuntimeError, match="đọc hỏng"):
         raw_sheet.splice(frame, tmp_path / "out.xlsx", 1, broken_rows(), raw_sheet.RowWriter(1, 1, 2))
     assert not any(t.name == "xlsx-compress" for t in threading.enumerate())
+
+
+def _statements_steps(conn, run) -> int:
+    """SQLite's virtual-machine steps while ``run()`` reads: the work done, counted, not timed.
+    Inside a transaction the rows are read on this connection (not by the prefetching thread's
+    own), so its handler sees every step."""
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0
+    conn.execute("BEGIN")
+    conn.set_progress_handler(count, 1)
+    try:
+        run()
+    finally:
+        conn.set_progress_handler(None, 1)
+        conn.execute("ROLLBACK")
+    return steps[0]
+
+
+def test_a_communes_export_on_the_provinces_server_reads_its_own_rows_not_everyones(fresh_db):
+    """On a province's server a commune downloads its 100,000 rows out of 10M: finding where
+    its period starts and ends along the chain must not pass over every other commune's rows
+    (that took 15-27 s of a 100,000-row export there; bench/run.py, 10M)."""
+    store.create_unit(fresh_db, "27001", "Xã Một")
+    store.create_unit(fresh_db, "27002", "Xã Hai")
+    mine = [add(fresh_db, "2026-11-03 08:00", 5, unit="27001")["id"],
+            add(fresh_db, "2026-11-03 09:00", 2, {"reasons": ["waiting"]}, unit="27001")["id"]]
+
+    def ours():
+        return list(iter_rows(fresh_db.conn, "2026-11-01", "2026-11-30", unit="27001"))
+
+    def the_neighbours_month(n):
+        store.insert_many(fresh_db, [(record(local("2026-11-04 10:00"), 4, unit="27002"), {"overall": 4})
+                                     for _ in range(n)])
+    the_neighbours_month(200)
+    before = _statements_steps(fresh_db.conn, ours)
+    the_neighbours_month(2000)  # ten times as many of the other commune's rows, same period
+    after = _statements_steps(fresh_db.conn, ours)
+    mine.append(add(fresh_db, "2026-11-20 08:00", 4, unit="27001")["id"])  # its own after them
+    assert [r[header().index("Mã phiếu")] for r in ours()] == mine      # every row, in chain order
+    assert after < before * 1.1, (before, after)
