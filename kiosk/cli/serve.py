@@ -1,16 +1,17 @@
 """``serve``: the production server (waitress) with its limits, the backup schedule and the mail thread."""
 from __future__ import annotations
 
+import os
 import sys
 
+from kiosk import memory
 from kiosk.cli.common import _app
 
 
 def cmd_serve(args) -> int:
     """Serve with waitress (the production server; no debugger, several threads)."""
-    import os
-
     from waitress import serve
+    memory.few_arenas()  # before the app, the backup and mail threads and waitress's start
     if args.demo:
         os.environ["KIOSK_DEMO_MODE"] = "1"
     app = _app()

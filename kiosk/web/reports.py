@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, stream_
 from analysis import summarize
 from analysis.reports.csv import responses_csv_stream, summary_csv
 from analysis.rows import AUDIENCES
-from kiosk import store
+from kiosk import memory, store
 from kiosk.clock import local_today
 from kiosk.domain import periods
 from kiosk.web import scope
@@ -155,6 +155,7 @@ def responses_xlsx():
     if error:
         return error
     spool = xlsx_report_file(summary, db=get_db().conn, meta=report_meta(summary["unit"]), audience=audience)
+    memory.give_back()  # the rows and XML it made, tens of MB for a year (kiosk/memory.py)
     return _spooled_file(spool, XLSX, _name(summary, "_phieu.xlsx"), summary)
 
 
