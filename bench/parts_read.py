@@ -10,7 +10,14 @@ import time
 from pathlib import Path
 
 from harness import BENCH, OUT, PY, ROOT, Table, count_rows, fresh, get, kiosk_cli, kiosk_env, kiosk_server, secs
-from parts_scale import ensure_rollups, exports, province_rows, served_memory, summary_against_scan
+from parts_scale import (
+    ensure_rollups,
+    exports,
+    province_rows,
+    province_served_memory,
+    served_memory,
+    summary_against_scan,
+)
 
 # --- parts 2 and 3: summary and reports --------------------------------------------------------
 
@@ -103,6 +110,11 @@ def part_summary(args, table: Table):
         served_memory(table, server, d_from, d_to, token, rows, args.threads)
     finally:
         server.stop()
+    demo = {"KIOSK_DEMO_MODE": "1"}
+    province_served_memory(
+        table, args.threads, lambda inst: kiosk_server(inst, args.threads, demo).start(),
+        lambda inst: kiosk_cli(inst, "create-token", "bench-province", "--role", "leader", "--all-units",
+                               env=kiosk_env(inst, **demo)).stdout.strip())
 
 
 def part_reports(args, table: Table):
