@@ -223,10 +223,11 @@ def _rows(conn, date_from: str, date_to: str, exclude_flagged: bool, people: boo
     # one unit, its own first and last link (index unit, seq): on a province's server the
     # period's ends over every unit cost a pass over all their rows (a commune's 100,000 of
     # 10M: 10-15 s to read, now 2-3 s, as on its own server)
-    period = "local_date BETWEEN ?1 AND ?2" + in_unit.replace("?", "?3")
+    in_unit = in_unit.replace("?", "?3")
+    period = "local_date BETWEEN ?1 AND ?2" + in_unit
     where = (f"seq BETWEEN (SELECT min(seq) FROM responses WHERE {period}) "
              f"AND (SELECT max(seq) FROM responses WHERE {period}) AND +local_date BETWEEN ?1 AND ?2"
-             + (" AND flags = ''" if exclude_flagged else "") + in_unit.replace("?", "?3"))
+             + (" AND flags = ''" if exclude_flagged else "") + in_unit)
     # each response's answers in one column, in the order stored, "question\x1fvalue" joined by
     # \x1e: one pass instead of a query per chunk and a Python row per answer. Neither
     # character can reach a cell (``cells.clean`` drops them), so a value never splits wrongly.

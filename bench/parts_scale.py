@@ -146,6 +146,7 @@ def province_served_memory(table: Table, threads: int, start_server, make_leader
         d_from, d_to = conn.execute("SELECT min(local_date), max(local_date) FROM responses").fetchone()
         rows = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
         unit = conn.execute("SELECT unit FROM responses ORDER BY seq DESC LIMIT 1").fetchone()[0]
+        own = conn.execute("SELECT count(*) FROM responses WHERE unit = ?", [unit]).fetchone()[0]
     finally:
         conn.close()
     token = make_leader_token(instance)
@@ -157,7 +158,6 @@ def province_served_memory(table: Table, threads: int, start_server, make_leader
             download_rss(server, f"{server.url}/api/v1/summary/units?{period}", token)
         seconds, size = download_rss(server, f"{server.url}/api/v1/export/responses.csv?{period}&unit={unit}",
                                      token)
-        own = conn_count(PROVINCE_DB, unit)
         book, book_size = download_rss(server, f"{server.url}/api/v1/export/responses.xlsx?{period}&unit={unit}",
                                        token)
         rss, hwm = server.rss_kb()
@@ -169,10 +169,3 @@ def province_served_memory(table: Table, threads: int, start_server, make_leader
               hwm / 1024 < 80, f"VmHWM after {threads} province summaries, {threads} league tables and unit "
               f"{unit}'s CSV ({size / 1e6:.0f} MB) and workbook; RSS now {rss / 1024:.1f} MB")
 
-
-def conn_count(db: Path, unit: str) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT count(*) FROM responses WHERE unit = ?", [unit]).fetchone()[0]
-    finally:
-        conn.close()

@@ -15,6 +15,7 @@ set by the operator wins.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import platform
 import sys
@@ -27,7 +28,6 @@ def _glibc():
     """glibc's functions of this process, or None."""
     if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
         return None
-    import ctypes
     try:
         return ctypes.CDLL(None)
     except OSError:
@@ -40,7 +40,6 @@ def few_arenas(environ=os.environ) -> bool:
     libc = None if environ.get("MALLOC_ARENA_MAX") else _glibc()
     if libc is None or not hasattr(libc, "mallopt"):
         return False
-    import ctypes
     libc.mallopt.argtypes, libc.mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return libc.mallopt(M_ARENA_MAX, ARENAS) == 1
 
@@ -51,6 +50,5 @@ def give_back() -> bool:
     libc = _glibc()
     if libc is None or not hasattr(libc, "malloc_trim"):
         return False
-    import ctypes
     libc.malloc_trim.argtypes, libc.malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
     return libc.malloc_trim(0) == 1

@@ -166,7 +166,7 @@ def _statements_steps(conn, run) -> int:
 def test_a_communes_export_on_the_provinces_server_reads_its_own_rows_not_everyones(fresh_db):
     """On a province's server a commune downloads its 100,000 rows out of 10M: finding where
     its period starts and ends along the chain must not pass over every other commune's rows
-    (that took 15-27 s of a 100,000-row export there; bench/run.py, 10M)."""
+    (reading them took 10-15 s there instead of 2-3 s; bench/run.py, 10M)."""
     store.create_unit(fresh_db, "27001", "Xã Một")
     store.create_unit(fresh_db, "27002", "Xã Hai")
     mine = [add(fresh_db, "2026-11-03 08:00", 5, unit="27001")["id"],
