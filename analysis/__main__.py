@@ -77,7 +77,7 @@ def _unit_heading(db, code: str | None) -> dict:
     names), {} for the whole or a database without units."""
     if not code:
         return {}
-    from .queries import opened
+    from .connection import opened
     with opened(db) as conn:
         row = conn.execute("SELECT name, province, settings FROM units WHERE code = ?", [code]).fetchone()
     if row is None:

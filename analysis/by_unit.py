@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import forms, fromrollups, indicators, queries, rollup
+from . import connection, forms, fromrollups, indicators, queries, rollup
 from .queries import AnswerCount
 from .stats import FORMULA
 from .summary import parse_date
@@ -117,7 +117,7 @@ def units_summary(conn_or_path, date_from, date_to, units: list[dict], exclude_f
         targets = load_targets() if targets is None else load_targets(targets)
     today = (parse_date(today) if today is not None else queries.local_today()).isoformat()
     d_from, d_to = start.isoformat(), end.isoformat()
-    with queries.opened(conn_or_path) as conn:
+    with connection.opened(conn_or_path) as conn:
         counts = indicator_counts(conn, targets, d_from, d_to)
         clock = _clock_by_unit(conn, d_from, d_to)
         out = [{"code": u["code"], "name": u.get("name") or u["code"],

@@ -93,47 +93,56 @@ def pieces(date_from: str, date_to: str) -> list[tuple[int, str, str, str]]:
 
 
 def spans(daily: str, monthly: str, keys: str, measures: tuple[str, ...], date_from: str, date_to: str,
-          where: str = "", params=(), grouped: bool = False, monthly_hint: str = "") -> tuple[str, list]:
+          where: str = "", params=(), grouped=(), monthly_hint: str = "") -> tuple[str, list]:
     """(SELECT, params) of ``keys`` (a column list, maybe "") and ``measures`` over the period,
     UNION ALL of the ``pieces`` read from ``monthly`` (keyed by local_month) and ``daily``
     (keyed by local_date), a subtracted piece's measures negated: sum them, and drop the
     groups whose sums come to 0. ``where``: " AND ..." on columns both tables have, with its
-    ``params``. ``grouped``: each piece already summed by ``keys`` (the outer GROUP BY then
-    sums a few thousand rows, not every rollup row); ``monthly_hint``: e.g. an INDEXED BY
-    clause for the monthly table."""
+    ``params``. ``grouped``: the kinds of piece ("months", "days") each summed by ``keys`` on
+    its own (the outer GROUP BY then sums a few thousand rows, not every rollup row);
+    ``monthly_hint``: e.g. an INDEXED BY clause for the monthly table."""
     parts, args = [], []
     for sign, kind, first, last in pieces(date_from, date_to):
         table, column = (monthly + monthly_hint, "local_month") if kind == "months" else (daily, "local_date")
         neg = "" if sign > 0 else "-"
-        signed = [f"{neg}sum({m}) AS {m}" if grouped else f"{neg}{m}" for m in measures]
+        summed = kind in grouped
+        signed = [f"{neg}sum({m}) AS {m}" if summed else f"{neg}{m} AS {m}" for m in measures]
         picked = ", ".join([keys] * bool(keys) + signed)
         parts.append(f"SELECT {picked} FROM {table} WHERE {column} BETWEEN ? AND ?{where}"
-                     + (f" GROUP BY {keys}" if grouped and keys else ""))
+                     + (f" GROUP BY {keys}" if summed and keys else ""))
         args += [first, last, *params]
     return " UNION ALL ".join(parts), args
 
 
-CUBE_KEYS = "local_month, field, procedure_code, officer, counter, channel, flags, demo, complete"
-CLOCK_KEYS = "local_month, local_weekday, local_hour, flags"
-
-
 CUBE_MEASURES = ("responses", "rated", "satisfied", "dislikes")
+CLOCK_KEYS = "local_month, local_weekday, local_hour, flags"
 CUBE_INDEX = "idx_rollup_months_cube"  # kiosk/store/rollups.py: the monthly cube in CUBE_KEYS order
 
 
-def response_cube(conn, date_from: str, date_to: str, unit=None) -> list:
-    """Each piece of the period (``pieces``) is grouped by itself, then the few thousand
-    groups of all pieces summed. A province's year is some 200,000 monthly rows of a hundred
-    communes: sorting them for one GROUP BY took a second; grouped along ``CUBE_INDEX``,
-    which holds them in that order, they need no sort."""
+def response_counts(conn, date_from: str, date_to: str, unit=None, exclude_flagged: bool = False):
+    """``queries.counted`` of each piece of the period (``pieces``) grouped by itself. A
+    province's year is some 200,000 monthly rows of a hundred communes: grouped along
+    ``CUBE_INDEX``, which holds them in the cube's order, they need no sort and come out as
+    a few thousand groups. One unit's monthly rows are its groups already, as they stand."""
     where, params = _unit(unit)
-    along = (f" INDEXED BY {CUBE_INDEX}" if unit is None and conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [CUBE_INDEX]).fetchone() else "")
-    rows, args = spans("rollup_responses", "rollup_months", CUBE_KEYS, CUBE_MEASURES, date_from, date_to,
-                       where, params, grouped=True, monthly_hint=along)
-    return list(map(q.CubeRow._make, conn.execute(
-        f"SELECT {CUBE_KEYS}, sum(responses), sum(rated), sum(satisfied), sum(dislikes) "
-        f"FROM ({rows}) GROUP BY {CUBE_KEYS} HAVING sum(responses) > 0", args)))
+    across = unit is None and _units(conn) > 1
+    rows, args = spans("rollup_responses", "rollup_months", ", ".join(q.CUBE_KEYS), CUBE_MEASURES, date_from,
+                       date_to, where, params, grouped=("months", "days") if across else ("days",),
+                       monthly_hint=_along(conn) if across else "")
+    return q.counted(conn, rows, args, exclude_flagged)
+
+
+def _units(conn) -> int:
+    """How many units the rollups may hold (a copy without a units table: 2, the side that groups)."""
+    if not q.has_table(conn, "units"):
+        return 2
+    return conn.execute("SELECT count(*) FROM units").fetchone()[0]
+
+
+def _along(conn) -> str:
+    """INDEXED BY ``CUBE_INDEX`` for the monthly table, if this database has it."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [CUBE_INDEX]).fetchone()
+    return f" INDEXED BY {CUBE_INDEX}" if found else ""
 
 
 def hour_weekday(conn, date_from: str, date_to: str, unit=None) -> list:

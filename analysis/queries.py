@@ -1,16 +1,14 @@
 """The SQL behind a summary: a few grouped passes, each over one indexed range.
 
 A million responses must summarise in well under a second, so each table is read once per
-period and grouped in SQLite into a small "cube" that Python rolls up into every
-breakdown, instead of one scan per breakdown. Dates are local dates (Asia/Ho_Chi_Minh),
-inclusive, compared as ISO text on the ``local_date`` columns.
+period and grouped in SQLite into a few thousand groups (the six dimensions together;
+flags, demo and complete) that Python rolls up into every breakdown, instead of one scan
+per breakdown. Dates are local dates (Asia/Ho_Chi_Minh), inclusive, compared as ISO text
+on the ``local_date`` columns.
 """
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from pathlib import Path
 from typing import NamedTuple
 
 from .fromrollups import rolled
@@ -27,25 +25,35 @@ def local_today() -> date:
 SATISFIED_SQL = "(overall IS NOT NULL AND overall >= scale - 1)"
 
 CUBE_DIMENSIONS = ("local_month", "field", "procedure_code", "officer", "counter", "channel")
+CUBE_KEYS = (*CUBE_DIMENSIONS, "flags", "demo", "complete")
+# A dislike: a main rating of "Không hài lòng" or worse (1–2 of 5, 1 of 3) bound to a receipt.
+DISLIKED_SQL = "(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END)"
 
 
 # Rows as the SQL below returns them, named so every consumer reads ``row.rated``, not
 # ``row[10]``; the field order is the SELECT's order (built with ``_make`` where they come out).
 
-class CubeRow(NamedTuple):
-    """One group of the response cube: the six dimensions, the grouping columns, the counts."""
+class DimensionRow(NamedTuple):
+    """Responses of one combination of the six dimensions (a breakdown sums them by each)."""
     month: str
     field: str | None
     procedure: str | None
     officer: str | None
     counter: str | None
     channel: str
-    flags: str            # space-separated flag names, '' when not flagged
-    demo: int
-    complete: int
     responses: int        # every response of the group, rated or not
     rated: int            # with a main rating
     satisfied: int | None  # main rating in the top two levels of its scale
+
+
+class GroupRow(NamedTuple):
+    """Responses of one combination of flags, demo and complete (the period's totals)."""
+    flags: str            # space-separated flag names, '' when not flagged
+    demo: int
+    complete: int
+    responses: int
+    rated: int
+    satisfied: int | None
     dislikes: int | None  # main rating "Không hài lòng" or worse, bound to a receipt
 
 
@@ -95,32 +103,6 @@ class MonthCount(NamedTuple):
     satisfied: int | None
 
 
-def connect(conn_or_path) -> sqlite3.Connection:
-    """A sqlite3 connection from a connection, a sqlite_utils.Database or a path.
-
-    A path is opened read-only, so a report can never change the data; a missing file is a
-    FileNotFoundError rather than a new empty database."""
-    if isinstance(conn_or_path, sqlite3.Connection):
-        return conn_or_path
-    if hasattr(conn_or_path, "conn"):  # sqlite_utils.Database, without importing it
-        return conn_or_path.conn
-    path = Path(conn_or_path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no database at {path}")
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-
-
-@contextmanager
-def opened(conn_or_path):
-    """``connect`` as a context manager: closes the connection only if it opened it."""
-    conn = connect(conn_or_path)
-    try:
-        yield conn
-    finally:
-        if conn is not conn_or_path and getattr(conn_or_path, "conn", None) is not conn:
-            conn.close()
-
-
 def has_table(conn, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                         [name]).fetchone() is not None
@@ -146,21 +128,44 @@ def _month_range(date_from: str, date_to: str) -> list[str]:
 
 
 @rolled
-def response_cube(conn, date_from: str, date_to: str, unit: str | None = None) -> list[CubeRow]:
-    """The period's responses grouped by the cube's dimensions and flags, demo, complete.
+def response_counts(conn, date_from: str, date_to: str, unit: str | None = None,
+                    exclude_flagged: bool = False) -> tuple[list[DimensionRow], list[GroupRow]]:
+    """The period's responses counted by the six dimensions together (the unflagged only
+    with ``exclude_flagged``), and by flags, demo and complete (``counted``).
 
-    Grouped by plain columns in the order of the proposed covering index, so SQLite
-    aggregates while it walks the index instead of sorting a million rows. A dislike is a
-    main rating of "Không hài lòng" or worse (1–2 of 5, 1 of 3). ``unit``: one unit's
-    responses only (None: the whole installation), here and in every query below."""
-    dims = ", ".join(CUBE_DIMENSIONS)
+    The cube is grouped by plain columns in the order of the proposed covering index, so
+    SQLite aggregates while it walks the index instead of sorting a million rows. ``unit``:
+    one unit's responses only (None: the whole installation), here and in every query below."""
     where, params = unit_filter(unit)
-    return list(map(CubeRow._make, conn.execute(
-        f"SELECT {dims}, flags, demo, complete, count(*), count(overall), sum({SATISFIED_SQL}), "
-        f"sum(receipt IS NOT NULL AND overall <= CASE WHEN scale = 3 THEN 1 ELSE 2 END) "
-        f"FROM responses WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ?{where} "
-        f"GROUP BY {dims}, flags, demo, complete",
-        [*_month_range(date_from, date_to), date_from, date_to, *params])))
+    return counted(conn, (
+        f"SELECT {', '.join(CUBE_KEYS)}, count(*) AS responses, count(overall) AS rated, "
+        f"sum({SATISFIED_SQL}) AS satisfied, sum({DISLIKED_SQL}) AS dislikes FROM responses "
+        f"WHERE local_month BETWEEN ? AND ? AND local_date BETWEEN ? AND ?{where} GROUP BY {', '.join(CUBE_KEYS)}"),
+        [*_month_range(date_from, date_to), date_from, date_to, *params], exclude_flagged)
+
+
+def counted(conn, cube: str, params, exclude_flagged: bool) -> tuple[list[DimensionRow], list[GroupRow]]:
+    """(DimensionRow rows, GroupRow rows) from ``cube``, a SELECT of ``CUBE_KEYS`` and
+    responses, rated, satisfied, dislikes: any rows that add up to the period's (from the
+    rollups, one per piece of the period). In one statement, so both count the same
+    committed rows even while ratings arrive, and the breakdowns add up to the totals.
+    Python is handed a few thousand groups, not every row of the cube: that took longer than
+    the rest of a summary. A group without responses is left out."""
+    dims, blank = ", ".join(CUBE_DIMENSIONS), ", ".join(["NULL"] * len(CUBE_DIMENSIONS))
+    measures = "sum(responses), sum(rated), sum(satisfied)"
+    unflagged = " WHERE flags = ''" if exclude_flagged else ""
+    dimensions, groups = [], []
+    for row in conn.execute(
+            f"WITH cube AS ({cube}) "
+            f"SELECT 1, {dims}, NULL, NULL, NULL, {measures}, NULL FROM cube{unflagged} "
+            f"GROUP BY {dims} HAVING sum(responses) != 0 "
+            f"UNION ALL SELECT 0, {blank}, flags, demo, complete, {measures}, sum(dislikes) FROM cube "
+            f"GROUP BY flags, demo, complete HAVING sum(responses) != 0", params):
+        if row[0]:
+            dimensions.append(DimensionRow(*row[1:7], *row[10:13]))
+        else:
+            groups.append(GroupRow(*row[7:]))
+    return dimensions, groups
 
 
 @rolled
@@ -245,20 +250,6 @@ def complained_receipts(conn, start: str, end: str, unit: str | None = None) -> 
         "SELECT count(DISTINCT c.receipt) FROM complaints c JOIN receipts r ON r.code = c.receipt "
         f"WHERE r.returned_at >= ? AND r.returned_at < ? AND r.appointment_date IS NOT NULL{where}",
         [start, end, *params]).fetchone()[0]
-
-
-def database_file(conn) -> str | None:
-    """The file behind ``conn`` ('' or None for an in-memory database)."""
-    for _, name, path in conn.execute("PRAGMA database_list"):
-        if name == "main":
-            return path or None
-    return None
-
-
-def open_reader(path: str) -> sqlite3.Connection:
-    """A second read-only connection to the same file, for a query run in parallel."""
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
-                           check_same_thread=False)
 
 
 def complaint_figures(conn, date_from: str, date_to: str, today: str,

@@ -38,25 +38,31 @@ def figure_row(key, label, n: int, satisfied: int) -> dict:
             "rate": satisfied / n if n else None, "ci_low": low, "ci_high": high}
 
 
-def breakdowns(cube, exclude_flagged: bool, procedure_names: dict) -> dict[str, list[dict]]:
-    """{breakdown name: rows} from ``queries.CubeRow`` rows.
+DIMENSIONS = ("month", "field", "procedure", "officer", "counter", "channel")  # DimensionRow's first six
+
+
+def breakdowns(dimension_rows, procedure_names: dict) -> dict[str, list[dict]]:
+    """{breakdown name: rows} from ``queries.DimensionRow`` rows (the flagged already left
+    out, or not), summed by each dimension; quarters and years from the months.
 
     Time breakdowns are in time order; the others by n, largest first, then key."""
-    keyers = {
-        "month": lambda r: r.month, "quarter": lambda r: _quarter(r.month),
-        "year": lambda r: r.month[:4], "field": lambda r: r.field,
-        "procedure": lambda r: r.procedure, "officer": lambda r: r.officer,
-        "counter": lambda r: r.counter, "channel": lambda r: r.channel,
-    }
-    sums: dict[str, dict] = {name: {} for name in BREAKDOWNS}
-    for row in cube:
-        if exclude_flagged and row.flags:
-            continue
-        rated, sat = row.rated, row.satisfied or 0
-        for name, keyer in keyers.items():
-            acc = sums[name].setdefault(keyer(row), [0, 0])
-            acc[0] += rated
-            acc[1] += sat
+    sums: dict[str, dict] = {}
+    for i, name in enumerate(DIMENSIONS):
+        acc: dict = {}
+        for row in dimension_rows:
+            counts = acc.get(row[i])
+            if counts is None:
+                acc[row[i]] = [row.rated, row.satisfied or 0]
+            else:
+                counts[0] += row.rated
+                counts[1] += row.satisfied or 0
+        sums[name] = acc
+    for name, keyer in (("quarter", _quarter), ("year", lambda month: month[:4])):
+        acc = sums[name] = {}
+        for month, counts in sums["month"].items():
+            total = acc.setdefault(keyer(month), [0, 0])
+            total[0] += counts[0]
+            total[1] += counts[1]
     labelers = {
         "month": _month_label, "quarter": _quarter_label, "year": str,
         "procedure": lambda k: procedure_names.get(k, k), "channel": lambda k: CHANNEL_LABELS.get(k, k),
@@ -91,7 +97,7 @@ def heatmap(clock_rows, exclude_flagged: bool) -> list[dict]:
 
 def overall_counts(rows) -> dict[bool, Tally]:
     """{flagged: Tally} of the main rating, from any rows with ``flags``, ``rated`` and
-    ``satisfied`` (``queries.ClockRow`` or ``queries.CubeRow``)."""
+    ``satisfied`` (``queries.ClockRow`` or ``queries.GroupRow``)."""
     out = {False: [0, 0], True: [0, 0]}
     for row in rows:
         acc = out[bool(row.flags)]
@@ -100,11 +106,11 @@ def overall_counts(rows) -> dict[bool, Tally]:
     return {k: Tally(*v) for k, v in out.items()}
 
 
-def response_totals(cube) -> dict:
+def response_totals(groups) -> dict:
     """Counts of the period's responses: all, complete, incomplete, demo, flagged (and by
     flag name; one response may carry several flags)."""
     totals = {"all": 0, "complete": 0, "incomplete": 0, "demo": 0, "flagged": 0, "by_flag": {}}
-    for row in cube:
+    for row in groups:
         count = row.responses
         totals["all"] += count
         totals["complete" if row.complete != 0 else "incomplete"] += count

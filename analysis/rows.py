@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from survey_forms import scale_label, vocabulary
 
-from . import queries
+from . import connection, queries
 from .forms import questionnaires, retired_questions
 
 AUDIENCES = ("people", "systems")
@@ -161,7 +161,7 @@ def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool 
     people answers as labels (multi-choice joined with "; "), for systems the stored codes
     (joined with ";"); unanswered questions as ''. ``unit``: that unit's responses only."""
     _check(audience)
-    with queries.opened(conn_or_path) as conn:
+    with connection.opened(conn_or_path) as conn:
         yield from _rows(conn, str(date_from), str(date_to), exclude_flagged, audience == "people", unit)
 
 
@@ -170,7 +170,7 @@ def _chunks(conn: sqlite3.Connection, sql: str, params: list):
     thread on its own read-only connection, one chunk ahead: SQLite lets go of the GIL while
     it reads, so reading the next chunk runs on the other core while this one is turned into
     cells (a year's raw sheet: about half a second less)."""
-    path = queries.database_file(conn)
+    path = connection.database_file(conn)
     if path is None or conn.in_transaction:  # a second connection would not see uncommitted rows
         cur = conn.execute(sql, params)
         yield from iter(lambda: cur.fetchmany(CHUNK), [])
@@ -180,7 +180,7 @@ def _chunks(conn: sqlite3.Connection, sql: str, params: list):
 
     def fetch():
         try:
-            own = queries.open_reader(path)
+            own = connection.open_reader(path)
             try:
                 cur = own.execute(sql, params)
                 while not stop.is_set():

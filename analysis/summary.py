@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from survey_forms import vocabulary
 
-from . import forms, indicators, queries, rollup
+from . import connection, forms, indicators, queries, rollup
 from .imported import imported_count
 from .stats import FORMULA
 from .targets import Targets, load_targets
@@ -76,7 +76,7 @@ def summarize(conn_or_path, date_from, date_to, exclude_flagged: bool = True,
     if not isinstance(targets, Targets):
         targets = load_targets() if targets is None else load_targets(targets)
     today = parse_date(today) if today is not None else queries.local_today()
-    with queries.opened(conn_or_path) as conn:
+    with connection.opened(conn_or_path) as conn:
         return _summarize(conn, start, end, exclude_flagged, targets, today, unit)
 
 
@@ -86,7 +86,7 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
     d_from, d_to = start.isoformat(), end.isoformat()
 
     def side(c) -> dict:
-        """The other half: run on a second connection while the cube is grouped."""
+        """The other half: run on a second connection while the breakdowns are counted."""
         p_from, p_to = previous_period(start, end)
         return {
             "clock": queries.hour_weekday(c, d_from, d_to, unit),
@@ -97,18 +97,18 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
             "receipts": queries.receipt_figures(c, d_from, d_to, unit),
         }
 
-    def main(c) -> list:
-        """The cube: the longest query, about half the work."""
-        return queries.response_cube(c, d_from, d_to, unit)
+    def main(c) -> tuple[list, list]:
+        """The breakdowns' and the totals' counts: the longest query, about half the work.
+        The main rating's figure comes from the same statement as the breakdowns and
+        totals, so they always add up even while ratings arrive."""
+        return queries.response_counts(c, d_from, d_to, unit, exclude_flagged)
 
-    cube, got = _in_parallel(conn, main, side)
+    (dimensions, groups), got = _in_parallel(conn, main, side)
     receipts = got["receipts"]
-    # The main rating's figure comes from the same pass as the breakdowns and totals, so
-    # they always add up even while ratings arrive.
-    overall = rollup.overall_counts(cube)
+    overall = rollup.overall_counts(groups)
     both = {mode: indicators.compute(targets, overall, got["counts"], got["complaints"], scales, flag)
             for mode, flag in (("all", False), ("excluding_flagged", True))}
-    totals = {**rollup.response_totals(cube), "imported": imported_count(conn, d_from, d_to, unit)}
+    totals = {**rollup.response_totals(groups), "imported": imported_count(conn, d_from, d_to, unit)}
     chosen = "excluding_flagged" if exclude_flagged else "all"
     procedure_names = queries.labels(conn, "procedures", "code", "name")
     return {
@@ -122,11 +122,11 @@ def _summarize(conn, start: date, end: date, exclude_flagged: bool, targets: Tar
         "flagged": {"responses": totals["flagged"], "by_flag": totals["by_flag"],
                     "excluded": exclude_flagged},
         "responses": totals,
-        "breakdowns": rollup.breakdowns(cube, exclude_flagged, procedure_names),
+        "breakdowns": rollup.breakdowns(dimensions, procedure_names),
         "hour_weekday": rollup.heatmap(got["clock"], exclude_flagged),
         "reasons": reasons(got["reasons"], exclude_flagged),
         "response_rate": response_rate(receipts),
-        "portal_figure": portal_figure(receipts, cube, exclude_flagged),
+        "portal_figure": portal_figure(receipts, groups, exclude_flagged),
         "previous": got["previous"],
         "targets_version": targets.version,
         "chain": queries.chain_head(conn, unit),
@@ -140,12 +140,12 @@ def _in_parallel(conn, main, side):
     halves use both cores of a small office PC. In-memory databases run one after the
     other. The two connections may see snapshots a few writes apart; a summary is a
     report, not a ledger."""
-    path = queries.database_file(conn)
+    path = connection.database_file(conn)
     if not path or conn.in_transaction:  # a second connection would not see uncommitted rows
         return main(conn), side(conn)
 
     def run_side():
-        other = queries.open_reader(path)
+        other = connection.open_reader(path)
         try:
             return side(other)
         finally:
@@ -208,7 +208,7 @@ def response_rate(figures: queries.ReceiptFigures | None) -> dict | None:
             "rate": figures.rated / figures.returned}
 
 
-def portal_figure(figures: queries.ReceiptFigures | None, cube, exclude_flagged: bool) -> dict | None:
+def portal_figure(figures: queries.ReceiptFigures | None, groups, exclude_flagged: bool) -> dict | None:
     """The national portal's style of figure: 100% − overdue share − share of dossiers with
     a complaint or a "dislike" rating, over dossiers returned in the period with an
     appointment date. None without such receipts. Dislikes are main ratings of "Không hài
@@ -216,7 +216,7 @@ def portal_figure(figures: queries.ReceiptFigures | None, cube, exclude_flagged:
     if not figures or not figures.with_appointment:
         return None
     base, overdue, complained = figures.with_appointment, figures.overdue or 0, figures.complained or 0
-    dislikes = sum(r.dislikes or 0 for r in cube if not (exclude_flagged and r.flags))
+    dislikes = sum(r.dislikes or 0 for r in groups if not (exclude_flagged and r.flags))
     overdue_share = overdue / base
     complaint_share = min(1.0, (complained + dislikes) / base)
     return {"dossiers": base, "overdue": overdue, "complaints": complained, "dislikes": dislikes,
@@ -240,7 +240,7 @@ def monthly_trend(conn_or_path, end, months: int = 12, exclude_flagged: bool = F
         keys.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     keys.reverse()
-    conn = queries.connect(conn_or_path)
+    conn = connection.connect(conn_or_path)
     sums = {k: [0, 0] for k in keys}
     for row in queries.monthly_counts(conn, keys[0], keys[-1], unit):
         if exclude_flagged and row.flagged:

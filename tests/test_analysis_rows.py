@@ -9,15 +9,17 @@ from tests.analysis_helpers import add
 NOV = ("2026-11-01", "2026-11-30")
 
 
-def test_main_rating_adds_up_the_same_from_the_cube_and_from_the_hour_grid(fresh_db):
+def test_main_rating_adds_up_the_same_from_the_totals_and_from_the_hour_grid(fresh_db):
     for overall, flags in ((5, ""), (4, ""), (2, ""), (1, "burst")):
         add(fresh_db, "2026-11-05 09:30", overall, flags=flags, officer="Cán bộ A")
     add(fresh_db, "2026-11-05 09:40", None, complete=0)          # left before rating
-    cube = queries.response_cube(fresh_db.conn, *NOV)
+    dimensions, groups = queries.response_counts(fresh_db.conn, *NOV, exclude_flagged=True)
     clock = queries.hour_weekday(fresh_db.conn, *NOV)
     expected = {False: rollup.Tally(rated=3, satisfied=2), True: rollup.Tally(rated=1, satisfied=0)}
-    assert rollup.overall_counts(cube) == rollup.overall_counts(clock) == expected
-    assert rollup.response_totals(cube)["all"] == 5
+    assert rollup.overall_counts(groups) == rollup.overall_counts(clock) == expected
+    assert rollup.response_totals(groups)["all"] == 5
+    officers = rollup.breakdowns(dimensions, {})["officer"]  # the flagged one left out
+    assert [(o["key"], o["n"], o["satisfied"]) for o in officers] == [("Cán bộ A", 3, 2), (None, 0, 0)]
 
 
 def test_each_query_row_names_its_columns(fresh_db):
@@ -31,11 +33,12 @@ def test_each_query_row_names_its_columns(fresh_db):
                                    "answered_date": "2026-11-10", "receipt": "R1", "flags": "",
                                    "demo": 0})
     conn = fresh_db.conn
-    (row,) = queries.response_cube(conn, *NOV)
-    assert (row.month, row.field, row.procedure, row.officer, row.counter, row.channel) == (
-        "2026-11", "Hộ tịch", "1.001193", "Cán bộ A", "Quầy 2", "kiosk")
-    assert (row.flags, row.demo, row.complete, row.responses, row.rated, row.satisfied,
-            row.dislikes) == ("hours", 0, 1, 1, 1, 0, 1)
+    (row,), (group,) = queries.response_counts(conn, *NOV)
+    assert (row.month, row.field, row.procedure, row.officer, row.counter, row.channel, row.responses,
+            row.rated, row.satisfied) == ("2026-11", "Hộ tịch", "1.001193", "Cán bộ A", "Quầy 2", "kiosk", 1, 1, 0)
+    assert queries.response_counts(conn, *NOV, exclude_flagged=True)[0] == []  # it is flagged "hours"
+    assert (group.flags, group.demo, group.complete, group.responses, group.rated, group.satisfied,
+            group.dislikes) == ("hours", 0, 1, 1, 1, 0, 1)
     (clock,) = queries.hour_weekday(conn, *NOV)
     assert (clock.weekday, clock.hour, clock.flags, clock.rated) == (3, 9, "hours", 1)  # a Thursday
     (answer,) = queries.answer_counts(conn, ["resubmitted"], *NOV)
@@ -79,3 +82,4 @@ def test_the_same_answers_on_another_scale_or_questionnaire_get_their_own_words(
     assert words[0] == words[2] and words[0] != words[1]
     monkeypatch.setattr(rows, "ANSWER_SETS", 0)
     assert [r[at] for r in iter_rows(fresh_db.conn, *NOV)] == words
+

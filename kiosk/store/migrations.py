@@ -379,7 +379,7 @@ def m016_monthly_rollups(db):
 @migrations()
 def m017_cube_index(db):
     """``idx_rollup_months_cube``: the monthly cube in the order a summary of every unit
-    groups it (``analysis.fromrollups.response_cube``), so a province's year needs no sort."""
+    groups it (``analysis.fromrollups.response_counts``), so a province's year needs no sort."""
     from kiosk.store import rollups
     rollups.create(db)
 
