@@ -116,14 +116,15 @@ def spans(daily: str, monthly: str, keys: str, measures: tuple[str, ...], date_f
 
 CUBE_MEASURES = ("responses", "rated", "satisfied", "dislikes")
 CLOCK_KEYS = "local_month, local_weekday, local_hour, flags"
-CUBE_INDEX = "idx_rollup_months_cube"  # kiosk/store/rollups.py: the monthly cube in CUBE_KEYS order
+CUBE_INDEX = "idx_rollup_months_cube"  # kiosk/store/rollups.py: the monthly cube in queries.CUBE_KEYS order
 
 
 def response_counts(conn, date_from: str, date_to: str, unit=None, exclude_flagged: bool = False):
-    """``queries.counted`` of each piece of the period (``pieces``) grouped by itself. A
-    province's year is some 200,000 monthly rows of a hundred communes: grouped along
-    ``CUBE_INDEX``, which holds them in the cube's order, they need no sort and come out as
-    a few thousand groups. One unit's monthly rows are its groups already, as they stand."""
+    """``queries.counted`` of the period's pieces (``pieces``). The days at its ends are each
+    grouped by themselves. A province's year is some 200,000 monthly rows of a hundred
+    communes: grouped along ``CUBE_INDEX``, which holds them in the cube's order, they need
+    no sort and come out as a few thousand groups. One unit's monthly rows are its groups
+    already and go in as they stand."""
     where, params = _unit(unit)
     across = unit is None and _units(conn) > 1
     rows, args = spans("rollup_responses", "rollup_months", ", ".join(q.CUBE_KEYS), CUBE_MEASURES, date_from,
@@ -133,7 +134,8 @@ def response_counts(conn, date_from: str, date_to: str, unit=None, exclude_flagg
 
 
 def _units(conn) -> int:
-    """How many units the rollups may hold (a copy without a units table: 2, the side that groups)."""
+    """How many units the database has (a copy without a units table: 2, the side that
+    groups). It decides only which way is faster: ``counted``'s GROUP BY sums either way."""
     if not q.has_table(conn, "units"):
         return 2
     return conn.execute("SELECT count(*) FROM units").fetchone()[0]

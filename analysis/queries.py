@@ -133,9 +133,9 @@ def response_counts(conn, date_from: str, date_to: str, unit: str | None = None,
     """The period's responses counted by the six dimensions together (the unflagged only
     with ``exclude_flagged``), and by flags, demo and complete (``counted``).
 
-    The cube is grouped by plain columns in the order of the proposed covering index, so
-    SQLite aggregates while it walks the index instead of sorting a million rows. ``unit``:
-    one unit's responses only (None: the whole installation), here and in every query below."""
+    From the rows (a copy from before the rollups) the cube is one grouped pass over the
+    period's range of the local-date index. ``unit``: one unit's responses only (None: the
+    whole installation), here and in every query below."""
     where, params = unit_filter(unit)
     return counted(conn, (
         f"SELECT {', '.join(CUBE_KEYS)}, count(*) AS responses, count(overall) AS rated, "

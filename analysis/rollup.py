@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .queries import DimensionRow
 from .stats import wilson
 
 CHANNEL_LABELS = {"kiosk": "Tại quầy (máy tính bảng)", "phone": "Điện thoại (mã QR)"}
@@ -38,7 +39,7 @@ def figure_row(key, label, n: int, satisfied: int) -> dict:
             "rate": satisfied / n if n else None, "ci_low": low, "ci_high": high}
 
 
-DIMENSIONS = ("month", "field", "procedure", "officer", "counter", "channel")  # DimensionRow's first six
+DIMENSIONS = DimensionRow._fields[:6]  # month, field, procedure, officer, counter, channel
 
 
 def breakdowns(dimension_rows, procedure_names: dict) -> dict[str, list[dict]]:

@@ -82,4 +82,3 @@ def test_the_same_answers_on_another_scale_or_questionnaire_get_their_own_words(
     assert words[0] == words[2] and words[0] != words[1]
     monkeypatch.setattr(rows, "ANSWER_SETS", 0)
     assert [r[at] for r in iter_rows(fresh_db.conn, *NOV)] == words
-
