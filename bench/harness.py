@@ -89,28 +89,63 @@ class Server:
         self.stop()
         raise RuntimeError(f"server did not answer /healthz; see {self.log_path}")
 
+    def pids(self) -> list[int]:
+        """The server process and its children (the kiosk's writer process), from /proc."""
+        found, todo = [], [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+                except OSError:  # a thread that ended meanwhile
+                    continue
+        return found
+
     def rss_kb(self) -> tuple[int, int]:
-        """(VmRSS, VmHWM) of the server process in kB, from /proc."""
+        """(VmRSS, VmHWM) of the server in kB, from /proc: the server process's own, plus the
+        memory its children (the writer process, a fork of it) hold apart from it (their
+        private pages; the pages they share with the server are in its RSS already)."""
         text = Path(f"/proc/{self.proc.pid}/status").read_text()
         rss = int(re.search(r"VmRSS:\s+(\d+)", text).group(1))
         hwm = int(re.search(r"VmHWM:\s+(\d+)", text).group(1))
-        return rss, hwm
+        self.apart_kb = apart = self.children_private_kb()  # the notes say how much of it
+        return rss + apart, hwm + apart
+
+    def children_private_kb(self) -> int:
+        """Private_Clean + Private_Dirty of the server's children, from /proc/PID/smaps_rollup."""
+        total = 0
+        for pid in self.pids()[1:]:
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            total += sum(int(m) for m in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+)", text, re.M))
+        return total
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far, from /proc."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time of the server so far, its children (the writer) included, from /proc."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def context_switches(self) -> int:
-        """Voluntary context switches of all the server's threads so far (a thread that waits
-        for the GIL, a lock or I/O gives up its core: one switch), from /proc."""
+        """Voluntary context switches of all the server's threads so far, its children's
+        included (a thread that waits for the GIL, a lock or I/O gives up its core: one
+        switch), from /proc."""
         total = 0
-        for status in Path(f"/proc/{self.proc.pid}/task").glob("*/status"):
-            try:
-                m = re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status.read_text(), re.M)
-            except OSError:  # a thread that ended meanwhile
-                continue
-            total += int(m.group(1)) if m else 0
+        for pid in self.pids():
+            for status in Path(f"/proc/{pid}/task").glob("*/status"):
+                try:
+                    m = re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status.read_text(), re.M)
+                except OSError:  # a thread that ended meanwhile
+                    continue
+                total += int(m.group(1)) if m else 0
         return total
 
     def stop(self):

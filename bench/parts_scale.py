@@ -109,7 +109,8 @@ def served_memory(table: Table, server, d_from: str, d_to: str, token: str, rows
     table.add("3 exports", f"GET responses.csv, {rows:,} rows (streamed)", secs(seconds), "", None,
               f"{size / 1e6:.0f} MB sent")
     table.add("3 exports", f"server RSS peak serving {rows:,} responses", f"{hwm / 1024:.1f} MB", "< 80 MB",
-              hwm / 1024 < 80, f"VmHWM after {2 * threads} summaries and the CSV; RSS now {rss / 1024:.1f} MB "
+              hwm / 1024 < 80, f"VmHWM after {2 * threads} summaries and the CSV; RSS now {rss / 1024:.1f} MB; "
+              f"{server.apart_kb / 1024:.1f} MB of it the writer process's own "
               "(the row for 10M serves the province's database, when it is built)")
 
 
@@ -167,5 +168,6 @@ def province_served_memory(table: Table, threads: int, start_server, make_leader
               "≤ 5 s", book <= 5, f"GET responses.xlsx?unit={unit}, {book_size / 1e6:.1f} MB; its CSV {seconds:.1f} s")
     table.add("3 exports", measure.replace("10,000,000", f"{rows:,}"), f"{hwm / 1024:.1f} MB", "< 80 MB",
               hwm / 1024 < 80, f"VmHWM after {threads} province summaries, {threads} league tables and unit "
-              f"{unit}'s CSV ({size / 1e6:.0f} MB) and workbook; RSS now {rss / 1024:.1f} MB")
+              f"{unit}'s CSV ({size / 1e6:.0f} MB) and workbook; RSS now {rss / 1024:.1f} MB; "
+              f"{server.apart_kb / 1024:.1f} MB of it the writer process's own")
 

@@ -227,6 +227,7 @@ def part_start(args, table: Table):
     table.add("4 start", f"RSS after {args.rss_submissions:,} submissions", f"{rss / 1024:.1f} MB",
               "< 80 MB", rss / 1024 < 80,
               f"peak {hwm / 1024:.1f} MB; at start {rss0 / 1024:.1f} MB; "
+              f"{s.apart_kb / 1024:.1f} MB of it the writer process's own; "
               f"{r['created']:,} created, {r['other_status'] + r['errors']} errors, {lost} lost")
 
 

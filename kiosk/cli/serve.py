@@ -39,6 +39,7 @@ def cmd_serve(args) -> int:
         print(f"error: another server already serves {app.instance_path} "
               f"(pid and database: {serverlock.in_use(app.instance_path)})", file=sys.stderr)
         return 1
+    writes = _writer(app)  # before any other thread starts: on Linux it is a fork of this process
     # the demo database is not backed up: its copies would rotate the real ones away
     schedule = None if app.config["DEMO_MODE"] else backups.start(app.config, app.instance_path)
     if schedule:
@@ -61,12 +62,29 @@ def cmd_serve(args) -> int:
         serve(app, host=args.host, port=args.port, threads=args.threads, ident="hailong",
               trusted_proxy=None, clear_untrusted_proxy_headers=not hops, **_waitress_limits(app.config))
     finally:
+        if writes:
+            writes.stop()
         if schedule:
             schedule.stop()
         if mail:
             mail.stop()
         lock.close()
     return 0
+
+
+def _writer(app):
+    """The writer process (``kiosk.store.writer``) for the served database, its queue told."""
+    from kiosk.store import group_commit, writer
+    from kiosk.store.db import connect
+    db = connect(app.config["DATABASE"])
+    try:
+        path, queue = group_commit.file_of(db), group_commit.queue_of(db)
+    finally:
+        db.conn.close()
+    if queue is None:  # an in-memory database
+        return None
+    queue.remote = writer.start(path)
+    return queue.remote
 
 
 def _waitress_limits(config) -> dict:

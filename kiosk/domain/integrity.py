@@ -148,6 +148,7 @@ RULES: dict[str, Callable[[Check], bool]] = {
 # counter (no other rating can be written between their count and this one), and
 # "unenrolled", whose look-up is one statement with the tablet's taps.
 IN_TURN = frozenset({"cooldown", "burst", "unenrolled", "over_returned"})
+IN_TURN_SETTINGS = ("BURST_WINDOW_SECONDS", "BURST_COUNT", "COOLDOWN_SECONDS")  # all that they read
 
 
 class Flagger:
@@ -172,6 +173,14 @@ class Flagger:
     def before(self, db, row) -> None:
         check = self._check(db, row)
         self._early = [name for name, rule in RULES.items() if name not in IN_TURN and rule(check)]
+
+    def __getstate__(self) -> dict:
+        """What the writer process needs (``kiosk.store.writer``): once ``before`` has run,
+        only the settings the rules in ``IN_TURN`` read, not the installation's whole config."""
+        state = dict(self.__dict__)
+        if self._early is not None:
+            state["settings"] = {k: self.settings[k] for k in IN_TURN_SETTINGS}
+        return state
 
     def __call__(self, db, row) -> list[str]:
         check, early = self._check(db, row), self._early

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 
 from kiosk import store
 from kiosk.domain import codes, intake, integrity, text
@@ -78,7 +79,7 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     flagger.before(db, sub.row)  # the rules that count nothing, before the write lock
     try:
         status, row = store.save_response(db, sub.row, sub.answers, complaint=sub.complaint,
-                                          conflict_body=lambda: without_phone(body), flagger=flagger)
+                                          conflict_body=partial(without_phone, body), flagger=flagger)
     except store.ReceiptAlreadyUsed:
         return Outcome(Status.RECEIPT_USED, fields={"receipt": "used"})
     code = None

@@ -27,7 +27,7 @@ from kiosk.store import batch as batches
 from kiosk.store.db import write_lock
 
 
-class _Ticket:
+class Ticket:
     __slots__ = ("job", "wake", "lead", "result", "error")
 
     def __init__(self, job):
@@ -46,14 +46,15 @@ class GroupCommit:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.queue: list[_Ticket] = []
+        self.queue: list[Ticket] = []
         self.leading = False
         self.largest = 0  # the most ratings one COMMIT carried (bench and tests read it)
+        self.remote = None  # the writer process serving this file (``writer``), if one was started
 
     def run(self, db, job):
         if db.conn.in_transaction:  # inside the caller's own transaction: part of it
             return job(db)
-        ticket = _Ticket(job)
+        ticket = Ticket(job)
         with self.lock:
             self.queue.append(ticket)
             if not self.leading:
@@ -65,7 +66,7 @@ class GroupCommit:
         with self.lock:
             batch, self.queue = self.queue, []
         try:
-            self._commit(db, batch)
+            self.commit(db, batch)
         finally:
             with self.lock:
                 if self.queue:  # hand over to the oldest waiting rating
@@ -75,7 +76,8 @@ class GroupCommit:
                     self.leading = False
         return ticket.outcome()
 
-    def _commit(self, db, batch: list[_Ticket]) -> None:
+    def commit(self, db, batch: list[Ticket]) -> None:
+        """Write ``batch`` in one transaction (also the writer process's way, ``writer``)."""
         self.largest = max(self.largest, len(batch))
         todo = list(batch)
         try:
@@ -93,7 +95,7 @@ class GroupCommit:
                 if not t.lead:
                     t.wake.set()
 
-    def _write(self, db, todo: list[_Ticket]) -> _Ticket | None:
+    def _write(self, db, todo: list[Ticket]) -> Ticket | None:
         """``todo`` in one transaction: None once it is committed, or the first rating whose
         own work failed, with its error, after the whole transaction was rolled back (the
         caller writes the others again without it: a failure is rare, and a savepoint per
@@ -141,10 +143,15 @@ def queue_of(db) -> GroupCommit | None:
         return _of_connection[db]
     except KeyError:
         pass
-    path = next((p for _, name, p in db.conn.execute("PRAGMA database_list") if name == "main"), "")
+    path = file_of(db)
     queue = None
     if path:
         with _queues_lock:
             queue = _queues.setdefault(path, GroupCommit())
     _of_connection[db] = queue
     return queue
+
+
+def file_of(db) -> str:
+    """The database file of ``db`` as SQLite names it ("" for an in-memory database)."""
+    return next((p for _, name, p in db.conn.execute("PRAGMA database_list") if name == "main"), "")

@@ -125,6 +125,11 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
     topic_text = (complaint["topic"], complaint["text"]) if complaint else None
     known = chain.settled(record, topic_text)  # before the write turn: only the rest is made in it
 
+    if queue is not None and queue.remote is not None and not db.conn.in_transaction:
+        done = queue.remote.save((record, answers, complaint, conflict_body, flagger, known))
+        if done is not NotImplemented:
+            return done
+
     def job(d):
         return _save(d, record, answers, complaint, conflict_body, flagger, known)
     return job(db) if queue is None else queue.run(db, job)

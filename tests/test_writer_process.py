@@ -1,0 +1,239 @@
+"""The server's ratings are written by a process of their own (issue 16, kiosk/store/writer.py):
+every rating still gets its own answer after its COMMIT, the chain and the rollups stay exact,
+the integrity rules still count, and when the writer is gone the serving thread writes the
+rating itself, so nothing is lost or written twice."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from kiosk import store
+from kiosk.domain import integrity
+from kiosk.domain.submit import without_phone
+from kiosk.store import group_commit, migrations, writer
+from kiosk.store.db import connect
+from tests.analysis_helpers import local, record
+from tests.test_group_commit import _rate_together, _slow
+from tests.test_rollups import recomputed, rollup_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A database file served by a writer process, as ``python -m kiosk serve`` does: the
+    schema made and the file closed first (the writer is a fork of this process)."""
+    path = str(tmp_path / "kiosk.db")
+    made = connect(path)
+    migrations.apply(made)
+    made.conn.close()
+    remote = writer.start(path)
+    db = connect(path)
+    queue = group_commit.queue_of(db)
+    queue.remote = remote
+    deadline = time.time() + 20
+    while remote._address_of_writer() is None:  # written in-process until the writer listens
+        assert time.time() < deadline, "the writer process did not start"
+        time.sleep(0.01)
+    yield db, path, remote
+    remote.stop()
+    queue.remote = None
+    db.conn.close()
+
+
+def test_ratings_from_many_threads_are_written_by_the_writer_in_one_gapless_chain(served):
+    db, path, remote = served
+    records = [record(local("2026-11-05 09:00"), 1 + i % 5) for i in range(13)]
+    records[5]["receipt"] = "NO-SUCH-CODE"                 # its receipt cannot be marked used
+    told = _rate_together(path, records, _slow)
+    assert isinstance(told[5], store.ReceiptAlreadyUsed)  # its own error, raised here
+    written = [t for i, t in enumerate(told) if i != 5]
+    assert [t[0] for t in written] == ["created"] * 12
+    assert sorted(t[1]["seq"] for t in written) == list(range(1, 13))
+    assert group_commit.queue_of(db).largest == 0         # none was written in this process
+    assert [r[0] for r in db.execute("SELECT seq FROM responses ORDER BY seq")] == list(range(1, 13))
+    assert store.verify_chain(db)["broken_at"] is None
+    assert rollup_rows(db) == recomputed(db)
+    assert remote.process.is_alive() and remote.broken is None
+
+
+def test_a_retry_is_a_duplicate_and_another_body_under_the_same_id_a_logged_conflict(served):
+    db, path, _ = served
+    first = record(local("2026-11-05 09:00"), 5)
+    assert _rate_together(path, [first], _slow)[0][0] == "created"
+    assert _rate_together(path, [first], _slow)[0][0] == "duplicate"
+    other = dict(first, overall=1, body_hash="another body")
+    status, row = store.save_response(db, other, {"overall": 1},
+                                      conflict_body=lambda: "the body as received")
+    assert (status, row["overall"]) == ("conflict", 5)    # the first is kept
+    body = {"id": first["id"], "overall": 2, "complaint": {"text": "x", "phone": "0912345678"}}
+    assert store.save_response(db, dict(first, body_hash="a third"), {"overall": 2},
+                               conflict_body=partial(without_phone, body))[0] == "conflict"
+    logged = [json.loads(b) if b.startswith("{") else b
+              for (b,) in db.execute("SELECT body FROM conflicts ORDER BY rowid")]
+    assert logged[0] == "the body as received"
+    assert logged[1]["complaint"] == {"text": "x"}        # the phone number never logged
+    assert store.count_responses(db) == 1
+
+
+def test_the_counting_rules_still_count_in_the_writers_turn(served, app):
+    """Cooldown and burst count the tablet's earlier ratings inside the write transaction:
+    the flagger's state crosses to the writer (with only the settings those rules read)."""
+    db, path, _ = served
+    first = record(local("2026-11-05 09:00"), 5, kiosk="tablet-1")
+    second = record(local("2026-11-05 09:00:02"), 5, kiosk="tablet-1")
+    flags = []
+    for r in (first, second):
+        flagger = integrity.make_flagger(dict(app.config, COOLDOWN_SECONDS=30), 1,
+                                         credential="kiosk:tablet-1")
+        flagger.before(db, r)
+        assert set(flagger.__getstate__()["settings"]) == set(integrity.IN_TURN_SETTINGS)
+        flags.append(store.save_response(db, r, {"overall": 5}, flagger=flagger)[1]["flags"].split())
+    assert "cooldown" not in flags[0] and "cooldown" in flags[1]
+    assert group_commit.queue_of(db).largest == 0
+
+
+def test_what_cannot_cross_to_the_writer_is_written_by_the_serving_thread(served):
+    db, path, _ = served
+    told = _rate_together(path, [record(local("2026-11-05 09:00"), 4)], lambda d, row: [])
+    assert told[0][0] == "created"                         # a lambda does not pickle: written here
+    assert group_commit.queue_of(db).largest == 1
+
+
+def test_when_the_writer_is_killed_ratings_are_written_here_and_none_is_lost(served, capsys):
+    db, path, remote = served
+    assert _rate_together(path, [record(local("2026-11-05 09:00"), 5)], _slow)[0][0] == "created"
+    remote.process.kill()
+    remote.process.join(5)
+    told = _rate_together(path, [record(local("2026-11-05 09:01"), 3) for _ in range(4)], _slow)
+    assert [t[0] for t in told] == ["created"] * 4
+    assert store.count_responses(db) == 5
+    assert remote.broken and "the writer process stopped" in capsys.readouterr().err
+    assert store.verify_chain(db)["broken_at"] is None
+
+
+def test_a_rating_the_writer_wrote_but_could_not_answer_comes_back_a_duplicate(served):
+    """The writer committed it, then died before answering: the serving thread writes it
+    itself and finds it there (the same id and body), so it is stored once."""
+    db, path, remote = served
+    rating = record(local("2026-11-05 09:00"), 2)
+    assert _rate_together(path, [rating], _slow)[0][0] == "created"
+    remote.process.kill()
+    remote.process.join(5)
+    assert _rate_together(path, [rating], _slow)[0][0] == "duplicate"
+    assert store.count_responses(db) == 1
+
+
+def test_a_writer_that_stops_answering_is_ended_and_the_rating_written_here(served, monkeypatch):
+    db, path, remote = served
+    assert _rate_together(path, [record(local("2026-11-05 09:00"), 5)], _slow)[0][0] == "created"
+    monkeypatch.setattr(writer, "_ANSWER_TIMEOUT_S", 0.5)
+    os.kill(remote.process.pid, signal.SIGSTOP)            # stuck (it could hold SQLite's lock)
+    told = _rate_together(path, [record(local("2026-11-05 09:01"), 4)], _slow)
+    assert told[0][0] == "created" and store.count_responses(db) == 2
+    assert not remote.process.is_alive() and remote.broken.startswith("TimeoutError")
+
+
+def test_the_writer_ends_with_the_server(served):
+    _, _, remote = served
+    remote._pipe.close()                                   # what the server's exit does
+    remote.process.join(10)
+    assert not remote.process.is_alive()
+
+
+def test_the_writer_is_forked_only_while_the_database_is_closed_here(tmp_path):
+    path = str(tmp_path / "kiosk.db")
+    db = connect(path)
+    migrations.apply(db)
+    expected = "fork" if sys.platform.startswith("linux") else "spawn"
+    assert writer._start_method(path) == "spawn"            # open here: a new interpreter
+    db.conn.close()
+    assert writer._start_method(path) == expected
+
+
+def test_a_writer_in_a_new_interpreter_writes_too(tmp_path):
+    """Windows and macOS (and a server with the file open) start the writer as a new
+    interpreter: the same rating crosses, in a process of its own as the server would be."""
+    script = f"""
+import sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from kiosk import store
+from kiosk.store import group_commit, migrations, writer
+from kiosk.store.db import connect
+from tests.analysis_helpers import local, record
+if __name__ == "__main__":
+    db = connect({str(tmp_path / "kiosk.db")!r})
+    migrations.apply(db)
+    path = group_commit.file_of(db)
+    assert writer._start_method(path) == "spawn"
+    remote = writer.start(path)
+    group_commit.queue_of(db).remote = remote
+    while remote._address_of_writer() is None:
+        time.sleep(0.01)
+    print(store.save_response(db, record(local("2026-11-05 09:00"), 5), {{"overall": 5}})[0],
+          group_commit.queue_of(db).largest, store.count_responses(db))
+    remote.stop()
+"""
+    (tmp_path / "spawned.py").write_text(script)
+    done = subprocess.run([sys.executable, str(tmp_path / "spawned.py")], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert done.stdout.split() == ["created", "0", "1"], done.stderr
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the processes from /proc")
+def test_the_real_server_writes_through_its_writer_and_leaves_none_behind(live_server, rating_body):
+    token = live_server.cli("create-token", "tablet-a", "--role", "kiosk").stdout.strip()
+    writers = _children(live_server.proc.pid)
+    assert len(writers) == 1
+    assert "kiosk.db" in " ".join(os.readlink(f"/proc/{writers[0]}/fd/{fd}")
+                                  for fd in os.listdir(f"/proc/{writers[0]}/fd"))
+    told = []
+
+    def post():
+        body = json.dumps(rating_body(overall=4)).encode()
+        req = urllib.request.Request(live_server.url + "/api/v1/responses", data=body, method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            told.append(r.status)
+    threads = [threading.Thread(target=post) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert told == [201] * 16
+    assert live_server.query("SELECT count(*) AS n FROM responses")[0]["n"] == 16
+    checked = live_server.cli("verify")
+    assert checked.returncode == 0 and checked.stdout.startswith("OK: 16 responses, chain intact"), checked.stdout
+    live_server.stop()
+    assert _ended(writers[0])                              # no writer left holding the file
+
+
+def _ended(pid: int, within: float = 10) -> bool:
+    """The process is gone, or has exited and waits for init to collect it."""
+    deadline = time.time() + within
+    while time.time() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
