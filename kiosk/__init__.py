@@ -14,10 +14,12 @@ import os
 import secrets
 import sys
 from pathlib import Path
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from kiosk import settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def instance_path() -> Path:
@@ -61,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     folder.mkdir(parents=True, exist_ok=True)
     _private(folder, 0o700)
     here = Path(__file__).parent / "web"
+    from flask import Flask  # here: the writer process (kiosk.store.writer) needs no Flask
     app = Flask(__name__, instance_path=str(folder), instance_relative_config=True,
                 template_folder=str(here / "templates"), static_folder=str(here / "static"))
     app.config.from_mapping(DATABASE=str(folder / "kiosk.db"), **FIXED, **settings.defaults())

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -20,35 +18,26 @@ import pytest
 from kiosk import store
 from kiosk.domain import integrity
 from kiosk.domain.submit import without_phone
-from kiosk.store import group_commit, migrations, writer
-from kiosk.store.db import connect
+from kiosk.store import group_commit, writer
 from tests.analysis_helpers import local, record
 from tests.test_group_commit import _rate_together, _slow
 from tests.test_rollups import recomputed, rollup_rows
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture
-def served(tmp_path):
-    """A database file served by a writer process, as ``python -m kiosk serve`` does: the
-    schema made and the file closed first (the writer is a fork of this process)."""
-    path = str(tmp_path / "kiosk.db")
-    made = connect(path)
-    migrations.apply(made)
-    made.conn.close()
+def served(fresh_db):
+    """A database file served by a writer process, as ``python -m kiosk serve`` does."""
+    path = group_commit.file_of(fresh_db)
     remote = writer.start(path)
-    db = connect(path)
-    queue = group_commit.queue_of(db)
+    queue = group_commit.queue_of(fresh_db)
     queue.remote = remote
     deadline = time.time() + 20
     while remote._address_of_writer() is None:  # written in-process until the writer listens
         assert time.time() < deadline, "the writer process did not start"
         time.sleep(0.01)
-    yield db, path, remote
+    yield fresh_db, path, remote
     remote.stop()
     queue.remote = None
-    db.conn.close()
 
 
 def test_ratings_from_many_threads_are_written_by_the_writer_in_one_gapless_chain(served):
@@ -64,7 +53,7 @@ def test_ratings_from_many_threads_are_written_by_the_writer_in_one_gapless_chai
     assert [r[0] for r in db.execute("SELECT seq FROM responses ORDER BY seq")] == list(range(1, 13))
     assert store.verify_chain(db)["broken_at"] is None
     assert rollup_rows(db) == recomputed(db)
-    assert remote.process.is_alive() and remote.broken is None
+    assert remote.process.poll() is None and remote.broken is None
 
 
 def test_a_retry_is_a_duplicate_and_another_body_under_the_same_id_a_logged_conflict(served):
@@ -114,7 +103,7 @@ def test_when_the_writer_is_killed_ratings_are_written_here_and_none_is_lost(ser
     db, path, remote = served
     assert _rate_together(path, [record(local("2026-11-05 09:00"), 5)], _slow)[0][0] == "created"
     remote.process.kill()
-    remote.process.join(5)
+    remote.process.wait(5)
     told = _rate_together(path, [record(local("2026-11-05 09:01"), 3) for _ in range(4)], _slow)
     assert [t[0] for t in told] == ["created"] * 4
     assert store.count_responses(db) == 5
@@ -129,7 +118,7 @@ def test_a_rating_the_writer_wrote_but_could_not_answer_comes_back_a_duplicate(s
     rating = record(local("2026-11-05 09:00"), 2)
     assert _rate_together(path, [rating], _slow)[0][0] == "created"
     remote.process.kill()
-    remote.process.join(5)
+    remote.process.wait(5)
     assert _rate_together(path, [rating], _slow)[0][0] == "duplicate"
     assert store.count_responses(db) == 1
 
@@ -141,53 +130,42 @@ def test_a_writer_that_stops_answering_is_ended_and_the_rating_written_here(serv
     os.kill(remote.process.pid, signal.SIGSTOP)            # stuck (it could hold SQLite's lock)
     told = _rate_together(path, [record(local("2026-11-05 09:01"), 4)], _slow)
     assert told[0][0] == "created" and store.count_responses(db) == 2
-    assert not remote.process.is_alive() and remote.broken.startswith("TimeoutError")
+    assert remote.process.poll() is not None and remote.broken.startswith("TimeoutError")
+
+
+def test_ctrl_c_is_left_to_the_server(served):
+    """Ctrl+C in a console reaches every process of the server: the writer does not die of
+    it with a trace of its own; the server stops it."""
+    db, path, remote = served
+    os.kill(remote.process.pid, signal.SIGINT)
+    time.sleep(0.3)
+    assert remote.process.poll() is None
+    assert _rate_together(path, [record(local("2026-11-05 09:00"), 5)], _slow)[0][0] == "created"
+    assert group_commit.queue_of(db).largest == 0          # still written by the writer
+
+
+def test_a_writer_that_cannot_start_is_said_so_and_ratings_are_written_here(fresh_db, capsys):
+    remote = writer.start(str(Path("/nonexistent-folder/kiosk.db")))
+    queue = group_commit.queue_of(fresh_db)
+    queue.remote = remote
+    try:
+        remote.process.wait(20)
+        deadline = time.time() + 10
+        while remote.broken is None and time.time() < deadline:
+            time.sleep(0.05)
+        assert "ended before it listened" in remote.broken
+        rating = record(local("2026-11-05 09:00"), 5)
+        assert store.save_response(fresh_db, rating, {"overall": 5})[0] == "created"
+        assert "the writer process stopped" in capsys.readouterr().err
+    finally:
+        remote.stop()
+        queue.remote = None
 
 
 def test_the_writer_ends_with_the_server(served):
     _, _, remote = served
-    remote._pipe.close()                                   # what the server's exit does
-    remote.process.join(10)
-    assert not remote.process.is_alive()
-
-
-def test_the_writer_is_forked_only_while_the_database_is_closed_here(tmp_path):
-    path = str(tmp_path / "kiosk.db")
-    db = connect(path)
-    migrations.apply(db)
-    expected = "fork" if sys.platform.startswith("linux") else "spawn"
-    assert writer._start_method(path) == "spawn"            # open here: a new interpreter
-    db.conn.close()
-    assert writer._start_method(path) == expected
-
-
-def test_a_writer_in_a_new_interpreter_writes_too(tmp_path):
-    """Windows and macOS (and a server with the file open) start the writer as a new
-    interpreter: the same rating crosses, in a process of its own as the server would be."""
-    script = f"""
-import sys, time
-sys.path.insert(0, {str(ROOT)!r})
-from kiosk import store
-from kiosk.store import group_commit, migrations, writer
-from kiosk.store.db import connect
-from tests.analysis_helpers import local, record
-if __name__ == "__main__":
-    db = connect({str(tmp_path / "kiosk.db")!r})
-    migrations.apply(db)
-    path = group_commit.file_of(db)
-    assert writer._start_method(path) == "spawn"
-    remote = writer.start(path)
-    group_commit.queue_of(db).remote = remote
-    while remote._address_of_writer() is None:
-        time.sleep(0.01)
-    print(store.save_response(db, record(local("2026-11-05 09:00"), 5), {{"overall": 5}})[0],
-          group_commit.queue_of(db).largest, store.count_responses(db))
-    remote.stop()
-"""
-    (tmp_path / "spawned.py").write_text(script)
-    done = subprocess.run([sys.executable, str(tmp_path / "spawned.py")], capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)
-    assert done.stdout.split() == ["created", "0", "1"], done.stderr
+    remote.process.stdin.close()                           # what the server's exit does
+    assert remote.process.wait(10) == 0
 
 
 def _children(pid: int) -> list[int]:
@@ -237,3 +215,15 @@ def _ended(pid: int, within: float = 10) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the processes from /proc")
+def test_an_installation_may_keep_to_one_process(live_server_factory, rating_body):
+    server = live_server_factory(env={"KIOSK_SERVER_WRITER_PROCESS": "False"})
+    assert _children(server.proc.pid) == []
+    token = server.cli("create-token", "tablet-a", "--role", "kiosk").stdout.strip()
+    req = urllib.request.Request(server.url + "/api/v1/responses", data=json.dumps(rating_body()).encode(),
+                                 method="POST", headers={"Content-Type": "application/json",
+                                                         "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 201

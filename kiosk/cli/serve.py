@@ -39,7 +39,7 @@ def cmd_serve(args) -> int:
         print(f"error: another server already serves {app.instance_path} "
               f"(pid and database: {serverlock.in_use(app.instance_path)})", file=sys.stderr)
         return 1
-    writes = _writer(app)  # before any other thread starts: on Linux it is a fork of this process
+    writes = _writer(app) if app.config["SERVER_WRITER_PROCESS"] else None
     # the demo database is not backed up: its copies would rotate the real ones away
     schedule = None if app.config["DEMO_MODE"] else backups.start(app.config, app.instance_path)
     if schedule:

@@ -3,30 +3,40 @@
 Python runs one thread at a time (the GIL). In one process the group commit's writer
 (``group_commit``) had to win the GIL back after each of its SQLite calls from the eight
 serving threads parsing requests, so a batch took several times its own CPU, and the
-second core sat about half idle (bench/run.py, "What still holds the miss back" in the
-README). ``python -m kiosk serve`` therefore starts this process beside waitress: each
+second core sat about half idle (bench/run.py; README "Performance"). ``python -m kiosk
+serve`` therefore starts this process beside waitress (``SERVER_WRITER_PROCESS``): each
 serving thread hands a rating (the row, its answers, its complaint and the integrity
 rules' state, all made and checked by the serving thread as before) over a local
 connection, and this process writes the ratings queued at that moment in one transaction
 with the same code (``GroupCommit``), commits once and answers each with its own result
 or error. Nothing is acknowledged before its COMMIT: durability is unchanged.
 
-If the writer cannot be reached (not started yet, stopped, killed), the rating is written
-by the serving thread itself, as without it: a rating the writer committed but could not
-answer comes back as a duplicate of itself (the same id and body), so nothing is lost or
-written twice. Only ``serve`` starts it; tests and the command line write in-process.
+The connection is a Unix socket (a named pipe on Windows) that only a process holding the
+random key the server hands its writer at start can open (``multiprocessing.connection``'s
+handshake), so the two may pass pickles to each other and nobody else can.
+
+If the writer cannot be reached (not started yet, stopped, killed, or silent for
+``_ANSWER_TIMEOUT_S``), the rating is written by the serving thread itself, as without it: a
+rating the writer committed but could not answer comes back as a duplicate of itself (the
+same id and body), so nothing is lost or written twice. Only ``serve`` starts it; tests
+and the command line write in-process.
 """
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
 import pickle
+import signal
+import subprocess
 import sys
 import threading
+import time
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener, wait
+from pathlib import Path
 
 from kiosk.store import group_commit
+from kiosk.store.db import connect
 
 # A writer that has not answered by then is taken for stuck: the rating is written by its own
 # serving thread (if the writer did write it after all, that write finds it: a duplicate).
@@ -36,18 +46,24 @@ _ANSWER_TIMEOUT_S = 60
 class Remote:
     """The serving side: one connection to the writer per serving thread."""
 
-    def __init__(self, process, address_pipe, authkey: bytes):
-        self.process, self._pipe, self._authkey = process, address_pipe, authkey
+    def __init__(self, process: subprocess.Popen, authkey: bytes):
+        self.process, self._authkey = process, authkey
         self._address = None
-        self._lock = threading.Lock()
         self._local = threading.local()
         self.broken: str | None = None  # why ratings are written in-process now (shown once)
+        threading.Thread(target=self._listen, daemon=True, name="writer-address").start()
+
+    def _listen(self) -> None:
+        """The writer's first line says where it listens (or nothing, if it failed to start)."""
+        line = self.process.stdout.readline()
+        if line:
+            self._address = json.loads(line)
+        else:  # its own output (the server's) says why
+            self.process.wait()
+            self._broke("it ended before it listened")
 
     def _address_of_writer(self):
-        with self._lock:
-            if self._address is None and self._pipe.poll(0):
-                self._address = self._pipe.recv()
-            return self._address
+        return self._address
 
     def _connection(self):
         conn = getattr(self._local, "conn", None)
@@ -110,106 +126,111 @@ class Remote:
     def _broke(self, why: str, stuck: bool = False) -> None:
         if stuck:  # it may hold SQLite's write lock: ended, so that the serving threads can write
             self.process.kill()
-            self.process.join(5)
-        elif self.process.is_alive():  # one serving thread's connection failed: reconnect next time
+            self.process.wait(5)
+        elif self.process.poll() is None:  # one serving thread's connection failed: reconnect next time
             return
         if not self.broken:
             self.broken = why
-            print(f"WARNING: the writer process stopped ({why}, exit code {self.process.exitcode}); "
+            print(f"WARNING: the writer process stopped ({why}, exit code {self.process.returncode}); "
                   "ratings are written by the serving threads from now on", file=sys.stderr, flush=True)
 
     def stop(self) -> None:
+        """End the writer: it finishes the batch in hand and exits once its input closes."""
         self.broken = self.broken or "stopped"
-        self.process.terminate()
-        self.process.join(5)
+        try:
+            self.process.stdin.close()
+            self.process.wait(10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait(5)
+        self.process.stdout.close()
+
+
+# The writer's interpreter imports only the store (and not numpy or pandas, which sqlite-utils
+# would import whenever they are installed, as kiosk/__main__.py explains).
+_CHILD = ("import sys; sys.modules.setdefault('numpy', None); sys.modules.setdefault('pandas', None); "
+          "from kiosk.store.writer import main; main(sys.argv[1])")
 
 
 def start(path: str) -> Remote:
-    """Start the writer process for the database file ``path`` (as SQLite names it)."""
-    ctx = multiprocessing.get_context(_start_method(path))
-    ours, theirs = ctx.Pipe()
+    """Start the writer process for the database file ``path``: a new interpreter that
+    imports the store alone (~15 MB of its own, the same on Linux, Windows and macOS; a fork
+    of the server would share its pages at first but keep a copy of every page the server
+    rewrites, ~21 MB after a province's summaries). Its standard input stays open while the
+    server lives: it reads the authentication key from it, and exits when it closes."""
     authkey = os.urandom(32)
-    process = ctx.Process(target=_main, args=(path, theirs, authkey, ours), name="hailong-writer", daemon=True)
-    process.start()
-    theirs.close()
-    return Remote(process, ours, authkey)
+    root = Path(__file__).resolve().parents[2]  # where ``kiosk`` is imported from
+    process = subprocess.Popen([sys.executable, "-c", _CHILD, path], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, cwd=root)
+    process.stdin.write(authkey.hex().encode("ascii") + b"\n")
+    process.stdin.flush()
+    return Remote(process, authkey)
 
 
-def _start_method(path: str) -> str:
-    """On Linux a fork of the server, so that the two processes share the pages of
-    everything imported (about 45 MB; a new interpreter imports its own, ~50 MB) — but only
-    while this process has the database closed: SQLite's own record of a file's locks and
-    of its WAL index would be copied into the child with a connection that was open, and
-    the two processes could each believe the other gone (SQLite: "do not carry an open
-    database connection across a fork"). Elsewhere (Windows has no fork, macOS's system
-    libraries refuse it), and with the file open, a new interpreter."""
-    if not sys.platform.startswith("linux") or _open_here(path):
-        return "spawn"
-    return "fork"
-
-
-def _open_here(path: str) -> bool:
-    """Whether this process has ``path`` (or its -wal / -shm file) open."""
-    ours = {os.path.realpath(path + suffix) for suffix in ("", "-wal", "-shm")}
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            if os.path.realpath(os.readlink(f"/proc/self/fd/{fd}")) in ours:
-                return True
-        except OSError:  # the descriptor listing the folder, closed meanwhile
-            continue
-    return False
-
-
-def _main(path: str, parent, authkey: bytes, servers_end) -> None:
+def main(path: str) -> None:
     """The writer process: accept the serving threads' connections, and write whatever
-    ratings wait on them in one transaction at a time until the server goes away (its end
-    of ``parent`` closes: ``servers_end``, this process's copy of it, is closed first)."""
-    servers_end.close()
-    from kiosk.store.db import connect
+    ratings wait on them in one transaction at a time until the server goes away."""
+    authkey = bytes.fromhex(sys.stdin.buffer.readline().strip().decode("ascii"))
+    # Ctrl+C in the server's console reaches this process too: the server ends it (its
+    # input closes), so the keypress is left to the server, with no trace here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     db = connect(path)
     listener = Listener(authkey=authkey)  # a Unix socket or a Windows named pipe, never the network
-    parent.send(listener.address)
+    server_gone = threading.Event()
     joined, joined_lock = [], threading.Lock()
 
+    def watch_server():
+        sys.stdin.buffer.read()  # returns when the server closes it, or dies
+        server_gone.set()
+
     def accept():
-        while True:
+        while not server_gone.is_set():
             try:
                 conn = listener.accept()
             except Exception:  # noqa: BLE001 - a client that failed the handshake: keep accepting
-                if parent.closed:
-                    return
                 continue
             with joined_lock:
                 joined.append(conn)
 
+    threading.Thread(target=watch_server, daemon=True, name="server").start()
     threading.Thread(target=accept, daemon=True, name="accept").start()
+    print(json.dumps(listener.address), flush=True)
+    os.dup2(2, 1)  # anything printed later goes where the server's messages go, not to that pipe
     queue, clients = group_commit.GroupCommit(), []
-    while True:
+    while not server_gone.is_set():
         with joined_lock:
             clients += joined
             joined.clear()
-        ready = wait([parent, *clients], timeout=0.05)
-        if parent in ready:  # the server stopped (or died): nothing more will come
-            return
-        todo, unreadable = [], []
-        for conn in ready:
-            try:
-                data = conn.recv_bytes()
-            except (OSError, EOFError):  # that serving thread went away
-                clients.remove(conn)
-                continue
-            try:
-                todo.append((conn, group_commit.Ticket(_job(*pickle.loads(data)))))
-            except Exception as exc:  # noqa: BLE001 - not for this process: its thread writes it
-                unreadable.append((conn, f"{type(exc).__name__}: {exc}"))
-        if todo:
-            queue.commit(db, [t for _, t in todo])
-        answers = [(conn, (True, t.result, _sendable(t.error))) for conn, t in todo]
-        for conn, answer in answers + [(conn, (False, why, None)) for conn, why in unreadable]:
-            try:
-                conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                clients.remove(conn)
+        _serve(db, queue, clients, wait(clients, timeout=0.05) if clients else _pause(0.05))
+    db.conn.close()
+
+
+def _pause(seconds: float) -> list:
+    time.sleep(seconds)
+    return []
+
+
+def _serve(db, queue, clients: list, ready: list) -> None:
+    """Write the ratings waiting on ``ready`` in one transaction and answer each."""
+    todo, unreadable = [], []
+    for conn in ready:
+        try:
+            data = conn.recv_bytes()
+        except (OSError, EOFError):  # that serving thread went away
+            clients.remove(conn)
+            continue
+        try:
+            todo.append((conn, group_commit.Ticket(_job(*pickle.loads(data)))))
+        except Exception as exc:  # noqa: BLE001 - not for this process: its thread writes it
+            unreadable.append((conn, f"{type(exc).__name__}: {exc}"))
+    if todo:
+        queue.commit(db, [t for _, t in todo])
+    answers = [(conn, (True, t.result, _sendable(t.error))) for conn, t in todo]
+    for conn, answer in answers + [(conn, (False, why, None)) for conn, why in unreadable]:
+        try:
+            conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            clients.remove(conn)
 
 
 def _job(record, answers, complaint, conflict_body, flagger, known):
