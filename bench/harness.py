@@ -104,8 +104,8 @@ class Server:
 
     def rss_kb(self) -> tuple[int, int]:
         """(VmRSS, VmHWM) of the server in kB, from /proc: the server process's own, plus the
-        memory its children (the writer process, a fork of it) hold apart from it (their
-        private pages; the pages they share with the server are in its RSS already)."""
+        memory its children (the writer process) hold apart from it (their private pages;
+        what they share with the server, the interpreter's own code, is in its RSS already)."""
         text = Path(f"/proc/{self.proc.pid}/status").read_text()
         rss = int(re.search(r"VmRSS:\s+(\d+)", text).group(1))
         hwm = int(re.search(r"VmHWM:\s+(\d+)", text).group(1))
