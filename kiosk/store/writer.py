@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import threading
@@ -160,8 +159,12 @@ def start(path: str) -> Remote:
     server lives: it reads the authentication key from it, and exits when it closes."""
     authkey = os.urandom(32)
     root = Path(__file__).resolve().parents[2]  # where ``kiosk`` is imported from
+    # In a process group of its own: Ctrl+C in the server's console stops the server, which
+    # then ends its writer, instead of reaching the writer mid-import with a trace of its own.
+    apart = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if sys.platform == "win32"
+             else {"start_new_session": True})
     process = subprocess.Popen([sys.executable, "-c", _CHILD, path], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, cwd=root)
+                               stdout=subprocess.PIPE, cwd=root, **apart)
     process.stdin.write(authkey.hex().encode("ascii") + b"\n")
     process.stdin.flush()
     return Remote(process, authkey)
@@ -171,9 +174,6 @@ def main(path: str) -> None:
     """The writer process: accept the serving threads' connections, and write whatever
     ratings wait on them in one transaction at a time until the server goes away."""
     authkey = bytes.fromhex(sys.stdin.buffer.readline().strip().decode("ascii"))
-    # Ctrl+C in the server's console reaches this process too: the server ends it (its
-    # input closes), so the keypress is left to the server, with no trace here.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     db = connect(path)
     listener = Listener(authkey=authkey)  # a Unix socket or a Windows named pipe, never the network
     server_gone = threading.Event()
