@@ -21,10 +21,12 @@ from kiosk import store
 from kiosk.domain import integrity
 from kiosk.domain.submit import without_phone
 from kiosk.store import group_commit, writer
+from kiosk.store.db import connect as connect_path
 from tests.analysis_helpers import local, record
 from tests.helpers import ROOT, free_port
 from tests.test_group_commit import _rate_together, _slow
 from tests.test_rollups import recomputed, rollup_rows
+from tests.writer_helpers import die_after_the_commit
 
 
 @pytest.fixture
@@ -69,8 +71,10 @@ def test_a_retry_is_a_duplicate_and_another_body_under_the_same_id_a_logged_conf
                                       conflict_body=lambda: "the body as received")
     assert (status, row["overall"]) == ("conflict", 5)    # the first is kept
     body = {"id": first["id"], "overall": 2, "complaint": {"text": "x", "phone": "0912345678"}}
+    assert group_commit.queue_of(db).largest == 1          # the lambda does not cross: written here
     assert store.save_response(db, dict(first, body_hash="a third"), {"overall": 2},
                                conflict_body=partial(without_phone, body))[0] == "conflict"
+    assert group_commit.queue_of(db).largest == 1          # the partial crossed: the writer logged it
     logged = [json.loads(b) if b.startswith("{") else b
               for (b,) in db.execute("SELECT body FROM conflicts ORDER BY rowid")]
     assert logged[0] == "the body as received"
@@ -114,16 +118,15 @@ def test_when_the_writer_is_killed_ratings_are_written_here_and_none_is_lost(ser
     assert store.verify_chain(db)["broken_at"] is None
 
 
-def test_a_rating_the_writer_wrote_but_could_not_answer_comes_back_a_duplicate(served):
+def test_a_rating_the_writer_committed_but_could_not_answer_comes_back_a_duplicate(served):
     """The writer committed it, then died before answering: the serving thread writes it
     itself and finds it there (the same id and body), so it is stored once."""
     db, path, remote = served
     rating = record(local("2026-11-05 09:00"), 2)
-    assert _rate_together(path, [rating], _slow)[0][0] == "created"
-    remote.process.kill()
-    remote.process.wait(5)
-    assert _rate_together(path, [rating], _slow)[0][0] == "duplicate"
-    assert store.count_responses(db) == 1
+    assert _rate_together(path, [rating], partial(die_after_the_commit, os.getpid()))[0][0] == "duplicate"
+    assert remote.process.wait(5) == 1                     # it died after its COMMIT
+    assert store.count_responses(db) == 1 and group_commit.queue_of(db).largest == 1
+    assert store.verify_chain(db)["broken_at"] is None
 
 
 def test_a_writer_that_stops_answering_is_ended_and_the_rating_written_here(served, monkeypatch):
@@ -133,7 +136,23 @@ def test_a_writer_that_stops_answering_is_ended_and_the_rating_written_here(serv
     os.kill(remote.process.pid, signal.SIGSTOP)            # stuck (it could hold SQLite's lock)
     told = _rate_together(path, [record(local("2026-11-05 09:01"), 4)], _slow)
     assert told[0][0] == "created" and store.count_responses(db) == 2
-    assert remote.process.poll() is not None and remote.broken.startswith("TimeoutError")
+    assert remote.process.poll() is not None and remote.broken == "no answer in 0.5 s"
+
+
+def test_a_stuck_writer_cannot_hold_a_large_rating_either(served, monkeypatch):
+    """A rating larger than the connection's buffer waits for the writer to take it: the
+    watchdog bounds that wait too."""
+    db, path, remote = served
+    assert _rate_together(path, [record(local("2026-11-05 09:00"), 5)], _slow)[0][0] == "created"
+    monkeypatch.setattr(writer, "_ANSWER_TIMEOUT_S", 0.5)
+    os.kill(remote.process.pid, signal.SIGSTOP)
+    big = record(local("2026-11-05 09:01"), 4)
+    done = []
+    thread = threading.Thread(target=lambda: done.append(store.save_response(
+        connect_path(path), big, {"overall": 4}, conflict_body="x" * 600_000)))
+    thread.start()
+    thread.join(15)
+    assert done and done[0][0] == "created" and store.count_responses(db) == 2
 
 
 def test_a_writer_that_cannot_start_is_said_so_and_ratings_are_written_here(fresh_db, capsys):
@@ -174,6 +193,7 @@ def test_the_real_server_writes_through_its_writer_and_leaves_none_behind(live_s
     assert len(writers) == 1
     assert "kiosk.db" in " ".join(os.readlink(f"/proc/{writers[0]}/fd/{fd}")
                                   for fd in os.listdir(f"/proc/{writers[0]}/fd"))
+    before = _written_by(writers[0])
     told = []
 
     def post():
@@ -189,11 +209,18 @@ def test_the_real_server_writes_through_its_writer_and_leaves_none_behind(live_s
     for t in threads:
         t.join()
     assert told == [201] * 16
+    assert _written_by(writers[0]) - before > 16 * 4096   # the writer's own writes: the WAL, its answers
     assert live_server.query("SELECT count(*) AS n FROM responses")[0]["n"] == 16
     checked = live_server.cli("verify")
     assert checked.returncode == 0 and checked.stdout.startswith("OK: 16 responses, chain intact"), checked.stdout
     live_server.stop()
     assert _ended(writers[0])                              # no writer left holding the file
+
+
+def _written_by(pid: int) -> int:
+    """Bytes the process has written so far (files and sockets), from /proc."""
+    return int(next(line.split()[1] for line in Path(f"/proc/{pid}/io").read_text().splitlines()
+                    if line.startswith("wchar:")))
 
 
 def _ended(pid: int, within: float = 10) -> bool:
@@ -245,3 +272,36 @@ def test_ctrl_c_stops_the_server_and_its_writer_without_a_trace(tmp_path):
     assert server.wait(20) == 0
     assert _ended(writer_pid)
     assert "Traceback" not in log.read_text(), log.read_text()
+
+
+class _Reading(dict):
+    """Settings that remember which of them were read."""
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.read = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def test_the_settings_sent_to_the_writer_are_all_that_its_rules_read(fresh_db, app):
+    """The writer gets only ``IN_TURN_SETTINGS``: every rule decided in its turn, on the
+    ratings that make each of them look furthest, reads nothing else."""
+    settings = _Reading(app.config)
+    rows = [record(local("2026-11-05 09:00"), 5, kiosk="tablet-1", counter="Quầy 1"),
+            record(local("2026-11-05 09:00"), 2, kiosk="tablet-1", counter="Quầy 1", receipt="R1")]
+    for row in rows:
+        check = integrity.Check(db=fresh_db, row=row, answer_count=1, settings=settings)
+        for name in integrity.IN_TURN:
+            integrity.RULES[name](check)
+    assert settings.read and settings.read <= set(integrity.IN_TURN_SETTINGS)
+
+
+def test_a_writer_stopped_with_the_service_leaves_no_folder_behind(served):
+    _, _, remote = served
+    folder = Path(remote._address_of_writer()).parent
+    assert folder.is_dir()
+    remote.process.terminate()                              # what systemd's stop sends it
+    assert remote.process.wait(10) == 0
+    assert not folder.exists()

@@ -24,7 +24,8 @@ BUSY_TIMEOUT_MS = 10_000
 # sleep for 1, 2, 5, 10 … 100 ms at a time: under 16 clients most of the request time went
 # to those sleeps (p99 over a second, a quarter of the bare stack's throughput). Queued on
 # a Python lock, the next writer starts the moment the previous one commits. Other
-# processes (the CLI, a backup) still meet busy_timeout. Re-entrant, so a write made
+# processes (the CLI, a backup, the server's writer process: ``writer``) still meet
+# busy_timeout; the ratings themselves all go through that one writer. Re-entrant, so a write made
 # inside a write transaction cannot deadlock.
 write_lock = threading.RLock()
 

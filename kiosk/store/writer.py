@@ -18,7 +18,7 @@ handshake), so the two may pass pickles to each other and nobody else can.
 If the writer cannot be reached (not started yet, stopped, killed, or silent for
 ``_ANSWER_TIMEOUT_S``), the rating is written by the serving thread itself, as without it: a
 rating the writer committed but could not answer comes back as a duplicate of itself (the
-same id and body), so nothing is lost or written twice. Only ``serve`` starts it; tests
+same id and body), so nothing is lost and no rating is stored twice. Only ``serve`` starts it; tests
 and the command line write in-process.
 """
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -37,20 +38,24 @@ from pathlib import Path
 from kiosk.store import group_commit
 from kiosk.store.db import connect
 
-# A writer that has not answered by then is taken for stuck: the rating is written by its own
-# serving thread (if the writer did write it after all, that write finds it: a duplicate).
+# A writer that has kept a serving thread waiting this long is taken for stuck and ended: the
+# rating is written by its own serving thread (if the writer did write it after all, that
+# write finds it: a duplicate).
 _ANSWER_TIMEOUT_S = 60
 
 
 class Remote:
-    """The serving side: one connection to the writer per serving thread."""
+    """The serving side: one connection to the writer per serving thread, and a watchdog."""
 
     def __init__(self, process: subprocess.Popen, authkey: bytes):
         self.process, self._authkey = process, authkey
         self._address = None
         self._local = threading.local()
+        self._waiting: dict[int, float] = {}  # serving thread → since when it waits for the writer
+        self._said_unreadable = False
         self.broken: str | None = None  # why ratings are written in-process now (shown once)
         threading.Thread(target=self._listen, daemon=True, name="writer-address").start()
+        threading.Thread(target=self._watch, daemon=True, name="writer-watchdog").start()
 
     def _listen(self) -> None:
         """The writer's first line says where it listens (or nothing, if it failed to start)."""
@@ -61,62 +66,48 @@ class Remote:
             self.process.wait()
             self._broke("it ended before it listened")
 
+    def _watch(self) -> None:
+        """A serving thread that has waited ``_ANSWER_TIMEOUT_S`` for the writer (to connect,
+        to take the rating, to answer) means a stuck writer: it is ended, which wakes every
+        waiting thread with an error, and each writes its rating itself."""
+        while not self.broken:
+            time.sleep(1)
+            since = min(self._waiting.copy().values(), default=None)  # copied whole, under the GIL
+            if since is not None and time.monotonic() - since > _ANSWER_TIMEOUT_S:
+                self._broke(f"no answer in {_ANSWER_TIMEOUT_S} s", stuck=True)
+
     def _address_of_writer(self):
         return self._address
-
-    def _connection(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            address = self._address_of_writer()
-            if address is None:  # still starting
-                return None
-            conn = self._local.conn = self._dial(address)
-        return conn
-
-    def _dial(self, address):
-        """A new connection to the writer, its handshake bounded in time (``Client`` has no
-        timeout of its own, and a stuck writer would hold the serving thread for ever)."""
-        box: list = []
-
-        def dial():
-            try:
-                box.append(Client(address, authkey=self._authkey))
-            except BaseException as exc:  # noqa: BLE001 - handed to the serving thread below
-                box.append(exc)
-        helper = threading.Thread(target=dial, daemon=True, name="writer-dial")
-        helper.start()
-        helper.join(_ANSWER_TIMEOUT_S)
-        if not box:
-            raise TimeoutError(f"no handshake in {_ANSWER_TIMEOUT_S} s")
-        if isinstance(box[0], BaseException):
-            raise box[0]
-        return box[0]
 
     def save(self, job: tuple):
         """``job`` written by the writer: its (status, row), or its error raised here.
         ``NotImplemented`` when the writer is not there (the caller writes it itself)."""
-        if self.broken:
+        if self.broken or self._address is None:  # gone, or still starting
             return NotImplemented
         try:
             data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - something only this process can hold: written here
             return NotImplemented
-        conn = None
+        me, conn = threading.get_ident(), getattr(self._local, "conn", None)
+        self._waiting[me] = time.monotonic()
         try:
-            conn = self._connection()
             if conn is None:
-                return NotImplemented
+                conn = self._local.conn = Client(self._address, authkey=self._authkey)
             conn.send_bytes(data)
-            if not conn.poll(_ANSWER_TIMEOUT_S):
-                raise TimeoutError(f"no answer in {_ANSWER_TIMEOUT_S} s")
             written, result, error = pickle.loads(conn.recv_bytes())
-        except (OSError, EOFError, AuthenticationError) as exc:  # TimeoutError is an OSError
+        except (OSError, EOFError, AuthenticationError) as exc:
             self._local.conn = None
             if conn is not None:
                 conn.close()
-            self._broke(f"{type(exc).__name__}: {exc}", stuck=isinstance(exc, TimeoutError))
+            self._broke(f"{type(exc).__name__}: {exc}")
             return NotImplemented
+        finally:
+            del self._waiting[me]
         if not written:  # the writer could not read it (``result`` says why): written here
+            if not self._said_unreadable:
+                self._said_unreadable = True
+                print(f"WARNING: a rating the writer process could not read ({result}) was written "
+                      "by its serving thread", file=sys.stderr, flush=True)
             return NotImplemented
         if error is not None:
             raise error
@@ -124,11 +115,15 @@ class Remote:
 
     def _broke(self, why: str, stuck: bool = False) -> None:
         if stuck:  # it may hold SQLite's write lock: ended, so that the serving threads can write
+            self.broken = self.broken or why
             self.process.kill()
-            self.process.wait(5)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:  # in the kernel's hands (a disk that hangs): leave it
+                pass
         elif self.process.poll() is None:  # one serving thread's connection failed: reconnect next time
             return
-        if not self.broken:
+        if self.broken is None or stuck:
             self.broken = why
             print(f"WARNING: the writer process stopped ({why}, exit code {self.process.returncode}); "
                   "ratings are written by the serving threads from now on", file=sys.stderr, flush=True)
@@ -173,14 +168,22 @@ def start(path: str) -> Remote:
 def main(path: str) -> None:
     """The writer process: accept the serving threads' connections, and write whatever
     ratings wait on them in one transaction at a time until the server goes away."""
-    authkey = bytes.fromhex(sys.stdin.buffer.readline().strip().decode("ascii"))
+    line = b""
+    while not line.endswith(b"\n"):  # read from the descriptor: no buffered reader to lock at exit
+        line += os.read(0, 1) or b"\n"
+    authkey = bytes.fromhex(line.strip().decode("ascii"))
+    # Stopped with the service (systemd ends every process of it): exit as from the end of
+    # the loop, so that the listener's folder is removed (an unfinished batch is rolled back
+    # by SQLite and was not acknowledged).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     db = connect(path)
     listener = Listener(authkey=authkey)  # a Unix socket or a Windows named pipe, never the network
     server_gone = threading.Event()
     joined, joined_lock = [], threading.Lock()
 
     def watch_server():
-        sys.stdin.buffer.read()  # returns when the server closes it, or dies
+        while os.read(0, 4096):  # until the server closes it, or dies
+            pass
         server_gone.set()
 
     def accept():
@@ -218,6 +221,7 @@ def _serve(db, queue, clients: list, ready: list) -> None:
             data = conn.recv_bytes()
         except (OSError, EOFError):  # that serving thread went away
             clients.remove(conn)
+            conn.close()
             continue
         try:
             todo.append((conn, group_commit.Ticket(_job(*pickle.loads(data)))))
@@ -231,6 +235,7 @@ def _serve(db, queue, clients: list, ready: list) -> None:
             conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             clients.remove(conn)
+            conn.close()
 
 
 def _job(record, answers, complaint, conflict_body, flagger, known):
