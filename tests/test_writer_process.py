@@ -258,7 +258,10 @@ def test_ctrl_c_stops_the_server_and_its_writer_without_a_trace(tmp_path):
     with open(log, "wb") as out:
         server = subprocess.Popen([sys.executable, "-m", "kiosk", "serve", "--port", str(port)],
                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)  # its own console group, as a terminal's
+                                  start_new_session=True,  # its own console group, as a terminal's
+                                  # Ctrl+C as in a console, even where this suite was started in
+                                  # the background (which leaves SIGINT ignored for its children)
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 20
     while True:
         assert time.time() < deadline and server.poll() is None, log.read_text()
