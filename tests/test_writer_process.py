@@ -37,7 +37,7 @@ def served(fresh_db):
     queue = group_commit.queue_of(fresh_db)
     queue.remote = remote
     deadline = time.time() + 20
-    while remote._address_of_writer() is None:  # written in-process until the writer listens
+    while remote._address is None:  # written in-process until the writer listens
         assert time.time() < deadline, "the writer process did not start"
         time.sleep(0.01)
     yield fresh_db, path, remote
@@ -303,7 +303,7 @@ def test_the_settings_sent_to_the_writer_are_all_that_its_rules_read(fresh_db, a
 
 def test_a_writer_stopped_with_the_service_leaves_no_folder_behind(served):
     _, _, remote = served
-    folder = Path(remote._address_of_writer()).parent
+    folder = Path(remote._address).parent
     assert folder.is_dir()
     remote.process.terminate()                              # what systemd's stop sends it
     assert remote.process.wait(10) == 0

@@ -5,6 +5,7 @@ import hashlib
 import json
 import sqlite3
 from contextlib import nullcontext
+from functools import partial
 
 from kiosk.store import chain, group_commit, rollups
 from kiosk.store.batch import current as current_batch
@@ -125,13 +126,13 @@ def save_response(db, record: dict, answers: dict, *, complaint: dict | None = N
     topic_text = (complaint["topic"], complaint["text"]) if complaint else None
     known = chain.settled(record, topic_text)  # before the write turn: only the rest is made in it
 
+    # job(d) writes it on the connection ``d``; a partial, so that it can cross to the writer process
+    job = partial(_save, record=record, answers=answers, complaint=complaint,
+                  conflict_body=conflict_body, flagger=flagger, known=known)
     if queue is not None and queue.remote is not None and not db.conn.in_transaction:
-        done = queue.remote.save((record, answers, complaint, conflict_body, flagger, known))
+        done = queue.remote.save(job)
         if done is not NotImplemented:
             return done
-
-    def job(d):
-        return _save(d, record, answers, complaint, conflict_body, flagger, known)
     return job(db) if queue is None else queue.run(db, job)
 
 

@@ -76,11 +76,8 @@ class Remote:
             if since is not None and time.monotonic() - since > _ANSWER_TIMEOUT_S:
                 self._broke(f"no answer in {_ANSWER_TIMEOUT_S} s", stuck=True)
 
-    def _address_of_writer(self):
-        return self._address
-
-    def save(self, job: tuple):
-        """``job`` written by the writer: its (status, row), or its error raised here.
+    def save(self, job):
+        """``job(db)`` run by the writer: its (status, row), or its error raised here.
         ``NotImplemented`` when the writer is not there (the caller writes it itself)."""
         if self.broken or self._address is None:  # gone, or still starting
             return NotImplemented
@@ -209,6 +206,7 @@ def main(path: str) -> None:
 
 
 def _pause(seconds: float) -> list:
+    """With no connection yet, ``wait([])`` returns at once on Windows (no timeout there)."""
     time.sleep(seconds)
     return []
 
@@ -224,7 +222,7 @@ def _serve(db, queue, clients: list, ready: list) -> None:
             conn.close()
             continue
         try:
-            todo.append((conn, group_commit.Ticket(_job(*pickle.loads(data)))))
+            todo.append((conn, group_commit.Ticket(pickle.loads(data))))
         except Exception as exc:  # noqa: BLE001 - not for this process: its thread writes it
             unreadable.append((conn, f"{type(exc).__name__}: {exc}"))
     if todo:
@@ -236,14 +234,6 @@ def _serve(db, queue, clients: list, ready: list) -> None:
         except OSError:
             clients.remove(conn)
             conn.close()
-
-
-def _job(record, answers, complaint, conflict_body, flagger, known):
-    from kiosk.store.responses import _save
-
-    def job(d):
-        return _save(d, record, answers, complaint, conflict_body, flagger, known)
-    return job
 
 
 def _sendable(error):
