@@ -30,7 +30,8 @@ def main() -> int:
     args = p.parse_args()
     from analysis.by_unit import units_summary
     from analysis.league import league
-    from analysis.reports.league import pdf_league, xlsx_league
+    from analysis.reports.league import xlsx_league
+    from analysis.reports.league_pdf import pdf_league
     from kiosk import store
     from kiosk.domain.demo_units import generate_units
     from kiosk.store.db import connect, init_db

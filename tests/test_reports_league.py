@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from analysis.league import league
-from analysis.reports.league import pdf_league, xlsx_league
+from analysis.reports.league import xlsx_league
+from analysis.reports.league_pdf import pdf_league
 from tests.test_league import unit
 
 PERIOD = {"from": "2026-10-01", "to": "2026-12-31"}

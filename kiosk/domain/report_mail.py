@@ -87,7 +87,7 @@ def send_report(config, db_path, period: str, today: date, to: list[str] | None 
     REPORT_RECIPIENTS (``unit_settings``) the report takes, and whose figures alone it counts
     when the installation has several units. Recipients: ``to`` or REPORT_RECIPIENTS."""
     from analysis import plain, summarize
-    from analysis.reports.pdf import pdf_report
+    from analysis.reports.apart import render
     from analysis.reports.xlsx import xlsx_report
     config, by_unit = _unit_config(config, db_path, unit)
     recipients = list(to or config["REPORT_RECIPIENTS"])
@@ -102,8 +102,8 @@ def send_report(config, db_path, period: str, today: date, to: list[str] | None 
     meta = {"commune": config["COMMUNE_NAME"], "unit": config["UNIT_NAME"],
             "province": config["PROVINCE_NAME"], "place": config["PLACE_NAME"]}
     label = plain.period_label(start, end)
-    msg = build_message(summary, meta, pdf_report(summary, meta, issued=today), xlsx_report(summary, meta=meta),
-                        sender, recipients, label)
+    document = render("pdf:pdf_report", summary, meta, issued=today)  # in a process of its own
+    msg = build_message(summary, meta, document, xlsx_report(summary, meta=meta), sender, recipients, label)
     deliver(msg, config)
     return {"recipients": recipients, "subject": msg["Subject"], "period": summary["period"],
             "chain": summary.get("chain") or {"seq": 0, "hash": ""}, "unit": unit}

@@ -25,6 +25,7 @@ STORAGE_API = ("Máy chủ không ghi được dữ liệu (ổ đĩa đầy ho�
                "sẽ tự gửi lại khi máy chủ ghi được.")
 STORAGE_PAGE = ("Hệ thống tạm thời không ghi được dữ liệu: nội dung Ông/Bà vừa gửi chưa được lưu. "
                 "Vui lòng thử lại sau ít phút, hoặc đánh giá tại máy tính bảng ở quầy.")
+BUSY = "Máy chủ đang làm các báo cáo PDF khác. Vui lòng thử lại sau một phút."
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 413: "too_large", 429: "too_many_requests", 500: "server_error"}
 
@@ -45,6 +46,16 @@ def json_error(status: int, code: str, message: str, fields: dict | None = None)
     if fields:
         body["error"]["fields"] = fields
     return jsonify(body), status
+
+
+def pdf_apart(writer: str, *args, **kwargs) -> bytes:
+    """A PDF made in a process of its own (``analysis/reports/apart.py``, so the server does
+    not keep fpdf2's memory); 503 "try again in a minute" while too many are being made."""
+    from analysis.reports.apart import Busy, render
+    try:
+        return render(writer, *args, **kwargs)
+    except Busy:
+        raise Refused(503, _(BUSY), "busy") from None
 
 
 def wants_json() -> bool:

@@ -21,7 +21,7 @@ from kiosk.domain import periods
 from kiosk.web import charts, scope
 from kiosk.web.auth import api_principal, login_required
 from kiosk.web.db import get_db
-from kiosk.web.errors import json_error
+from kiosk.web.errors import json_error, pdf_apart
 from kiosk.web.i18n import _
 
 bp = Blueprint("province", __name__)
@@ -91,8 +91,7 @@ def _download(kind: str):
         from analysis.reports.league import xlsx_league
         body, mimetype = xlsx_league(table, data["period"], meta, demo=data["demo"]), XLSX
     else:
-        from analysis.reports.league import pdf_league
-        body = pdf_league(table, data["period"], meta, issued=local_today(), demo=data["demo"])
+        body = pdf_apart("league_pdf:pdf_league", table, data["period"], meta, issued=local_today(), demo=data["demo"])
         mimetype = "application/pdf"
     p = data["period"]
     response = Response(body, mimetype=mimetype)

@@ -21,6 +21,7 @@ from kiosk.clock import local, local_today
 from kiosk.domain import periods
 from kiosk.web import charts, scope
 from kiosk.web.db import get_db
+from kiosk.web.errors import pdf_apart
 
 bp = Blueprint("public", __name__, url_prefix="/cong-khai")
 # What a verdict means, for a citizen reading the board.
@@ -111,12 +112,11 @@ def _unit_list():
 def poster(unit=None):
     """The A4 poster for the notice board, with the same figures as the board."""
     _enabled()
-    from analysis.reports.poster import poster_pdf
     unit = _unit_or_404(unit)
     if unit is None:
         return redirect(url_for("public.board"))
     data = board_data(get_db().conn, scope.config_for(unit), local_today(), unit)
-    response = Response(poster_pdf(data), mimetype="application/pdf")
+    response = Response(pdf_apart("poster:poster_pdf", data), mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="ket-qua-hai-long.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response

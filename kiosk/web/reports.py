@@ -20,7 +20,7 @@ from kiosk.domain import periods
 from kiosk.web import scope
 from kiosk.web.auth import api_principal
 from kiosk.web.db import get_db
-from kiosk.web.errors import json_error
+from kiosk.web.errors import json_error, pdf_apart
 from kiosk.web.i18n import _
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
@@ -162,11 +162,10 @@ def responses_xlsx():
 @bp.route("/report.pdf")
 def report_pdf():
     """The administrative-style report (BÁO CÁO) as PDF."""
-    from analysis.reports.pdf import pdf_report
     summary, error = period_summary(request.args)
     if error:
         return error
-    data = pdf_report(summary, report_meta(summary["unit"]), issued=local_today())
+    data = pdf_apart("pdf:pdf_report", summary, report_meta(summary["unit"]), issued=local_today())
     return _file(data, "application/pdf", _name(summary, ".pdf"), summary)
 
 
