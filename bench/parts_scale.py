@@ -98,18 +98,35 @@ def download_rss(server, url: str, token: str) -> tuple[float, int]:
     return time.perf_counter() - t, size
 
 
+# A leader's downloads besides the rows (each PDF is made in a process of its own that ends
+# with it: analysis/reports/apart.py); a province's also its league table's.
+COMMUNE_REPORTS = ("report.pdf", "report.xlsx")
+PROVINCE_REPORTS = COMMUNE_REPORTS + ("summary/units.pdf", "summary/units.xlsx")
+
+
+def fetch_all(server, token: str, paths, period: str) -> str:
+    """Download each of ``paths`` (under /api/v1/) for ``period``; what was fetched, in words."""
+    took = []
+    for path in paths:
+        seconds, size = download_rss(server, f"{server.url}/api/v1/{path}?{period}", token)
+        took.append(f"{path} {seconds:.1f} s")
+    return ", ".join(took)
+
+
 def served_memory(table: Table, server, d_from: str, d_to: str, token: str, rows: int, threads: int):
     """The server's peak RSS (VmHWM) once every serving thread has answered a summary (each
     keeps its own connection, so three summaries measured only three of them) and after
-    the whole period's CSV download."""
+    the whole period's CSV download, and the leader's reports (PDF and Excel) of that period."""
     for _ in range(2 * threads):
         download_rss(server, f"{server.url}/api/v1/summary?from={d_from}&to={d_to}", token)
     seconds, size = download_rss(server, f"{server.url}/api/v1/export/responses.csv?from={d_from}&to={d_to}", token)
+    reports = fetch_all(server, token, COMMUNE_REPORTS, f"from={d_from}&to={d_to}")
     rss, hwm = server.rss_kb()
     table.add("3 exports", f"GET responses.csv, {rows:,} rows (streamed)", secs(seconds), "", None,
               f"{size / 1e6:.0f} MB sent")
     table.add("3 exports", f"server RSS peak serving {rows:,} responses", f"{hwm / 1024:.1f} MB", "< 80 MB",
-              hwm / 1024 < 80, f"VmHWM after {2 * threads} summaries and the CSV; RSS now {rss / 1024:.1f} MB; "
+              hwm / 1024 < 80, f"VmHWM after {2 * threads} summaries, the CSV and {reports}; RSS now "
+              f"{rss / 1024:.1f} MB; "
               f"{server.apart_kb / 1024:.1f} MB of it the writer process's own "
               "(the row for 10M serves the province's database, when it is built)")
 
@@ -132,7 +149,7 @@ def province_served_memory(table: Table, threads: int, start_server, make_leader
     linked into an instance of its own as its demo database): every serving thread answers
     the province's summary and the league of its units, then one unit's year goes out as
     CSV and as the raw workbook (the whole province's CSV would take some seven minutes; the
-    code path is the same)."""
+    code path is the same), and the province's reports and league table as PDF and Excel."""
     measure = "server RSS peak serving 10,000,000 responses"
     if not PROVINCE_DB.exists():
         table.add("3 exports", measure, "not measured", "< 80 MB", None, "needs the 10M database (above)")
@@ -161,13 +178,14 @@ def province_served_memory(table: Table, threads: int, start_server, make_leader
                                      token)
         book, book_size = download_rss(server, f"{server.url}/api/v1/export/responses.xlsx?{period}&unit={unit}",
                                        token)
+        reports = fetch_all(server, token, PROVINCE_REPORTS, period)
         rss, hwm = server.rss_kb()
     finally:
         server.stop()
     table.add("3 exports", f"one commune's workbook, {own:,} of {rows:,} rows, from the server", secs(book),
               "≤ 5 s", book <= 5, f"GET responses.xlsx?unit={unit}, {book_size / 1e6:.1f} MB; its CSV {seconds:.1f} s")
     table.add("3 exports", measure.replace("10,000,000", f"{rows:,}"), f"{hwm / 1024:.1f} MB", "< 80 MB",
-              hwm / 1024 < 80, f"VmHWM after {threads} province summaries, {threads} league tables and unit "
-              f"{unit}'s CSV ({size / 1e6:.0f} MB) and workbook; RSS now {rss / 1024:.1f} MB; "
+              hwm / 1024 < 80, f"VmHWM after {threads} province summaries, {threads} league tables, unit "
+              f"{unit}'s CSV ({size / 1e6:.0f} MB) and workbook, and {reports}; RSS now {rss / 1024:.1f} MB; "
               f"{server.apart_kb / 1024:.1f} MB of it the writer process's own")
 

@@ -3,9 +3,11 @@
     python bench/time_exports.py scan --db FILE             # the bare GROUP BY over responses
     python bench/time_exports.py xlsx --db FILE --out F     # the report workbook with every response
     python bench/time_exports.py csv --db FILE --out F      # the responses CSV, streamed
+    python bench/time_exports.py pdf-apart --db FILE        # the PDF report as a server makes it
 
 Prints one JSON object: seconds (wall), cpu (this process's user+system), rows, bytes,
-rss_start_mb and peak_rss_mb (VmHWM: the most this process ever held). Used by
+rss_start_mb and peak_rss_mb (VmHWM: the most this process ever held), and for pdf-apart
+child_peak_rss_mb (the most the PDF's own process held). Used by
 bench/run.py; handy under ``python -m cProfile -s cumtime``.
 """
 from __future__ import annotations
@@ -37,14 +39,23 @@ def _span(db: str) -> tuple[str, str]:
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["scan", "xlsx", "csv"])
+    p.add_argument("what", choices=["scan", "xlsx", "csv", "pdf-apart"])
     p.add_argument("--db", required=True)
     p.add_argument("--out", default="/dev/null")
     args = p.parse_args()
     start_rss = _status_mb("VmRSS")
     t, c = time.perf_counter(), time.process_time()
-    rows = 0
-    if args.what == "scan":  # what any tool would do first: one grouped pass over the rows
+    rows, extra = 0, {}
+    if args.what == "pdf-apart":  # the summary here, the document in a process of its own
+        import resource
+
+        from analysis import summarize
+        from analysis.reports.apart import render
+        summary = summarize(args.db, *_span(args.db))
+        t = time.perf_counter()
+        Path(args.out).write_bytes(render("pdf:pdf_report", summary))
+        extra["child_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    elif args.what == "scan":  # what any tool would do first: one grouped pass over the rows
         conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
         rows = len(conn.execute("SELECT local_date, overall, count(*) FROM responses "
                                 "GROUP BY local_date, overall").fetchall())
@@ -67,7 +78,7 @@ def main() -> int:
     out = Path(args.out)
     print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "rows": rows,
                       "bytes": out.stat().st_size if out.is_file() else 0,
-                      "rss_start_mb": start_rss, "peak_rss_mb": _status_mb("VmHWM")}))
+                      "rss_start_mb": start_rss, "peak_rss_mb": _status_mb("VmHWM"), **extra}))
     return 0
 
 
