@@ -83,7 +83,9 @@ def run(args, table, out, kiosk_server, kiosk_cli, fresh):
     kiosk_cli(instance, "create-user", "admin", "--role", "admin", "--password-stdin", input=PASSWORD + "\n")
     always = '{"0":["00:00-23:59"],"1":["00:00-23:59"],"2":["00:00-23:59"],"3":["00:00-23:59"],' \
              '"4":["00:00-23:59"],"5":["00:00-23:59"],"6":["00:00-23:59"]}'
-    env = {"KIOSK_THANKS_SECONDS": "1", "KIOSK_OPENING_HOURS": always}
+    # the acknowledgement stays 3 s: at 1 s a slow machine had gone back to the welcome screen
+    # before the tap on "Xong" (the tap waits out the tablet's guard after each screen change)
+    env = {"KIOSK_THANKS_SECONDS": "3", "KIOSK_OPENING_HOURS": always}
     server = kiosk_server(instance, args.threads, env).start()
     try:
         with sync_playwright() as pw:
