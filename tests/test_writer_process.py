@@ -19,7 +19,7 @@ import pytest
 
 from kiosk import store
 from kiosk.domain import integrity
-from kiosk.domain.submit import without_phone
+from kiosk.domain.conflict_log import without_phone
 from kiosk.store import group_commit, writer
 from kiosk.store.db import connect as connect_path
 from tests.analysis_helpers import local, record
@@ -308,3 +308,39 @@ def test_a_writer_stopped_with_the_service_leaves_no_folder_behind(served):
     remote.process.terminate()                              # what systemd's stop sends it
     assert remote.process.wait(10) == 0
     assert not folder.exists()
+
+
+class _Keeping:
+    """A writer that keeps each rating's job as it would cross (pickled), and declines it."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def save(self, job):
+        import pickle
+        self.jobs.append(pickle.dumps(job))
+        return NotImplemented
+
+
+def test_the_writer_reads_a_tablets_rating_without_sqlite_utils_or_the_questionnaires(client, db, tablet,
+                                                                                     rating_body):
+    """The writer's interpreter imports the store's writing half alone: a rating's job (the
+    row, the rules' state, the conflict log's text) unpickles there without sqlite-utils,
+    the questionnaires or Flask, some 6-8 MB less of its memory than the whole store."""
+    queue = group_commit.queue_of(db)
+    queue.remote = kept = _Keeping()
+    try:
+        body = rating_body(overall=1, comment="Chờ lâu quá")
+        body["complaint"] = {"topic": "officer", "phone": "0912345678", "consent": True}
+        assert tablet.post("/api/v1/responses", json=body).status_code == 201  # written here, declined there
+    finally:
+        queue.remote = None
+    assert len(kept.jobs) == 1
+    child = ("import pickle, sys\nfrom kiosk.store.writer import main  # as the writer's interpreter starts\n"
+             "job = pickle.loads(sys.stdin.buffer.read())\n"
+             "print(sorted(m for m in ('sqlite_utils', 'survey_forms', 'flask', 'kiosk.domain.submit') "
+             "if m in sys.modules), job.keywords['conflict_body']()[:1])")
+    done = subprocess.run([sys.executable, "-c", child], input=kept.jobs[0], capture_output=True, cwd=ROOT,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().split() == ["[]", "{"]

@@ -20,7 +20,6 @@ FIELDS = {"id", "channel", "questionnaire", "questionnaire_version", "overall", 
           "comment", "complete", "created_at", "duration_ms", "receipt", "complaint"}
 CHANNELS = ("kiosk", "phone")
 MAX_DURATION_MS = 7 * 24 * 3600 * 1000
-BODY_LOG_LIMIT = 50_000
 
 
 class Invalid(Exception):
@@ -47,7 +46,7 @@ class Forms:
 class Submission:
     """One response, checked: ``row`` holds the ``responses`` columns to store, ``answers``
     the clean answers by question id, ``complaint`` the checked complaint (or None). The
-    body as logged with a conflicting resend is ``submit.without_phone``'s."""
+    body as logged with a conflicting resend is ``conflict_log.without_phone``'s."""
 
     row: dict
     answers: dict

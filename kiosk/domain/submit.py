@@ -7,7 +7,6 @@ The API, the phone form and anything later (imports, a one-stop integration) cal
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -15,6 +14,7 @@ from functools import partial
 
 from kiosk import store
 from kiosk.domain import codes, intake, integrity, text
+from kiosk.domain.conflict_log import without_phone
 from kiosk.domain.principals import Principal
 from kiosk.domain.units import unit_settings
 
@@ -88,15 +88,6 @@ def submit(db, body, *, principal: Principal, settings: Mapping, forms: intake.F
     elif status == "duplicate":
         code = store.complaint_code_of(db, row["id"])
     return Outcome(Status(status), row=row, complaint_code=code)
-
-
-def without_phone(body) -> str:
-    """The body as logged with a conflicting resend: everything but the complaint's phone
-    number, which lives only in ``complaint_contacts`` (where erasure can reach it)."""
-    logged = dict(body)
-    if isinstance(logged.get("complaint"), dict):
-        logged["complaint"] = {k: v for k, v in logged["complaint"].items() if k != "phone"}
-    return json.dumps(logged, ensure_ascii=False)[:intake.BODY_LOG_LIMIT]
 
 
 def _channel_refused(body, channel: str) -> dict | None:

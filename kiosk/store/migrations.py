@@ -66,7 +66,7 @@ Tables and columns (read by ``analysis/``, by people with sqlite-utils or Datase
     officers, report_heads, audit_log) the units.code a row belongs to. On users and
     api_tokens NULL means province-wide (every unit); on report_heads NULL means the whole
     installation. A first start after m010 puts every existing row into the first unit
-    (``kiosk.store.units.adopt_first_unit``); report_heads stay NULL (append-only, and they
+    (``kiosk.store.adopt.adopt_first_unit``); report_heads stay NULL (append-only, and they
     were whole-installation heads). Tablet, counter and officer names are unique per unit.
 """
 from sqlite_utils import Migrations

@@ -151,10 +151,12 @@ def _save(db, record: dict, answers: dict, complaint, conflict_body, flagger,
         try:  # a new id, nearly always: the insert itself says whether it is one
             _insert(db, "responses", [row])
         except sqlite3.IntegrityError:
-            existing = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]]).fetchone()
+            cur = db.execute("SELECT * FROM responses WHERE id = ?", [record["id"]])
+            existing = cur.fetchone()
             if existing is None:
                 raise
-            return _again(db, record, _row(db, "responses", existing), conflict_body)
+            stored = dict(zip([d[0] for d in cur.description], existing, strict=True))
+            return _again(db, record, stored, conflict_body)
         if record.get("receipt"):  # after the insert: a retry of a bound rating is a duplicate
             with rollups.receipts_changing(db, "code = ?", [record["receipt"]]):
                 cur = db.execute(
@@ -177,11 +179,9 @@ def _again(db, record: dict, stored: dict, conflict_body) -> tuple[str, dict]:
     body is a conflict, logged in ``conflicts`` and never overwriting what was stored."""
     if stored["body_hash"] == record["body_hash"]:
         return "duplicate", stored
-    db["conflicts"].insert({
-        "response_id": record["id"], "received_at": record["submitted_at"],
-        "body": conflict_body() if callable(conflict_body) else conflict_body,
-        "source": record.get("kiosk") or record["channel"],
-    })
+    db.execute("INSERT INTO conflicts (response_id, received_at, body, source) VALUES (?, ?, ?, ?)",
+               [record["id"], record["submitted_at"], conflict_body() if callable(conflict_body) else conflict_body,
+                record.get("kiosk") or record["channel"]])
     return "conflict", stored
 
 
@@ -226,11 +226,6 @@ def insert_many(db, items) -> int:
             _insert(db, "complaints", [dict(c, response_id=row["id"], unit=c.get("unit", row.get("unit")))
                                         for row, c in complaints])
     return count
-
-
-def _row(db, table, values) -> dict:
-    names = [c.name for c in db[table].columns]
-    return dict(zip(names, values, strict=True))
 
 
 def get_response(db, response_id: str) -> dict | None:

@@ -11,7 +11,6 @@ import json
 import weakref
 
 from kiosk.clock import iso, utcnow
-from kiosk.store.adopt import adopt_first_unit  # noqa: F401 (part of this module's interface)
 from kiosk.store.db import select, transaction
 
 

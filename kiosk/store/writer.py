@@ -36,7 +36,7 @@ from multiprocessing.connection import Client, Listener, wait
 from pathlib import Path
 
 from kiosk.store import group_commit
-from kiosk.store.db import connect
+from kiosk.store.db import connect_plain
 
 # A writer that has kept a serving thread waiting this long is taken for stuck and ended: the
 # rating is written by its own serving thread (if the writer did write it after all, that
@@ -137,15 +137,17 @@ class Remote:
         self.process.stdout.close()
 
 
-# The writer's interpreter imports only the store (and not numpy or pandas, which sqlite-utils
-# would import whenever they are installed, as kiosk/__main__.py explains).
+# The writer's interpreter imports only the store's writing half, without sqlite-utils (and
+# should anything bring sqlite-utils in, not numpy or pandas, which it imports whenever they
+# are installed, as kiosk/__main__.py explains).
 _CHILD = ("import sys; sys.modules.setdefault('numpy', None); sys.modules.setdefault('pandas', None); "
           "from kiosk.store.writer import main; main(sys.argv[1])")
 
 
 def start(path: str) -> Remote:
     """Start the writer process for the database file ``path``: a new interpreter that
-    imports the store alone (~15 MB of its own, the same on Linux, Windows and macOS; a fork
+    imports the store's writing half alone (~10.6 MB of its own on Linux, 15.8 MB when it
+    imported the whole store with sqlite-utils; the same code on Windows and macOS; a fork
     of the server would share its pages at first but keep a copy of every page the server
     rewrites, ~21 MB after a province's summaries). Its standard input stays open while the
     server lives: it reads the authentication key from it, and exits when it closes."""
@@ -173,7 +175,7 @@ def main(path: str) -> None:
     # the loop, so that the listener's folder is removed (an unfinished batch is rolled back
     # by SQLite and was not acknowledged).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    db = connect(path)
+    db = connect_plain(path)  # the write path needs no sqlite-utils (kiosk.store.db.Plain)
     listener = Listener(authkey=authkey)  # a Unix socket or a Windows named pipe, never the network
     server_gone = threading.Event()
     joined, joined_lock = [], threading.Lock()
