@@ -367,7 +367,7 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds a connection may stay silent before the server closes it", LIMITS),
     Setting("SERVER_WRITER_PROCESS", True, boolean,
             "ratings are written by a process of the server's own (kiosk/store/writer.py): many "
-            "tablets at once are served about 1.4 times as fast, for about 15 MB more memory; "
+            "tablets at once are served about 1.4 times as fast, for about 11-14 MB more memory; "
             "False: written by the serving threads, in one process", LIMITS),
     Setting("MAX_CONTENT_LENGTH", 256 * 1024, integer(1024, 64 * 1024 * 1024),
             "the largest request body accepted, in bytes", LIMITS),
