@@ -2,19 +2,17 @@
 
 Reports are read by officials who paste them into documents, so formatting lives in one
 place and every writer (text, CSV, Excel, PDF) and every page says the same thing the same
-way. Separators and signs come from CLDR through Babel (``vi``: decimal comma, dot between
-thousands; ``en``: the other way round); only the patterns are ours, for the reasons given
-at each function. ``lang`` is "vi" (default) or "en"; anything else is read as "vi".
+way. The separators are CLDR's for the two languages (``vi``: decimal comma, dot between
+thousands; ``en``: the other way round), written here: Babel, which read them from CLDR,
+held some 5.5 MB of locale data in every server and PDF process for these four characters,
+and the patterns were ours already, for the reasons given at each function (the outputs are
+the same: tests/test_analysis_fmt.py). ``lang`` is "vi" (default) or "en"; anything else is
+read as "vi".
 """
 from __future__ import annotations
 
 import decimal
 from datetime import date
-from functools import lru_cache
-
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import NumberPattern, parse_pattern
 
 from survey_forms import vocabulary
 
@@ -24,17 +22,16 @@ VERDICT_EN = {"met": "Met", "not_met": "Not met", "uncertain": "Uncertain", "no_
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 FLAG_VI = {name: label.vi for name, label in vocabulary.FLAGS.items()}  # the one vocabulary
 NO_DATA = "–"
-DATE_PATTERN = "dd/MM/yyyy"
+# (decimal sign, thousands separator) as CLDR writes them for each language
+SEPARATORS = {"vi": (",", "."), "en": (".", ",")}
 
 
-@lru_cache(maxsize=4)
-def _locale(lang: str) -> Locale:
-    return Locale.parse("en" if lang == "en" else "vi")
-
-
-@lru_cache(maxsize=8)
-def _percent_pattern(digits: int) -> NumberPattern:
-    return parse_pattern("#,##0" + ("." + "0" * digits if digits else "") + "%")
+def _written(value: decimal.Decimal, digits: int, lang: str) -> str:
+    """``value`` (already rounded) with ``digits`` decimals, in ``lang``'s separators."""
+    point, group = SEPARATORS["en" if lang == "en" else "vi"]
+    whole, _, fraction = f"{abs(value):.{digits}f}".partition(".")
+    sign = "-" if value < 0 else ""
+    return sign + f"{int(whole):,}".replace(",", group) + (point + fraction if fraction else "")
 
 
 def percent(share: float | None, digits: int = 1, lang: str = "vi") -> str:
@@ -53,20 +50,18 @@ def percent(share: float | None, digits: int = 1, lang: str = "vi") -> str:
     gives); Excel, rounding the decimal digits half up, shows the same cell as 28,8%."""
     if share is None:
         return NO_DATA
-    with decimal.localcontext() as ctx:
-        ctx.rounding = decimal.ROUND_HALF_EVEN
-        exact = decimal.Decimal(share * 100).scaleb(-2)  # the pattern multiplies by 100 again
-        return _percent_pattern(digits).apply(exact, _locale(lang))
+    exact = decimal.Decimal(share * 100)  # the binary value, exactly
+    return _written(exact.quantize(decimal.Decimal(1).scaleb(-digits), decimal.ROUND_HALF_EVEN), digits, lang) + "%"
 
 
 def number(n: int | None, lang: str = "vi") -> str:
-    """A count: 12345 → '12.345' (vi), '12,345' (en), with CLDR's separators."""
+    """A count: 12345 → '12.345' (vi), '12,345' (en), with CLDR's separators (a fraction, which
+    a count should not have, to at most three decimals: 2.5 → '2,5')."""
     if n is None:
         return NO_DATA
-    return _DECIMAL.apply(n, _locale(lang))
-
-
-_DECIMAL = parse_pattern("#,##0.###")
+    value = decimal.Decimal(str(n)).quantize(decimal.Decimal("0.001"), decimal.ROUND_HALF_EVEN)
+    digits = max(0, -value.normalize().as_tuple().exponent) if value != value.to_integral_value() else 0
+    return _written(value, digits, lang)
 
 
 def day(value, lang: str = "vi") -> str:
@@ -77,7 +72,7 @@ def day(value, lang: str = "vi") -> str:
     date is the American M/d/yy, which would turn 05/11 into May beside a Vietnamese copy
     of the same report (CLDR's en_GB gives dd/MM/y, the same as here)."""
     d = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return format_date(d, DATE_PATTERN, locale=_locale(lang))
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
 def interval(low: float | None, high: float | None, lang: str = "vi") -> str:

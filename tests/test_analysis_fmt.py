@@ -20,6 +20,12 @@ from analysis import fmt
     (lambda lang: fmt.number(1234567, lang=lang), "1.234.567", "1,234,567"),
     (lambda lang: fmt.number(0, lang=lang), "0", "0"),
     (lambda lang: fmt.number(None, lang=lang), "–", "–"),
+    # as Babel wrote them (CLDR's separators) before the module wrote them itself
+    (lambda lang: fmt.number(-12345, lang=lang), "-12.345", "-12,345"),
+    (lambda lang: fmt.number(1234.5678, lang=lang), "1.234,568", "1,234.568"),
+    (lambda lang: fmt.number(2.5, lang=lang), "2,5", "2.5"),
+    (lambda lang: fmt.percent(0.9995, lang=lang), "100,0%", "100.0%"),
+    (lambda lang: fmt.percent(0.9995, digits=2, lang=lang), "99,95%", "99.95%"),
     (lambda lang: fmt.day("2026-11-28", lang), "28/11/2026", "28/11/2026"),
     (lambda lang: fmt.day(date(2026, 5, 1), lang), "01/05/2026", "01/05/2026"),
     (lambda lang: fmt.interval(0.826, 0.945, lang), "82,6% – 94,5%", "82.6% – 94.5%"),
