@@ -60,7 +60,7 @@ def number(n: int | None, lang: str = "vi") -> str:
     if n is None:
         return NO_DATA
     value = decimal.Decimal(str(n)).quantize(decimal.Decimal("0.001"), decimal.ROUND_HALF_EVEN)
-    digits = max(0, -value.normalize().as_tuple().exponent) if value != value.to_integral_value() else 0
+    digits = max(0, -value.normalize().as_tuple().exponent)  # its decimals, trailing zeros dropped
     return _written(value, digits, lang)
 
 

@@ -59,7 +59,7 @@ def test_the_pdf_made_apart_is_the_one_made_in_process(fresh_db):
     assert len(PdfReader(io.BytesIO(there)).pages) == len(PdfReader(io.BytesIO(here)).pages)
 
 
-def test_a_writer_that_fails_apart_says_why(fresh_db):
+def test_a_writer_that_fails_apart_says_why():
     with pytest.raises(RuntimeError, match="AttributeError.*no_such_writer"):
         apart.render("pdf:no_such_writer")
 

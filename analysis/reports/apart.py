@@ -20,7 +20,7 @@ import sys
 import threading
 from pathlib import Path
 
-AT_ONCE = 2  # documents made at a time: each process holds ~50 MB while it runs
+AT_ONCE = 2  # documents made at a time: each process peaks at ~80 MB while it runs
 WAIT_S = 60  # a request waits this long for its turn, then is told to come back
 TIMEOUT_S = 300  # a year's report takes about a second
 _ROOT = Path(__file__).resolve().parents[2]  # where ``analysis`` is imported from
