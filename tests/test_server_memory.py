@@ -33,14 +33,31 @@ def test_the_server_keeps_four_malloc_arenas_unless_the_operator_chose(monkeypat
 
 
 @glibc
-def test_the_real_glibc_takes_both_calls():
+def test_the_server_maps_big_blocks_apart_at_a_fixed_threshold_unless_the_operator_chose(monkeypatch):
+    # glibc's own threshold rises to the size of each big block freed, after which an
+    # export's chunks were carved from the arenas and stayed there (the 10M server's peak)
+    calls = []
+
+    class Libc:
+        mallopt = staticmethod(lambda option, value: calls.append((option, value)) or 1)
+    monkeypatch.setattr(memory, "_glibc", lambda: Libc)
+    assert memory.big_blocks_apart({}) is True
+    assert calls == [(-3, 256 * 1024)]                  # M_MMAP_THRESHOLD in glibc's malloc.h
+    assert memory.big_blocks_apart({"MALLOC_MMAP_THRESHOLD_": "131072"}) is False
+    assert calls == [(-3, 256 * 1024)]
+
+
+@glibc
+def test_the_real_glibc_takes_every_call():
     assert memory.few_arenas({}) is True
+    assert memory.big_blocks_apart({}) is True
     assert memory.give_back() in (True, False)  # True when it released something: no error either way
 
 
 def test_elsewhere_nothing_is_asked_of_malloc(monkeypatch):
     monkeypatch.setattr(sys, "platform", "win32")
     assert memory.few_arenas({}) is False
+    assert memory.big_blocks_apart({}) is False
     assert memory.give_back() is False
 
 
@@ -60,8 +77,9 @@ def test_serve_limits_the_arenas_before_anything_starts(monkeypatch):
     from kiosk.cli import serve
     order = []
     monkeypatch.setattr(memory, "few_arenas", lambda: order.append("arenas"))
+    monkeypatch.setattr(memory, "big_blocks_apart", lambda: order.append("big blocks"))
     monkeypatch.setattr(serve, "_app", lambda: order.append("app") or (_ for _ in ()).throw(SystemExit(0)))
     monkeypatch.setattr(waitress, "serve", lambda *a, **k: order.append("waitress"))
     with pytest.raises(SystemExit):
         serve.cmd_serve(type("Args", (), {"demo": False})())
-    assert order == ["arenas", "app"]
+    assert order == ["arenas", "big blocks", "app"]

@@ -12,6 +12,7 @@ def cmd_serve(args) -> int:
     """Serve with waitress (the production server; no debugger, several threads)."""
     from waitress import serve
     memory.few_arenas()  # before the app, the backup and mail threads and waitress's start
+    memory.big_blocks_apart()
     if args.demo:
         os.environ["KIOSK_DEMO_MODE"] = "1"
     app = _app()
