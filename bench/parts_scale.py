@@ -133,10 +133,13 @@ def served_memory(table: Table, server, d_from: str, d_to: str, token: str, rows
 
 def exports(table: Table, report_db: Path, big_db: Path, report_rows: int, big_rows: int):
     """The raw workbook of the report database; the CSV of the big one, with its memory."""
-    x = exports_script("xlsx", report_db, str(OUT / "responses.xlsx"))
-    table.add("3 exports", f"workbook with one row per response ({report_rows:,})", secs(x["seconds"]), "≤ 5 s",
-              x["seconds"] <= 5, f"CPU {x['cpu']:.2f} s; peak RSS {x['peak_rss_mb']:.0f} MB; "
-              f"{x['bytes'] / 1e6:.1f} MB")
+    # the median of three runs, as the other timed rows: one run on these shared cores moved
+    # by up to ±0.6 s from the last (4.0-5.9 s for the same code, measured in a row)
+    runs = [exports_script("xlsx", report_db, str(OUT / "responses.xlsx")) for _ in range(3)]
+    x, each = sorted(runs, key=lambda run: run["seconds"])[1], ", ".join(f"{r['seconds']:.2f}" for r in runs)
+    table.add("3 exports", f"workbook with one row per response ({report_rows:,}, median)", secs(x["seconds"]),
+              "≤ 5 s", x["seconds"] <= 5, f"runs {each} s; "
+              f"CPU {x['cpu']:.2f} s; peak RSS {x['peak_rss_mb']:.0f} MB; {x['bytes'] / 1e6:.1f} MB")
     c = exports_script("csv", big_db)
     table.add("3 exports", f"CSV of {big_rows:,} responses, streamed", secs(c["seconds"]), "", None,
               f"CPU {c['cpu']:.2f} s")
@@ -176,16 +179,19 @@ def province_served_memory(table: Table, threads: int, start_server, make_leader
             download_rss(server, f"{server.url}/api/v1/summary/units?{period}", token)
         seconds, size = download_rss(server, f"{server.url}/api/v1/export/responses.csv?{period}&unit={unit}",
                                      token)
-        book, book_size = download_rss(server, f"{server.url}/api/v1/export/responses.xlsx?{period}&unit={unit}",
-                                       token)
+        books = [download_rss(server, f"{server.url}/api/v1/export/responses.xlsx?{period}&unit={unit}", token)
+                 for _ in range(3)]  # the median of three, as above
+        book, book_size = sorted(books)[1]
         reports = fetch_all(server, token, PROVINCE_REPORTS, period)
         rss, hwm = server.rss_kb()
     finally:
         server.stop()
-    table.add("3 exports", f"one commune's workbook, {own:,} of {rows:,} rows, from the server", secs(book),
-              "≤ 5 s", book <= 5, f"GET responses.xlsx?unit={unit}, {book_size / 1e6:.1f} MB; its CSV {seconds:.1f} s")
+    table.add("3 exports", f"one commune's workbook, {own:,} of {rows:,} rows, from the server (median)",
+              secs(book), "≤ 5 s", book <= 5, f"GET responses.xlsx?unit={unit}, {book_size / 1e6:.1f} MB; runs "
+              f"{', '.join(f'{b[0]:.2f}' for b in books)} s; its CSV {seconds:.1f} s")
     table.add("3 exports", measure.replace("10,000,000", f"{rows:,}"), f"{hwm / 1024:.1f} MB", "< 80 MB",
               hwm / 1024 < 80, f"VmHWM after {threads} province summaries, {threads} league tables, unit "
-              f"{unit}'s CSV ({size / 1e6:.0f} MB) and workbook, and {reports}; RSS now {rss / 1024:.1f} MB; "
+              f"{unit}'s CSV ({size / 1e6:.0f} MB) and workbook (three times), and {reports}; "
+              f"RSS now {rss / 1024:.1f} MB; "
               f"{server.apart_kb / 1024:.1f} MB of it the writer process's own")
 
