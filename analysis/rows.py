@@ -169,9 +169,8 @@ def iter_rows(conn_or_path, date_from: str, date_to: str, exclude_flagged: bool 
 
 
 def _chunks(conn: sqlite3.Connection, query: _Packed):
-    """The rows of ``query`` in chunks. From a file they are fetched by a second thread on
-    its own read-only connection, one chunk ahead, so reading the next chunk runs on the
-    other core while this one is turned into cells."""
+    """The rows of ``query`` in chunks, from a file fetched one chunk ahead by a second thread
+    on its own read-only connection (on the other core while this one is turned into cells)."""
     path = connection.database_file(conn)
     if path is None or conn.in_transaction:  # a second connection would not see uncommitted rows
         yield from query.chunks(conn)
@@ -183,6 +182,7 @@ def _chunks(conn: sqlite3.Connection, query: _Packed):
         try:
             own = connection.open_reader(path)
             try:
+                own.execute("BEGIN")  # every chunk from one snapshot, as from one statement
                 for chunk in query.chunks(own):
                     ready.put(chunk)
                     if stop.is_set():

@@ -230,3 +230,18 @@ def test_the_sheet_is_compressed_at_the_level_it_says(fresh_db):
         xml, info = book.read(name), book.getinfo(name)
     packer = zlib.compressobj(raw_sheet.LEVEL, zlib.DEFLATED, -15)
     assert info.compress_size == len(packer.compress(xml) + packer.flush())
+
+
+def test_an_export_under_way_reads_every_chunk_from_the_moment_it_started(fresh_db, monkeypatch):
+    # One statement read the whole period from one snapshot; the chunks read one by one must
+    # not show a row as it was changed half-way through (a flag set, demo rows removed).
+    monkeypatch.setattr(rows_module, "CHUNK", 2)
+    for i in range(20):
+        add(fresh_db, f"2026-11-05 09:{i:02d}", 4, comment=f"phiếu {i}")
+    stream = iter_rows(fresh_db, "2026-11-01", "2026-11-30", audience="systems")
+    at = header("systems").index("comment")
+    first = next(stream)[at]
+    fresh_db.conn.execute("UPDATE responses SET comment = 'đổi giữa chừng' WHERE seq = 20")
+    fresh_db.conn.commit()
+    assert [first] + [r[at] for r in stream] == [f"phiếu {i}" for i in range(20)]
+    assert [r[at] for r in iter_rows(fresh_db, "2026-11-01", "2026-11-30", audience="systems")][-1] == "đổi giữa chừng"
